@@ -1,0 +1,147 @@
+// The configuration schema (zod): providers, models with prices, routers, server, store, auth.
+// Validated once at load; every other module receives typed, defaulted values from here.
+
+import { z } from 'zod';
+
+/** Task modes a client may send (x-triage-mode header or metadata.mode). */
+export const ModeSchema = z.enum([
+  'plan',
+  'architect',
+  'debug',
+  'review',
+  'code',
+  'ask',
+  'chat',
+  'summarize',
+  'extract',
+  'classify',
+]);
+export type Mode = z.infer<typeof ModeSchema>;
+
+/** What a mode (or an inferred task type) means for routing. */
+export const ModeRouteSchema = z.enum(['strong', 'weak', 'score']);
+export type ModeRoute = z.infer<typeof ModeRouteSchema>;
+
+export const ScorerKindSchema = z.enum(['random', 'learned']);
+export type ScorerKind = z.infer<typeof ScorerKindSchema>;
+
+const PriceSchema = z
+  .object({
+    input: z.number().nonnegative(),
+    output: z.number().nonnegative(),
+    cachedInput: z.number().nonnegative().optional(),
+  })
+  .strict();
+export type PricePerMTok = z.infer<typeof PriceSchema>;
+
+const ProviderSchema = z
+  .object({
+    kind: z.enum(['openai-compatible']).default('openai-compatible'),
+    baseUrl: z.url(),
+    apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    timeoutMs: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const ModelSchema = z
+  .object({
+    provider: z.string().min(1),
+    id: z.string().min(1),
+    pricePerMTok: PriceSchema.default({ input: 0, output: 0 }),
+  })
+  .strict();
+
+const RouterSchema = z
+  .object({
+    strong: z.string().min(1),
+    weak: z.string().min(1),
+    scorer: ScorerKindSchema.default('learned'),
+    /** Learned scorer model name under models/ (the shipped default when omitted). */
+    model: z.string().min(1).optional(),
+    /** Seed for the random scorer (same prompt, same score). */
+    seed: z.number().int().optional(),
+    /** Strong when score >= threshold. */
+    threshold: z.number().min(0).max(1).default(0.5),
+    /** Time budget for scoring; past it the request goes to the strong model. */
+    scoreTimeoutMs: z.number().int().positive().default(250),
+    /** On upstream 5xx, timeout or refused connection, retry once on the other model. */
+    retryOnOtherModel: z.boolean().default(false),
+    /** Mode table: overrides the built-in one per mode. */
+    modes: z.partialRecord(ModeSchema, ModeRouteSchema).optional(),
+    /** Inferred task type (when the client sends no mode) -> route; unlisted types are scored. */
+    taskTypes: z.record(z.string(), ModeRouteSchema).optional(),
+  })
+  .strict();
+export type RouterConfig = z.infer<typeof RouterSchema>;
+
+const ServerSchema = z
+  .object({
+    host: z.string().default('0.0.0.0'),
+    port: z.number().int().min(0).max(65535).default(8787),
+    bodyLimitBytes: z.number().int().positive().default(10 * 1024 * 1024),
+    upstreamTimeoutMs: z.number().int().positive().default(120_000),
+    /** Store prompt text in the decision log (off: only a hash). */
+    logPrompts: z.boolean().default(false),
+  })
+  .strict();
+
+const AuthSchema = z
+  .object({
+    /** Environment variable holding comma-separated gateway keys; when set and non-empty, /v1 needs one. */
+    keysEnv: z.string().default('TRIAGE_API_KEYS'),
+  })
+  .strict();
+
+const StoreSchema = z
+  .object({
+    path: z.string().default('triage.db'),
+    flushIntervalMs: z.number().int().positive().default(200),
+    batchSize: z.number().int().positive().default(256),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    server: ServerSchema.default(ServerSchema.parse({})),
+    auth: AuthSchema.default(AuthSchema.parse({})),
+    store: StoreSchema.default(StoreSchema.parse({})),
+    providers: z.record(z.string(), ProviderSchema),
+    models: z.record(z.string(), ModelSchema),
+    routers: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -'), RouterSchema),
+    defaultRouter: z.string().default('default'),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    for (const [alias, model] of Object.entries(config.models)) {
+      if (!config.providers[model.provider]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', alias, 'provider'],
+          message: `unknown provider "${model.provider}" (known: ${Object.keys(config.providers).join(', ') || 'none'})`,
+        });
+      }
+    }
+    for (const [name, router] of Object.entries(config.routers)) {
+      for (const tier of ['strong', 'weak'] as const) {
+        if (!config.models[router[tier]]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['routers', name, tier],
+            message: `unknown model alias "${router[tier]}" (known: ${Object.keys(config.models).join(', ') || 'none'})`,
+          });
+        }
+      }
+    }
+    if (!config.routers[config.defaultRouter]) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultRouter'],
+        message: `no router named "${config.defaultRouter}" (known: ${Object.keys(config.routers).join(', ') || 'none'})`,
+      });
+    }
+  });
+
+export type TriageConfig = z.infer<typeof ConfigSchema>;
+export type ProviderConfig = TriageConfig['providers'][string];
+export type ModelConfig = TriageConfig['models'][string];

@@ -1,0 +1,91 @@
+// A standalone SVG image of one benchmark's cost-quality curves: strong-call share (x) against
+// mean quality (y), gridlines, the weak and strong models' levels, the random-router diagonal,
+// one <path class="curve"> per router and a legend. Written by hand, no library.
+
+import type { BenchmarkResult } from './results.ts';
+
+const WIDTH = 760;
+const HEIGHT = 480;
+const PLOT = { left: 70, right: 500, top: 50, bottom: 410 };
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#bcbd22'];
+
+export function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+function niceStep(range: number, targetTicks: number): number {
+  const raw = range / targetTicks;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const scaled = raw / magnitude;
+  return (scaled <= 1 ? 1 : scaled <= 2 ? 2 : scaled <= 5 ? 5 : 10) * magnitude;
+}
+
+function fmt(value: number): string {
+  return Number(value.toFixed(2)).toString();
+}
+
+export function costQualitySvg(result: BenchmarkResult): string {
+  const qualities = [result.weakMean, result.strongMean, ...result.results.flatMap((r) => r.curve.map((p) => p.quality))];
+  const finite = qualities.filter(Number.isFinite);
+  let low = Math.min(...finite);
+  let high = Math.max(...finite);
+  if (high - low < 1e-9) {
+    low -= 0.5;
+    high += 0.5;
+  }
+  const step = niceStep(high - low, 6);
+  low = Math.floor(low / step) * step;
+  high = Math.ceil(high / step) * step;
+  const x = (share: number): number => PLOT.left + share * (PLOT.right - PLOT.left);
+  const y = (quality: number): number => PLOT.bottom - ((quality - low) / (high - low)) * (PLOT.bottom - PLOT.top);
+  const out: string[] = [];
+  out.push(`<?xml version="1.0" encoding="UTF-8"?>`);
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`);
+  out.push(`<rect x="0" y="0" width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`);
+  out.push(`<text x="${(PLOT.left + PLOT.right) / 2}" y="28" text-anchor="middle" font-size="15">${escapeXml(`Cost vs quality: ${result.name} (${result.size} prompts)`)}</text>`);
+
+  // Gridlines and tick labels.
+  out.push('<g class="grid" stroke="#e0e0e0" stroke-width="1">');
+  for (let k = 0; k <= 10; k++) out.push(`<line x1="${fmt(x(k / 10))}" y1="${PLOT.top}" x2="${fmt(x(k / 10))}" y2="${PLOT.bottom}"/>`);
+  const yTicks: number[] = [];
+  for (let v = low; v <= high + step / 2; v += step) yTicks.push(Number(v.toPrecision(10)));
+  for (const v of yTicks) out.push(`<line x1="${PLOT.left}" y1="${fmt(y(v))}" x2="${PLOT.right}" y2="${fmt(y(v))}"/>`);
+  out.push('</g>');
+  out.push('<g class="ticks" fill="#333333">');
+  for (let k = 0; k <= 10; k++) out.push(`<text x="${fmt(x(k / 10))}" y="${PLOT.bottom + 18}" text-anchor="middle">${k * 10}%</text>`);
+  for (const v of yTicks) out.push(`<text x="${PLOT.left - 8}" y="${fmt(y(v) + 4)}" text-anchor="end">${escapeXml(Number(v.toPrecision(6)).toString())}</text>`);
+  out.push('</g>');
+
+  // Axes and labels.
+  out.push(`<g class="axes" stroke="#333333" stroke-width="1.5"><line x1="${PLOT.left}" y1="${PLOT.bottom}" x2="${PLOT.right}" y2="${PLOT.bottom}"/><line x1="${PLOT.left}" y1="${PLOT.top}" x2="${PLOT.left}" y2="${PLOT.bottom}"/></g>`);
+  out.push(`<text x="${(PLOT.left + PLOT.right) / 2}" y="${PLOT.bottom + 42}" text-anchor="middle">Calls to the strong model (${escapeXml(result.strong)})</text>`);
+  out.push(`<text x="18" y="${(PLOT.top + PLOT.bottom) / 2}" text-anchor="middle" transform="rotate(-90 18 ${(PLOT.top + PLOT.bottom) / 2})">Mean quality</text>`);
+
+  // Reference levels and the random diagonal.
+  out.push(`<line class="weak-level" x1="${PLOT.left}" y1="${fmt(y(result.weakMean))}" x2="${PLOT.right}" y2="${fmt(y(result.weakMean))}" stroke="#888888" stroke-dasharray="6 4"/>`);
+  out.push(`<line class="strong-level" x1="${PLOT.left}" y1="${fmt(y(result.strongMean))}" x2="${PLOT.right}" y2="${fmt(y(result.strongMean))}" stroke="#c00000" stroke-dasharray="6 4"/>`);
+  out.push(`<line class="random-diagonal" x1="${fmt(x(0))}" y1="${fmt(y(result.weakMean))}" x2="${fmt(x(1))}" y2="${fmt(y(result.strongMean))}" stroke="#555555" stroke-dasharray="2 3"/>`);
+
+  // One path per router.
+  const legend: Array<{ label: string; colour: string; dash?: string }> = [];
+  result.results.forEach((r, index) => {
+    const colour = r.kind === 'oracle' ? '#000000' : r.kind === 'random' ? '#999999' : PALETTE[index % PALETTE.length] ?? '#1f77b4';
+    const d = r.curve.map((p, k) => `${k === 0 ? 'M' : 'L'}${fmt(x(p.strongShare))},${fmt(y(p.quality))}`).join(' ');
+    out.push(`<path class="curve" data-router="${escapeXml(r.router)}" d="${d}" fill="none" stroke="${colour}" stroke-width="2"/>`);
+    for (const p of r.curve) out.push(`<circle cx="${fmt(x(p.strongShare))}" cy="${fmt(y(p.quality))}" r="2.5" fill="${colour}"/>`);
+    legend.push({ label: `${r.router} (APGR ${r.apgr.toFixed(3)})`, colour });
+  });
+  legend.push({ label: `random (expected)`, colour: '#555555', dash: '2 3' });
+  legend.push({ label: `weak: ${result.weak}`, colour: '#888888', dash: '6 4' });
+  legend.push({ label: `strong: ${result.strong}`, colour: '#c00000', dash: '6 4' });
+
+  out.push('<g class="legend">');
+  legend.forEach((item, k) => {
+    const top = PLOT.top + 8 + k * 20;
+    out.push(`<line x1="${PLOT.right + 15}" y1="${top}" x2="${PLOT.right + 40}" y2="${top}" stroke="${item.colour}" stroke-width="2"${item.dash ? ` stroke-dasharray="${item.dash}"` : ''}/>`);
+    out.push(`<text x="${PLOT.right + 46}" y="${top + 4}" font-size="11">${escapeXml(item.label)}</text>`);
+  });
+  out.push('</g>');
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}

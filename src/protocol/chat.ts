@@ -1,0 +1,82 @@
+// OpenAI Chat Completions wire types shared by every layer (the bottom of the dependency order),
+// plus the few pure helpers that read text out of a request. Knows no HTTP and no routing.
+
+export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool' | 'function';
+
+export interface TextContentPart {
+  type: 'text';
+  text: string;
+}
+
+/** Any non-text part (image_url, input_audio, file, ...): forwarded untouched, ignored by scoring. */
+export interface OtherContentPart {
+  type: string;
+  [key: string]: unknown;
+}
+
+export type ContentPart = TextContentPart | OtherContentPart;
+
+export interface ChatMessage {
+  role: Role;
+  content?: string | ContentPart[] | null;
+  name?: string;
+  tool_calls?: unknown[];
+  tool_call_id?: string;
+  [key: string]: unknown;
+}
+
+/** A Chat Completions request. Unknown fields are kept and forwarded upstream as they are. */
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean; [key: string]: unknown } | null;
+  tools?: unknown[];
+  user?: string;
+  metadata?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+/** Token usage as OpenAI reports it (cached tokens live in prompt_tokens_details). */
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+}
+
+/** Text of one message: string content, or its text parts joined by newlines. */
+export function messageText(message: ChatMessage): string {
+  const { content } = message;
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  const texts: string[] = [];
+  for (const part of content) {
+    if (part.type === 'text' && typeof part.text === 'string') texts.push(part.text);
+  }
+  return texts.join('\n');
+}
+
+/** Text of the last user turn (empty string if there is none). */
+export function lastUserText(messages: readonly ChatMessage[]): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
+    if (message && message.role === 'user') return messageText(message);
+  }
+  return '';
+}
+
+/** Reads OpenAI's `usage` object (any shape) into a Usage, or undefined when absent or malformed. */
+export function parseUsage(raw: unknown): Usage | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const u = raw as Record<string, unknown>;
+  const prompt = u['prompt_tokens'];
+  const completion = u['completion_tokens'];
+  if (typeof prompt !== 'number' || typeof completion !== 'number') return undefined;
+  const details = u['prompt_tokens_details'];
+  let cached = 0;
+  if (details && typeof details === 'object') {
+    const c = (details as Record<string, unknown>)['cached_tokens'];
+    if (typeof c === 'number') cached = c;
+  }
+  return { promptTokens: prompt, completionTokens: completion, cachedTokens: cached };
+}

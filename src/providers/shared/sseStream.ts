@@ -1,0 +1,68 @@
+// Reads an upstream SSE response body as typed StreamParts while the bytes arrive: never buffers the
+// whole body, stops with an error part on reset / idle timeout / abort, ends with 'done' on [DONE]
+// or a clean close. Cancelling the iteration (return()) aborts the upstream request.
+
+import type { StreamPart } from '../spec.ts';
+import type { CallGuard } from './callGuard.ts';
+import { SseParser } from './sseParser.ts';
+
+export interface SseStreamOptions {
+  body: ReadableStream<Uint8Array>;
+  guard: CallGuard;
+  /** Longest wait allowed for the next network chunk. */
+  idleTimeoutMs: number;
+  /** Parts for one event's data (provider-specific classification). */
+  classify: (data: string) => StreamPart[];
+  /** The error part for a broken stream (the guard tells why it broke). */
+  brokenPart: (error: unknown) => StreamPart;
+}
+
+const DONE_SENTINEL = '[DONE]';
+
+/** A single-use AsyncIterable over the stream's parts. */
+export function sseStreamParts(options: SseStreamOptions): AsyncIterable<StreamPart> {
+  const generator = readParts(options);
+  const iterator: AsyncIterator<StreamPart> = {
+    next: () => generator.next(),
+    return: async () => {
+      options.guard.stop('aborted');
+      return generator.return(undefined);
+    },
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
+}
+
+async function* readParts(options: SseStreamOptions): AsyncGenerator<StreamPart, void, undefined> {
+  const { guard, classify } = options;
+  const reader = options.body.getReader();
+  const parser = new SseParser();
+  try {
+    for (;;) {
+      let read: ReadableStreamReadResult<Uint8Array>;
+      guard.arm(options.idleTimeoutMs);
+      try {
+        read = await reader.read();
+      } catch (error) {
+        yield options.brokenPart(error);
+        return;
+      } finally {
+        guard.disarm();
+      }
+      const events = read.done ? parser.end() : parser.push(read.value);
+      for (const data of events) {
+        if (data.trim() === DONE_SENTINEL) {
+          yield { type: 'done' };
+          return;
+        }
+        yield* classify(data);
+      }
+      if (read.done) {
+        yield { type: 'done' };
+        return;
+      }
+    }
+  } finally {
+    guard.disarm();
+    reader.cancel().catch(() => undefined);
+  }
+}

@@ -1,0 +1,68 @@
+// The provider adapter spec (version "v1"): how the gateway calls one upstream. Adapters map the
+// OpenAI-shaped request to their API and back, and report parameters they had to drop as warnings.
+// Implementations live in providers/<name>/ and run test/providers/provider.conformance.ts.
+
+import type { ChatRequest, Usage } from '../protocol/chat.ts';
+
+export interface UpstreamTarget {
+  /** Provider name from config (for logs and errors). */
+  provider: string;
+  baseUrl: string;
+  /** Resolved from the environment; never logged or echoed. */
+  apiKey?: string;
+  /** Extra headers sent upstream (from config). */
+  headers?: Record<string, string>;
+  /** Upstream model id to put in the request body. */
+  modelId: string;
+  /** Whole-request timeout for non-streaming calls; for streams, the time allowed until the first byte and between chunks. */
+  timeoutMs: number;
+}
+
+export interface UpstreamCall {
+  target: UpstreamTarget;
+  /** The client's request; `model` is replaced with target.modelId by the adapter. */
+  request: ChatRequest;
+  signal?: AbortSignal;
+}
+
+/** Typed parts of a streamed response, in arrival order. */
+export type StreamPart =
+  /** One SSE event from upstream, as the raw `data:` payload (JSON text), plus its parsed form. */
+  | { type: 'chunk'; data: string; json: Record<string, unknown> | null; isUsageOnly: boolean }
+  /** Usage reported in the stream (always also delivered as a chunk). */
+  | { type: 'usage'; usage: Usage }
+  /** Upstream sent [DONE] or closed cleanly. */
+  | { type: 'done' }
+  /** The stream broke after it started (timeout, reset, malformed data). */
+  | { type: 'error'; message: string; code: UpstreamFailureCode };
+
+export type UpstreamFailureCode = 'timeout' | 'connection' | 'bad_response' | 'aborted';
+
+export type UpstreamResult =
+  | {
+      kind: 'json';
+      status: number;
+      body: unknown;
+      usage?: Usage;
+      /** Milliseconds from the call to the first byte of the response. */
+      ttfbMs: number;
+      warnings: string[];
+    }
+  | {
+      kind: 'stream';
+      status: number;
+      parts: AsyncIterable<StreamPart>;
+      ttfbMs: number;
+      warnings: string[];
+    }
+  /** Upstream answered with an HTTP error (4xx/5xx): its body, to be passed through. */
+  | { kind: 'http_error'; status: number; body: unknown; ttfbMs: number; warnings: string[] }
+  /** No usable answer: timeout, refused connection, reset. */
+  | { kind: 'failure'; code: UpstreamFailureCode; message: string; warnings: string[] };
+
+export interface ProviderAdapter {
+  readonly specVersion: 'v1';
+  /** Adapter kind, e.g. "openai-compatible". */
+  readonly kind: string;
+  chat(call: UpstreamCall): Promise<UpstreamResult>;
+}

@@ -1,0 +1,99 @@
+// decide(request, router) -> Decision: the one routing function every entry point uses.
+// Order: the client's mode signal, then the scorer (under a time budget), then the inferred task
+// type table, then the threshold. Any scorer failure routes to the strong model, with the reason.
+
+import type { RouterConfig, Tier } from '../config/types.ts';
+import type { ChatRequest } from '../protocol/chat.ts';
+import type { ScorerPool } from '../scoring/pool.ts';
+import type { ScoreResult } from '../scoring/scorer.ts';
+import { isMode, modeRoute } from './modes.ts';
+
+export interface Decision {
+  router: string;
+  scorer: string | null;
+  tier: Tier;
+  modelAlias: string;
+  score: number | null;
+  threshold: number;
+  reason: string;
+  mode: string | null;
+  taskType: string | null;
+  /** True when the strong model was chosen because scoring failed or ran out of time. */
+  fallbackUsed: boolean;
+  decisionMs: number;
+  details?: ScoreResult['details'];
+}
+
+export interface DecideInput {
+  request: ChatRequest;
+  routerName: string;
+  router: RouterConfig;
+  scorers: ScorerPool;
+  /** Mode signal from the client, if any. */
+  mode?: string | null;
+}
+
+class ScoreTimeout extends Error {}
+
+async function scoreWithin(input: DecideInput): Promise<{ result: ScoreResult; scorerName: string }> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new ScoreTimeout(`scoring exceeded ${input.router.scoreTimeoutMs} ms`));
+    }, input.router.scoreTimeoutMs);
+  });
+  try {
+    const work = (async () => {
+      const scorer = await input.scorers.get(input.router);
+      const result = await scorer.score(input.request, controller.signal);
+      if (!Number.isFinite(result.score) || result.score < 0 || result.score > 1) {
+        throw new Error(`scorer ${scorer.name} returned ${result.score}, outside [0, 1]`);
+      }
+      return { result, scorerName: scorer.name };
+    })();
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function decide(input: DecideInput): Promise<Decision> {
+  const started = performance.now();
+  const { router } = input;
+  const mode = input.mode ?? null;
+  const base = { router: input.routerName, threshold: router.threshold, mode };
+  const finish = (tier: Tier, rest: Omit<Decision, keyof typeof base | 'tier' | 'modelAlias' | 'decisionMs'>): Decision => ({
+    ...base,
+    ...rest,
+    tier,
+    modelAlias: tier === 'strong' ? router.strong : router.weak,
+    decisionMs: performance.now() - started,
+  });
+
+  if (mode && isMode(mode)) {
+    const route = modeRoute(router, mode);
+    if (route !== 'score') {
+      return finish(route, { scorer: null, score: null, reason: `mode:${mode}`, taskType: null, fallbackUsed: false });
+    }
+  }
+
+  let scored: Awaited<ReturnType<typeof scoreWithin>>;
+  try {
+    scored = await scoreWithin(input);
+  } catch (error) {
+    const reason = error instanceof ScoreTimeout ? 'scorer-timeout' : `scorer-error: ${(error as Error).message}`;
+    return finish('strong', { scorer: router.scorer, score: null, reason, taskType: null, fallbackUsed: true });
+  }
+
+  const { result, scorerName } = scored;
+  const taskType = result.taskType ?? null;
+  const common = { scorer: scorerName, score: result.score, taskType, fallbackUsed: false, details: result.details };
+  const byTaskType = !mode && taskType ? router.taskTypes?.[taskType] : undefined;
+  if (byTaskType && byTaskType !== 'score') {
+    return finish(byTaskType, { ...common, reason: `task-type:${taskType}` });
+  }
+  const tier: Tier = result.score >= router.threshold ? 'strong' : 'weak';
+  return finish(tier, { ...common, reason: tier === 'strong' ? 'score>=threshold' : 'score<threshold' });
+}

@@ -1,0 +1,41 @@
+// The Hono app: routes and middleware (auth, body limit, OpenAI-shaped errors). Thin: it parses,
+// calls routing and providers through the route handlers, and answers.
+
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { GatewayContext } from './context.ts';
+import { GatewayError, errorResponse } from './errors.ts';
+import { gatewayAuth } from './middleware/auth.ts';
+import { handleChat } from './routes/chat.ts';
+import { listModels } from './routes/models.ts';
+import { handleRoute } from './routes/route.ts';
+
+export function createApp(ctx: GatewayContext): Hono {
+  const app = new Hono();
+  const limit = ctx.config.server.bodyLimitBytes;
+  const tooLarge = bodyLimit({
+    maxSize: limit,
+    onError: () =>
+      errorResponse(new GatewayError(413, `request body exceeds the limit of ${limit} bytes`, 'invalid_request_error', 'request_too_large')),
+  });
+
+  app.get('/healthz', (c) =>
+    c.json({ status: 'ok', uptime_s: Math.round((Date.now() - ctx.startedAt) / 1000), routers: Object.keys(ctx.config.routers) }),
+  );
+  app.get('/metrics', (c) => c.text(ctx.metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
+
+  app.use('/v1/*', gatewayAuth(ctx.apiKeys));
+  app.post('/v1/chat/completions', tooLarge, (c) => handleChat(ctx, c));
+  app.post('/v1/route', tooLarge, (c) => handleRoute(ctx, c));
+  app.get('/v1/models', (c) => c.json(listModels(ctx)));
+
+  app.notFound((c) =>
+    errorResponse(new GatewayError(404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`, 'not_found_error', 'not_found')),
+  );
+  app.onError((error) => {
+    if (error instanceof GatewayError) return errorResponse(error);
+    ctx.log.error('unhandled_error', { message: error.message, stack: error.stack });
+    return errorResponse(new GatewayError(500, 'internal error in the gateway', 'server_error', 'internal_error'));
+  });
+  return app;
+}

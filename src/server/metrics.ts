@@ -1,0 +1,91 @@
+// Prometheus metrics for the gateway, in the text exposition format (no client library): request
+// counts by model and status, decision-time and upstream-latency histograms, tokens and cost.
+
+type Labels = Record<string, string>;
+
+function labelKey(labels: Labels): string {
+  const parts = Object.keys(labels)
+    .sort()
+    .map((key) => `${key}="${String(labels[key]).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  return parts.join(',');
+}
+
+class Counter {
+  private readonly values = new Map<string, number>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
+  inc(labels: Labels, by = 1): void {
+    const key = labelKey(labels);
+    this.values.set(key, (this.values.get(key) ?? 0) + by);
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
+    for (const [key, value] of this.values) lines.push(`${this.name}${key ? `{${key}}` : ''} ${value}`);
+    return lines.join('\n');
+  }
+}
+
+class Histogram {
+  private readonly series = new Map<string, { counts: number[]; sum: number; count: number }>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly buckets: readonly number[],
+  ) {}
+  observe(labels: Labels, value: number): void {
+    const key = labelKey(labels);
+    let entry = this.series.get(key);
+    if (!entry) {
+      entry = { counts: this.buckets.map(() => 0), sum: 0, count: 0 };
+      this.series.set(key, entry);
+    }
+    this.buckets.forEach((bound, i) => {
+      if (value <= bound) entry.counts[i] = (entry.counts[i] ?? 0) + 1;
+    });
+    entry.sum += value;
+    entry.count += 1;
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    for (const [key, entry] of this.series) {
+      const sep = key ? ',' : '';
+      this.buckets.forEach((bound, i) => lines.push(`${this.name}_bucket{${key}${sep}le="${bound}"} ${entry.counts[i]}`));
+      lines.push(`${this.name}_bucket{${key}${sep}le="+Inf"} ${entry.count}`);
+      lines.push(`${this.name}_sum${key ? `{${key}}` : ''} ${entry.sum}`);
+      lines.push(`${this.name}_count${key ? `{${key}}` : ''} ${entry.count}`);
+    }
+    return lines.join('\n');
+  }
+}
+
+export class GatewayMetrics {
+  readonly requests = new Counter('triage_requests_total', 'Requests handled, by router, model alias and HTTP status.');
+  readonly fallbacks = new Counter('triage_fallbacks_total', 'Requests sent to the strong model because scoring or the first upstream failed.');
+  readonly tokens = new Counter('triage_tokens_total', 'Tokens reported by upstreams, by model alias and type (prompt, completion, cached).');
+  readonly cost = new Counter('triage_cost_usd_total', 'Cost in USD from configured prices, by model alias.');
+  readonly decisionSeconds = new Histogram('triage_decision_seconds', 'Time to decide a route (scoring included).', [
+    0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1,
+  ]);
+  readonly upstreamSeconds = new Histogram('triage_upstream_latency_seconds', 'Upstream latency (whole response), by model alias.', [
+    0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120,
+  ]);
+  readonly ttfbSeconds = new Histogram('triage_upstream_ttfb_seconds', 'Upstream time to first byte, by model alias.', [
+    0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+  ]);
+  private readonly gauges = new Map<string, { help: string; read: () => number }>();
+
+  /** A gauge read at scrape time (e.g. the store's dropped-row count). */
+  gauge(name: string, help: string, read: () => number): void {
+    this.gauges.set(name, { help, read });
+  }
+
+  render(): string {
+    const parts = [this.requests, this.fallbacks, this.tokens, this.cost, this.decisionSeconds, this.upstreamSeconds, this.ttfbSeconds].map(
+      (metric) => metric.render(),
+    );
+    for (const [name, gauge] of this.gauges) parts.push(`# HELP ${name} ${gauge.help}\n# TYPE ${name} gauge\n${name} ${gauge.read()}`);
+    return `${parts.join('\n')}\n`;
+  }
+}

@@ -1,0 +1,129 @@
+// The part of a request both /v1/chat/completions and /v1/route share: parse the body, read tags
+// and mode, resolve `model` to a router or a model, and decide. Produces the start of the log row.
+
+import { createHash, randomUUID } from 'node:crypto';
+import type { ModelConfig } from '../config/types.ts';
+import type { ChatRequest } from '../protocol/chat.ts';
+import { lastUserText } from '../protocol/chat.ts';
+import { decide, type Decision } from '../routing/decide.ts';
+import { resolveTarget, UnknownModelError } from '../routing/targets.ts';
+import type { DecisionKind, DecisionRecord } from '../store/store.ts';
+import type { GatewayContext } from './context.ts';
+import { invalidRequest } from './errors.ts';
+import { callerTags, modeSignal, parseChatRequest } from './parse.ts';
+
+export interface Prepared {
+  id: string;
+  receivedAt: number;
+  /** performance.now() at arrival, for latencies. */
+  startedMs: number;
+  request: ChatRequest;
+  /** The chosen model and, when the router allows a retry, the other one. */
+  attempts: Array<{ alias: string; model: ModelConfig }>;
+  decision: Decision | null;
+  /** The log row with everything known before the upstream call. */
+  record: DecisionRecord;
+}
+
+function promptHash(request: ChatRequest): string {
+  return createHash('sha256').update(JSON.stringify(request.messages)).digest('hex');
+}
+
+export async function prepare(
+  ctx: GatewayContext,
+  kind: DecisionKind,
+  bodyText: string,
+  headers: { tags?: string; mode?: string },
+  receivedAt: number,
+  startedMs: number,
+): Promise<Prepared> {
+  const request = parseChatRequest(bodyText);
+  const tags = callerTags(request, headers.tags);
+  const mode = modeSignal(request, headers.mode);
+  let target;
+  try {
+    target = resolveTarget(ctx.config, request.model);
+  } catch (error) {
+    if (error instanceof UnknownModelError) throw invalidRequest(error.message, 'model_not_found', 'model');
+    throw error;
+  }
+
+  const id = `dec_${randomUUID().replace(/-/g, '')}`;
+  const base: DecisionRecord = {
+    id,
+    createdAt: receivedAt,
+    kind,
+    router: null,
+    scorer: null,
+    tags,
+    mode,
+    taskType: null,
+    promptHash: promptHash(request),
+    promptText: ctx.config.server.logPrompts ? lastUserText(request.messages) : null,
+    score: null,
+    threshold: null,
+    tier: null,
+    reason: 'passthrough',
+    modelAlias: null,
+    modelId: null,
+    provider: null,
+    fallbackUsed: false,
+    stream: request.stream === true,
+    status: 0,
+    error: null,
+    promptTokens: null,
+    completionTokens: null,
+    cachedTokens: null,
+    costUsd: null,
+    decisionMs: null,
+    latencyMs: null,
+    ttfbMs: null,
+  };
+
+  if (target.kind === 'model') {
+    const record = { ...base, modelAlias: target.alias, modelId: target.model.id, provider: target.model.provider };
+    return { id, receivedAt, startedMs, request, attempts: [{ alias: target.alias, model: target.model }], decision: null, record };
+  }
+
+  const decision = await decide({ request, routerName: target.name, router: target.router, scorers: ctx.scorers, mode });
+  ctx.metrics.decisionSeconds.observe({ router: target.name }, decision.decisionMs / 1000);
+  if (decision.fallbackUsed) ctx.metrics.fallbacks.inc({ router: target.name, reason: decision.reason.split(':')[0] ?? 'scorer' });
+  if (decision.fallbackUsed) ctx.log.warn('scorer_fallback', { router: target.name, reason: decision.reason });
+
+  const otherAlias = decision.tier === 'strong' ? target.router.weak : target.router.strong;
+  const aliases = target.router.retryOnOtherModel ? [decision.modelAlias, otherAlias] : [decision.modelAlias];
+  const attempts = aliases.map((alias) => {
+    const model = ctx.config.models[alias];
+    if (!model) throw new Error(`router ${target.name} names unknown model ${alias}`);
+    return { alias, model };
+  });
+  const chosen = attempts[0]!;
+  const record: DecisionRecord = {
+    ...base,
+    router: decision.router,
+    scorer: decision.scorer,
+    taskType: decision.taskType,
+    score: decision.score,
+    threshold: decision.threshold,
+    tier: decision.tier,
+    reason: decision.reason,
+    modelAlias: chosen.alias,
+    modelId: chosen.model.id,
+    provider: chosen.model.provider,
+    fallbackUsed: decision.fallbackUsed,
+    decisionMs: decision.decisionMs,
+  };
+  return { id, receivedAt, startedMs, request, attempts, decision, record };
+}
+
+/** Headers every routed (or passed-through) response carries. */
+export function decisionHeaders(prepared: Prepared, servedModelId: string | null): Record<string, string> {
+  const { record } = prepared;
+  const headers: Record<string, string> = { 'x-triage-decision-id': prepared.id };
+  headers['x-triage-router'] = record.router ?? 'none';
+  headers['x-triage-model'] = servedModelId ?? record.modelId ?? 'none';
+  headers['x-triage-score'] = record.score === null ? 'none' : record.score.toFixed(6);
+  headers['x-triage-threshold'] = record.threshold === null ? 'none' : String(record.threshold);
+  headers['x-triage-reason'] = record.reason;
+  return headers;
+}

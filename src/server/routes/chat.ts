@@ -1,0 +1,199 @@
+// POST /v1/chat/completions: decide, forward to the chosen upstream, answer (JSON or a stream passed
+// through chunk by chunk), and queue the log row with tokens, cost and latencies.
+
+import type { Context } from 'hono';
+import type { Usage } from '../../protocol/chat.ts';
+import { costUsd } from '../../routing/cost.ts';
+import type { StreamPart } from '../../providers/spec.ts';
+import type { DecisionRecord } from '../../store/store.ts';
+import type { GatewayContext } from '../context.ts';
+import { GatewayError, errorResponse } from '../errors.ts';
+import { decisionHeaders, prepare, type Prepared } from '../prepare.ts';
+import { callUpstream, type AttemptOutcome } from '../upstream.ts';
+
+const encoder = new TextEncoder();
+
+function bearer(header: string | undefined): string | undefined {
+  const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
+  return match?.[1]?.trim();
+}
+
+function applyUsage(ctx: GatewayContext, record: DecisionRecord, outcome: AttemptOutcome, usage: Usage | undefined): void {
+  if (!usage) return;
+  record.promptTokens = usage.promptTokens;
+  record.completionTokens = usage.completionTokens;
+  record.cachedTokens = usage.cachedTokens;
+  record.costUsd = costUsd(usage, outcome.attempt.model.pricePerMTok);
+  const model = outcome.attempt.alias;
+  ctx.metrics.tokens.inc({ model, type: 'prompt' }, usage.promptTokens);
+  ctx.metrics.tokens.inc({ model, type: 'completion' }, usage.completionTokens);
+  ctx.metrics.tokens.inc({ model, type: 'cached' }, usage.cachedTokens);
+  ctx.metrics.cost.inc({ model }, record.costUsd);
+}
+
+function finish(ctx: GatewayContext, prepared: Prepared, outcome: AttemptOutcome | null): void {
+  const { record } = prepared;
+  record.latencyMs = performance.now() - prepared.startedMs;
+  ctx.metrics.requests.inc({ router: record.router ?? 'none', model: record.modelAlias ?? 'none', status: String(record.status) });
+  if (outcome) ctx.metrics.upstreamSeconds.observe({ model: outcome.attempt.alias }, record.latencyMs / 1000);
+  if (record.ttfbMs !== null && outcome) ctx.metrics.ttfbSeconds.observe({ model: outcome.attempt.alias }, record.ttfbMs / 1000);
+  ctx.store.log(record);
+}
+
+function noteServed(ctx: GatewayContext, prepared: Prepared, outcome: AttemptOutcome): void {
+  const { record } = prepared;
+  record.modelAlias = outcome.attempt.alias;
+  record.modelId = outcome.attempt.model.id;
+  record.provider = outcome.attempt.model.provider;
+  if (outcome.retried) {
+    record.fallbackUsed = true;
+    record.tier = record.tier === 'strong' ? 'weak' : 'strong';
+    record.reason = `${record.reason}; retried on ${outcome.attempt.alias} after ${outcome.firstFailure ?? 'failure'}`;
+    ctx.metrics.fallbacks.inc({ router: record.router ?? 'none', reason: 'upstream' });
+  }
+}
+
+function upstreamError(outcome: AttemptOutcome): GatewayError {
+  const { result, attempt } = outcome;
+  if (result.kind === 'failure') {
+    return result.code === 'timeout'
+      ? new GatewayError(504, `upstream ${attempt.alias} timed out: ${result.message}`, 'timeout_error', 'upstream_timeout')
+      : new GatewayError(502, `upstream ${attempt.alias} failed: ${result.message}`, 'upstream_error', `upstream_${result.code}`);
+  }
+  const status = result.kind === 'http_error' ? result.status : 0;
+  return new GatewayError(502, `upstream ${attempt.alias} answered with status ${status}`, 'upstream_error', 'upstream_error');
+}
+
+function streamResponse(ctx: GatewayContext, prepared: Prepared, outcome: AttemptOutcome, parts: AsyncIterable<StreamPart>): Response {
+  const { record, request } = prepared;
+  const clientWantsUsage = request.stream_options?.include_usage === true;
+  const iterator = parts[Symbol.asyncIterator]();
+  let usage: Usage | undefined;
+  let finished = false;
+  const end = (status: number, error: string | null) => {
+    if (finished) return;
+    finished = true;
+    record.status = status;
+    record.error = error;
+    applyUsage(ctx, record, outcome, usage);
+    finish(ctx, prepared, outcome);
+  };
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        let next: IteratorResult<StreamPart>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          next = { done: false, value: { type: 'error', message: (error as Error).message, code: 'bad_response' } };
+        }
+        if (next.done) {
+          controller.enqueue(encoder.encode('data: [DONE]\n\n'));
+          controller.close();
+          end(200, null);
+          return;
+        }
+        const part = next.value;
+        switch (part.type) {
+          case 'chunk':
+            if (record.ttfbMs === null) record.ttfbMs = performance.now() - prepared.startedMs;
+            if (part.isUsageOnly && !clientWantsUsage) continue;
+            controller.enqueue(encoder.encode(`data: ${part.data}\n\n`));
+            return;
+          case 'usage':
+            usage = part.usage;
+            continue;
+          case 'done':
+            controller.enqueue(encoder.encode('data: [DONE]\n\n'));
+            controller.close();
+            end(200, null);
+            return;
+          case 'error': {
+            const status = part.code === 'timeout' ? 504 : 502;
+            const type = part.code === 'timeout' ? 'timeout_error' : 'upstream_error';
+            const payload = { error: { message: `upstream stream broke: ${part.message}`, type, code: `upstream_${part.code}` } };
+            controller.enqueue(encoder.encode(`data: ${JSON.stringify(payload)}\n\n`));
+            controller.close();
+            end(status, payload.error.message);
+            return;
+          }
+        }
+      }
+    },
+    async cancel() {
+      end(499, 'client closed the stream');
+      await iterator.return?.();
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      ...decisionHeaders(prepared, outcome.attempt.model.id),
+    },
+  });
+}
+
+export async function handleChat(ctx: GatewayContext, c: Context): Promise<Response> {
+  const receivedAt = Date.now();
+  const startedMs = performance.now();
+  const bodyText = await c.req.text();
+  const prepared = await prepare(
+    ctx,
+    'chat',
+    bodyText,
+    { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode') },
+    receivedAt,
+    startedMs,
+  );
+  const { record } = prepared;
+  let outcome: AttemptOutcome;
+  const upstreamStartedMs = performance.now();
+  try {
+    outcome = await callUpstream(ctx, prepared.attempts, prepared.request, bearer(c.req.header('authorization')), c.req.raw.signal);
+  } catch (error) {
+    record.status = 500;
+    record.error = (error as Error).message;
+    finish(ctx, prepared, null);
+    throw error;
+  }
+  noteServed(ctx, prepared, outcome);
+  const { result } = outcome;
+
+  switch (result.kind) {
+    case 'stream':
+      return streamResponse(ctx, prepared, outcome, result.parts);
+    case 'json': {
+      record.status = result.status;
+      record.ttfbMs = upstreamStartedMs - prepared.startedMs + result.ttfbMs;
+      applyUsage(ctx, record, outcome, result.usage);
+      finish(ctx, prepared, outcome);
+      return new Response(JSON.stringify(result.body), {
+        status: result.status,
+        headers: { 'content-type': 'application/json', ...decisionHeaders(prepared, outcome.attempt.model.id) },
+      });
+    }
+    case 'http_error':
+      if (result.status < 500) {
+        // Client errors from the upstream (bad parameters, rate limits, auth) pass through as they are.
+        record.status = result.status;
+        record.error = `upstream status ${result.status}`;
+        finish(ctx, prepared, outcome);
+        return new Response(JSON.stringify(result.body), {
+          status: result.status,
+          headers: { 'content-type': 'application/json', ...decisionHeaders(prepared, outcome.attempt.model.id) },
+        });
+      }
+      break;
+    case 'failure':
+      break;
+  }
+  const error = upstreamError(outcome);
+  record.status = error.status;
+  record.error = error.message;
+  finish(ctx, prepared, outcome);
+  return errorResponse(error, decisionHeaders(prepared, outcome.attempt.model.id));
+}

@@ -1,0 +1,17 @@
+// GET /v1/models: routers and configured models in OpenAI's list format.
+
+import type { GatewayContext } from '../context.ts';
+
+export function listModels(ctx: GatewayContext): { object: 'list'; data: Array<Record<string, unknown>> } {
+  const created = Math.floor(ctx.startedAt / 1000);
+  const data: Array<Record<string, unknown>> = [
+    { id: 'triage', object: 'model', created, owned_by: 'triage', router: ctx.config.defaultRouter },
+  ];
+  for (const [name, router] of Object.entries(ctx.config.routers)) {
+    data.push({ id: `triage/${name}`, object: 'model', created, owned_by: 'triage', strong: router.strong, weak: router.weak, scorer: router.scorer, threshold: router.threshold });
+  }
+  for (const [alias, model] of Object.entries(ctx.config.models)) {
+    data.push({ id: alias, object: 'model', created, owned_by: model.provider, upstream_id: model.id });
+  }
+  return { object: 'list', data };
+}

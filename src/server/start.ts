@@ -1,0 +1,120 @@
+// Starts the gateway: opens the decision log, loads and warms the scorers the routers use, builds the
+// app and listens. close() stops accepting, lets in-flight requests finish (up to a grace period),
+// then flushes the log and releases scorers.
+
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { readList, type Env } from '../config/env.ts';
+import { createLogger, parseLogLevel, type Logger } from '../config/logger.ts';
+import type { TriageConfig } from '../config/types.ts';
+import { createProvider } from '../providers/registry.ts';
+import type { ProviderAdapter } from '../providers/spec.ts';
+import { createScorerPool, defaultScorerFactory, type ScorerFactory } from '../scoring/pool.ts';
+import { openSqliteStore } from '../store/sqlite/index.ts';
+import type { DecisionStore } from '../store/store.ts';
+import { createApp } from './app.ts';
+import type { GatewayContext } from './context.ts';
+import { GatewayMetrics } from './metrics.ts';
+
+export interface GatewayOptions {
+  config: TriageConfig;
+  env: Env;
+  /** Defaults to a SQLite store at config.store.path. */
+  store?: DecisionStore;
+  scorerFactory?: ScorerFactory;
+  modelsDir?: string;
+  log?: Logger;
+  /** Overrides config.server.host / port (tests pass port 0). */
+  host?: string;
+  port?: number;
+  /** How long close() waits for in-flight requests (default 10 s). */
+  shutdownGraceMs?: number;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  ctx: GatewayContext;
+  close(): Promise<void>;
+}
+
+async function warmScorers(ctx: GatewayContext): Promise<void> {
+  const probe = { model: 'triage', messages: [{ role: 'user' as const, content: 'Warm-up: what is 2 + 2?' }] };
+  for (const [name, router] of Object.entries(ctx.config.routers)) {
+    try {
+      const scorer = await ctx.scorers.get(router);
+      await scorer.score(probe);
+      ctx.log.info('scorer_ready', { router: name, scorer: scorer.name });
+    } catch (error) {
+      ctx.log.warn('scorer_unavailable', { router: name, error: (error as Error).message, effect: 'requests on this router go to the strong model' });
+    }
+  }
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const { config, env } = options;
+  const log = options.log ?? createLogger(parseLogLevel(env['LOG_LEVEL']));
+  const metrics = new GatewayMetrics();
+  const store =
+    options.store ??
+    openSqliteStore(config.store.path, {
+      flushIntervalMs: config.store.flushIntervalMs,
+      batchSize: config.store.batchSize,
+      onError: (error, pending) => log.error('store_write_failed', { message: error.message, pending }),
+    });
+  metrics.gauge('triage_log_pending_rows', 'Decision-log rows queued but not yet on disk.', () => store.stats().pendingRows);
+  metrics.gauge('triage_log_dropped_rows', 'Decision-log rows dropped (queue overflow or failed final flush).', () => store.stats().droppedRows);
+
+  const adapters = new Map<string, ProviderAdapter>();
+  const ctx: GatewayContext = {
+    config,
+    env,
+    store,
+    scorers: createScorerPool(options.scorerFactory ?? defaultScorerFactory(options.modelsDir)),
+    provider(kind) {
+      let adapter = adapters.get(kind);
+      if (!adapter) {
+        adapter = createProvider(kind);
+        adapters.set(kind, adapter);
+      }
+      return adapter;
+    },
+    metrics,
+    log,
+    apiKeys: readList(env, config.auth.keysEnv),
+    startedAt: Date.now(),
+  };
+  await warmScorers(ctx);
+
+  const app = createApp(ctx);
+  const host = options.host ?? config.server.host;
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? config.server.port }, () => resolve(s));
+  });
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
+  log.info('listening', { url: `http://${urlHost}:${address.port}`, routers: Object.keys(config.routers), auth: ctx.apiKeys.length > 0 });
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      const grace = options.shutdownGraceMs ?? 10_000;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          if ('closeAllConnections' in server) server.closeAllConnections();
+          resolve();
+        }, grace);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+      });
+      await store.close();
+      await ctx.scorers.closeAll();
+    })();
+    return closing;
+  };
+  return { url: `http://${urlHost}:${address.port}`, port: address.port, ctx, close };
+}

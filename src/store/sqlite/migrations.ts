@@ -1,0 +1,68 @@
+// The decision-log schema as an ordered list of migrations. Append only: never edit a shipped
+// migration, add a new one with the next version. Applied by migrate.ts inside one transaction.
+//
+// Planned next migrations (the learning loop), keyed by decision id like `outcomes`:
+//   3 shadow_labels: (decision_id, labeler, tier, score, created_at) - what another scorer or a
+//     judge would have chosen, for offline training without changing live traffic.
+//   4 calibrations: (router, version, threshold, method, params JSON, created_at) - versioned
+//     thresholds per router that routing picks up live; UNIQUE(router, version).
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const decisionsTable = `
+CREATE TABLE decisions (
+  id                TEXT PRIMARY KEY,
+  created_at        INTEGER NOT NULL,
+  kind              TEXT NOT NULL,
+  router            TEXT,
+  scorer            TEXT,
+  tags              TEXT NOT NULL DEFAULT '{}',
+  mode              TEXT,
+  task_type         TEXT,
+  prompt_hash       TEXT NOT NULL,
+  prompt_text       TEXT,
+  score             REAL,
+  threshold         REAL,
+  tier              TEXT,
+  reason            TEXT NOT NULL,
+  model_alias       TEXT,
+  model_id          TEXT,
+  provider          TEXT,
+  fallback_used     INTEGER NOT NULL,
+  stream            INTEGER NOT NULL,
+  status            INTEGER NOT NULL,
+  error             TEXT,
+  prompt_tokens     INTEGER,
+  completion_tokens INTEGER,
+  cached_tokens     INTEGER,
+  cost_usd          REAL,
+  decision_ms       REAL,
+  latency_ms        REAL,
+  ttfb_ms           REAL
+);
+CREATE INDEX decisions_created_at ON decisions (created_at);
+CREATE INDEX decisions_router ON decisions (router, created_at);
+CREATE INDEX decisions_model_alias ON decisions (model_alias, created_at);
+`;
+
+// No foreign key: outcomes may arrive before their decision is flushed, or for pruned decisions.
+const outcomesTable = `
+CREATE TABLE outcomes (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  decision_id TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  source      TEXT NOT NULL,
+  rating      REAL,
+  label       TEXT
+);
+CREATE INDEX outcomes_decision_id ON outcomes (decision_id, created_at);
+`;
+
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'decisions', sql: decisionsTable },
+  { version: 2, name: 'outcomes', sql: outcomesTable },
+];

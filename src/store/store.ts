@@ -1,0 +1,123 @@
+// The decision-log interface: one row per request the gateway handled (routed or passed through),
+// with its decision, tokens, cost and latency. Writes are queued and batched off the hot path;
+// flush() and close() put every pending row on disk. Implementations run the shared suite in
+// test/store/store.conformance.ts.
+//
+// Shared semantics: decisions() is newest first (ties: most recently logged first); logging an id
+// twice keeps the last record; flush() after close() is a no-op, log() after close() drops the row
+// (counted in stats().droppedRows), and reads after close() reject.
+
+export type DecisionKind = 'chat' | 'route';
+export type Tier = 'strong' | 'weak';
+
+export interface DecisionRecord {
+  /** Decision id (also sent to the client as x-triage-decision-id). */
+  id: string;
+  /** Unix epoch milliseconds when the request arrived. */
+  createdAt: number;
+  kind: DecisionKind;
+  /** Router name, or null when the request named a model directly (pass-through). */
+  router: string | null;
+  /** Scorer name, e.g. "random" or "learned:default". */
+  scorer: string | null;
+  /** Caller tags from x-triage-tags, OpenAI `user` and `metadata`. */
+  tags: Record<string, string>;
+  /** Mode signal sent by the client (x-triage-mode) or inferred task type. */
+  mode: string | null;
+  taskType: string | null;
+  promptHash: string;
+  /** Prompt text, only when the config asks to log prompts. */
+  promptText: string | null;
+  score: number | null;
+  threshold: number | null;
+  tier: Tier | null;
+  /** Why this tier: "score>=threshold", "mode:plan", "scorer-error: ...", "passthrough", ... */
+  reason: string;
+  /** Model alias and upstream model id that served (or would serve) the request. */
+  modelAlias: string | null;
+  modelId: string | null;
+  provider: string | null;
+  /** True when the strong model was used because scoring failed or the first upstream failed. */
+  fallbackUsed: boolean;
+  stream: boolean;
+  status: number;
+  error: string | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  cachedTokens: number | null;
+  costUsd: number | null;
+  decisionMs: number | null;
+  /** Total latency and time to first byte from the upstream, in milliseconds. */
+  latencyMs: number | null;
+  ttfbMs: number | null;
+}
+
+export interface DecisionQuery {
+  /** Inclusive lower bound on createdAt (epoch ms). */
+  since?: number;
+  /** Exclusive upper bound on createdAt (epoch ms). */
+  until?: number;
+  /** Only rows decided by this router (pass-through rows have no router). */
+  router?: string;
+  /** Most rows to return (for costByTag: most summary rows). */
+  limit?: number;
+}
+
+export interface CostSummaryRow {
+  key: string;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+}
+
+/**
+ * What happened after a decision: user feedback, a judge's verdict, an eval label. Several outcomes
+ * may exist per decision (one per source, or repeated feedback); they feed the learning loop.
+ */
+export interface DecisionOutcome {
+  decisionId: string;
+  /** Unix epoch milliseconds when the outcome was recorded. */
+  createdAt: number;
+  /** Who produced it: "feedback" (POST /v1/feedback), "judge", "eval", ... */
+  source: string;
+  /** Numeric grade on the source's own scale (e.g. -1..1, 1..5), if any. */
+  rating: number | null;
+  /** Categorical verdict, e.g. "good", "bad", "needs-strong", if any. */
+  label: string | null;
+}
+
+/** Counters for /metrics. */
+export interface DecisionStoreStats {
+  /** Rows queued but not yet on disk. */
+  pendingRows: number;
+  /** Rows thrown away: queue overflow, log() after close, or a failed final flush. */
+  droppedRows: number;
+  /** Batch writes that failed (their rows stay queued and are retried). */
+  writeFailures: number;
+}
+
+export interface DecisionStore {
+  /** Queues a row; never throws and never blocks on disk. */
+  log(record: DecisionRecord): void;
+  /** Writes every queued row to disk now; rejects (rows stay queued) if the write fails. */
+  flush(): Promise<void>;
+  /** Reads rows back, newest first (flushes pending rows first). */
+  decisions(query?: DecisionQuery): Promise<DecisionRecord[]>;
+  get(id: string): Promise<DecisionRecord | undefined>;
+  /**
+   * Spend added up per value of one tag (rows without the tag under key ""), most expensive first
+   * (ties by key). Null token and cost fields count as 0.
+   */
+  costByTag(tag: string, query?: DecisionQuery): Promise<CostSummaryRow[]>;
+  /**
+   * Stores one outcome (written straight away, not queued: it is not on the request hot path).
+   * The decision need not be on disk yet, nor exist at all (outcomes may arrive from elsewhere).
+   */
+  recordOutcome(outcome: DecisionOutcome): Promise<void>;
+  /** Outcomes recorded for a decision, oldest first. */
+  outcomes(decisionId: string): Promise<DecisionOutcome[]>;
+  stats(): DecisionStoreStats;
+  /** Flushes and releases the database. Safe to call twice. */
+  close(): Promise<void>;
+}

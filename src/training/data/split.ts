@@ -1,0 +1,36 @@
+// Deterministic train/test assignment from a fixed hash, so every run and machine agrees.
+
+import { createHash } from 'node:crypto';
+import type { Split } from './format.ts';
+
+/** Default share of prompts held out for testing. */
+export const TEST_FRACTION = 0.25;
+const SPLIT_SALT = 'triage-split-v1:';
+
+/** A number in [0, 1) fixed by the key: the first 32 bits of sha256(salt + key). */
+export function hashUnit(key: string): number {
+  const digest = createHash('sha256').update(SPLIT_SALT + key, 'utf8').digest();
+  return digest.readUInt32BE(0) / 2 ** 32;
+}
+
+/** "test" for about `fraction` of keys, decided by the key alone. */
+export function splitByHash(key: string, fraction = TEST_FRACTION): Split {
+  return hashUnit(key) < fraction ? 'test' : 'train';
+}
+
+/**
+ * Choose whole groups for the test split: groups ordered by hashUnit(name), taken in that
+ * order until they hold at least `fraction` of all items. Deterministic for a given data set.
+ */
+export function chooseTestGroups(groupSizes: ReadonlyMap<string, number>, fraction = TEST_FRACTION): string[] {
+  const total = [...groupSizes.values()].reduce((a, b) => a + b, 0);
+  const ordered = [...groupSizes.keys()].sort((a, b) => hashUnit(a) - hashUnit(b) || a.localeCompare(b));
+  const chosen: string[] = [];
+  let held = 0;
+  for (const name of ordered) {
+    if (held >= fraction * total) break;
+    chosen.push(name);
+    held += groupSizes.get(name) ?? 0;
+  }
+  return chosen.sort();
+}

@@ -1,0 +1,288 @@
+// Shared conformance suite for ProviderAdapter (spec v1): every adapter's test file calls
+// describeProviderConformance with a factory. It drives the adapter against a fake upstream (by
+// default the OpenAI-compatible one in test/support) and checks the contract the gateway relies on.
+
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatRequest } from '../../src/protocol/chat.ts';
+import type { ProviderAdapter, StreamPart, UpstreamResult, UpstreamTarget } from '../../src/providers/spec.ts';
+import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
+
+export interface ConformanceOptions {
+  createAdapter: () => ProviderAdapter;
+  /** A fake upstream speaking the adapter's API with the FakeUpstream controls. */
+  startUpstream?: () => Promise<FakeUpstream>;
+}
+
+export const SECRET_KEY = 'sk-conformance-SECRET-0123456789';
+const TOOLS = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } }];
+
+export function chatRequest(extra: Partial<ChatRequest> = {}): ChatRequest {
+  return { model: 'triage', messages: [{ role: 'user', content: 'Say hello' }], ...extra };
+}
+
+export async function collect(parts: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+  const out: StreamPart[] = [];
+  for await (const part of parts) out.push(part);
+  return out;
+}
+
+type ChunkPart = Extract<StreamPart, { type: 'chunk' }>;
+const chunks = (parts: StreamPart[]): ChunkPart[] => parts.filter((p): p is ChunkPart => p.type === 'chunk');
+
+/** Concatenated delta content (or tool-call arguments) of the chunks. */
+export function streamedText(parts: StreamPart[], field: 'content' | 'arguments' = 'content'): string {
+  let text = '';
+  for (const part of chunks(parts)) {
+    const choices = (part.json?.['choices'] ?? []) as Array<{ delta?: Record<string, unknown> }>;
+    const delta = choices[0]?.delta;
+    if (field === 'content' && typeof delta?.['content'] === 'string') text += delta['content'];
+    const calls = (delta?.['tool_calls'] ?? []) as Array<{ function?: { arguments?: string } }>;
+    if (field === 'arguments') text += calls[0]?.function?.arguments ?? '';
+  }
+  return text;
+}
+
+export function expectKind<K extends UpstreamResult['kind']>(result: UpstreamResult, kind: K): Extract<UpstreamResult, { kind: K }> {
+  expect(result.kind, JSON.stringify(result)).toBe(kind);
+  return result as Extract<UpstreamResult, { kind: K }>;
+}
+
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Settles with the upstream request's outcome, or 'pending' if it has not settled within `ms`. */
+async function outcomeWithin(upstream: FakeUpstream, index: number, ms: number): Promise<string> {
+  const record = upstream.requests[index];
+  if (!record) return 'no request';
+  const timer = new Promise<string>((resolve) => setTimeout(() => resolve('pending'), ms));
+  return Promise.race([record.outcome, timer]);
+}
+
+async function withinMs<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function describeProviderConformance(name: string, options: ConformanceOptions): void {
+  describe(`ProviderAdapter conformance: ${name}`, () => {
+    let upstream: FakeUpstream;
+    let adapter: ProviderAdapter;
+    const target = (extra: Partial<UpstreamTarget> = {}): UpstreamTarget => ({
+      provider: 'fake', baseUrl: upstream.url, apiKey: SECRET_KEY, modelId: 'fake-model-1', timeoutMs: 2000, ...extra,
+    });
+
+    beforeAll(async () => {
+      upstream = await (options.startUpstream ?? startFakeUpstream)();
+      adapter = options.createAdapter();
+    });
+    afterEach(() => {
+      upstream.setBehaviour({});
+      upstream.requests.length = 0;
+    });
+    afterAll(async () => upstream.close());
+
+    it('declares spec v1 and a kind', () => {
+      expect(adapter.specVersion).toBe('v1');
+      expect(adapter.kind).toMatch(/\S/);
+    });
+
+    it('returns a JSON completion with the upstream model, usage (cached tokens) and ttfb', async () => {
+      upstream.setBehaviour({ text: 'Plain answer', usage: { prompt_tokens: 40, completion_tokens: 9, cached_tokens: 32 } });
+      const result = expectKind(await adapter.chat({ target: target(), request: chatRequest() }), 'json');
+      expect(result.status).toBe(200);
+      const body = result.body as { model: string; choices: Array<{ message: { content: string } }> };
+      expect(body.model).toBe('fake-model-1');
+      expect(body.choices[0]?.message.content).toBe('Plain answer');
+      expect(result.usage).toEqual({ promptTokens: 40, completionTokens: 9, cachedTokens: 32 });
+      expect(result.ttfbMs).toBeGreaterThan(0);
+      expect(result.warnings).toEqual([]);
+    });
+
+    it('returns tool calls untouched', async () => {
+      upstream.setBehaviour({ toolArguments: '{"city":"Oslo"}' });
+      const result = expectKind(await adapter.chat({ target: target(), request: chatRequest({ tools: TOOLS }) }), 'json');
+      const message = (result.body as { choices: Array<{ message: { tool_calls: unknown[] } }> }).choices[0]?.message;
+      expect(message?.tool_calls).toEqual([
+        { id: expect.any(String), type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } },
+      ]);
+    });
+
+    it('streams chunks in order, classifies the usage-only chunk, reports usage and ends with done', async () => {
+      upstream.setBehaviour({ text: 'one two three four', chunks: 4, usage: { prompt_tokens: 20, completion_tokens: 4, cached_tokens: 16 } });
+      const result = expectKind(await adapter.chat({ target: target(), request: chatRequest({ stream: true }) }), 'stream');
+      expect(result.status).toBe(200);
+      const parts = await collect(result.parts);
+      expect(streamedText(parts)).toBe('one two three four');
+      const usageOnly = chunks(parts).filter((p) => p.isUsageOnly);
+      expect(usageOnly).toHaveLength(1);
+      expect(usageOnly[0]?.json?.['choices']).toEqual([]);
+      expect(chunks(parts).every((p) => p.json !== null && JSON.parse(p.data) !== null)).toBe(true);
+      expect(parts.filter((p) => p.type === 'usage')).toEqual([{ type: 'usage', usage: { promptTokens: 20, completionTokens: 4, cachedTokens: 16 } }]);
+      expect(parts.at(-1)).toEqual({ type: 'done' });
+      expect(parts.filter((p) => p.type === 'done' || p.type === 'error')).toHaveLength(1);
+    });
+
+    it('streams tool-call deltas', async () => {
+      upstream.setBehaviour({ toolArguments: '{"city":"Lima","unit":"C"}', chunks: 5 });
+      const result = expectKind(await adapter.chat({ target: target(), request: chatRequest({ stream: true, tools: TOOLS }) }), 'stream');
+      const parts = await collect(result.parts);
+      expect(streamedText(parts, 'arguments')).toBe('{"city":"Lima","unit":"C"}');
+      expect(parts.at(-1)).toEqual({ type: 'done' });
+    });
+
+    it('parses \\r\\n line endings and keep-alive comments', async () => {
+      upstream.setBehaviour({ text: 'abcdefgh', chunks: 8, lineEnding: '\r\n', keepAliveComments: true, chunkDelayMs: 2 });
+      const result = expectKind(await adapter.chat({ target: target(), request: chatRequest({ stream: true }) }), 'stream');
+      const parts = await collect(result.parts);
+      expect(streamedText(parts)).toBe('abcdefgh');
+      expect(parts.at(-1)).toEqual({ type: 'done' });
+    });
+
+    it('delivers the first chunk while the upstream is still holding the stream open', async () => {
+      upstream.setBehaviour({ text: 'first|second', chunks: 2, holdStream: true });
+      const result = expectKind(await adapter.chat({ target: target(), request: chatRequest({ stream: true }) }), 'stream');
+      const iterator = result.parts[Symbol.asyncIterator]();
+      const early: StreamPart[] = [];
+      while (!streamedText(early).includes('first')) {
+        const next = await withinMs(iterator.next(), 2000, 'the first chunk did not arrive while upstream held the stream');
+        expect(next.done).toBe(false);
+        early.push(next.value as StreamPart);
+      }
+      expect(await outcomeWithin(upstream, 0, 50)).toBe('pending');
+      upstream.releaseStream();
+      const rest: StreamPart[] = [];
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) rest.push(next.value);
+      expect(streamedText([...early, ...rest])).toBe('first|second');
+      expect(rest.at(-1)).toEqual({ type: 'done' });
+      expect(await upstream.requests[0]?.outcome).toBe('completed');
+    });
+
+    it('passes an upstream 4xx JSON body through', async () => {
+      const body = { error: { message: 'Invalid value for temperature', type: 'invalid_request_error', param: 'temperature', code: null } };
+      upstream.setBehaviour({ respondWith: { status: 400, body } });
+      const result = expectKind(await adapter.chat({ target: target(), request: chatRequest() }), 'http_error');
+      expect(result.status).toBe(400);
+      expect(result.body).toEqual(body);
+    });
+
+    it('wraps a non-JSON upstream 5xx body, also for stream requests', async () => {
+      upstream.setBehaviour({ respondWith: { status: 503, body: 'upstream overloaded', contentType: 'text/plain' } });
+      for (const stream of [false, true]) {
+        const result = expectKind(await adapter.chat({ target: target(), request: chatRequest({ stream }) }), 'http_error');
+        expect(result.status).toBe(503);
+        expect(result.body).toEqual({ error: { message: 'upstream overloaded', type: 'upstream_error' } });
+      }
+    });
+
+    it('reports a non-JSON 200 body as bad_response', async () => {
+      upstream.setBehaviour({ respondWith: { status: 200, body: '<html>gateway</html>', contentType: 'text/html' } });
+      const result = expectKind(await adapter.chat({ target: target(), request: chatRequest() }), 'failure');
+      expect(result.code).toBe('bad_response');
+    });
+
+    it('times out when the headers are late, streaming or not', async () => {
+      upstream.setBehaviour({ headersDelayMs: 1500 });
+      for (const stream of [false, true]) {
+        const started = performance.now();
+        const result = expectKind(await adapter.chat({ target: target({ timeoutMs: 150 }), request: chatRequest({ stream }) }), 'failure');
+        expect(result.code).toBe('timeout');
+        expect(performance.now() - started).toBeLessThan(1200);
+      }
+    });
+
+    it('ends a stream with a timeout error when the upstream goes quiet', async () => {
+      upstream.setBehaviour({ chunkDelayMs: 600 });
+      const result = expectKind(await adapter.chat({ target: target({ timeoutMs: 200 }), request: chatRequest({ stream: true }) }), 'stream');
+      const parts = await collect(result.parts);
+      expect(chunks(parts).length).toBeGreaterThanOrEqual(1);
+      expect(parts.at(-1)).toMatchObject({ type: 'error', code: 'timeout' });
+    });
+
+    it('reports a refused connection', async () => {
+      const port = await closedPort();
+      const result = expectKind(await adapter.chat({ target: target({ baseUrl: `http://127.0.0.1:${port}/v1` }), request: chatRequest() }), 'failure');
+      expect(result.code).toBe('connection');
+      expect(result.message).toMatch(/ECONNREFUSED/);
+    });
+
+    it('ends a stream reset mid-way with a connection error part', async () => {
+      upstream.setBehaviour({ text: 'abcdef', chunks: 6, resetAfterEvents: 2 });
+      const result = expectKind(await adapter.chat({ target: target(), request: chatRequest({ stream: true }) }), 'stream');
+      const parts = await collect(result.parts);
+      expect(chunks(parts)).toHaveLength(2);
+      expect(parts.at(-1)).toMatchObject({ type: 'error', code: 'connection' });
+      expect(parts.some((p) => p.type === 'done')).toBe(false);
+    });
+
+    it('aborts the upstream request when the iteration is cancelled', async () => {
+      upstream.setBehaviour({ holdStream: true });
+      const result = expectKind(await adapter.chat({ target: target(), request: chatRequest({ stream: true }) }), 'stream');
+      for await (const part of result.parts) {
+        if (part.type === 'chunk' && streamedText([part]) !== '') break;
+      }
+      expect(await outcomeWithin(upstream, 0, 1000)).toBe('client-closed');
+    });
+
+    it('aborts at once when return() is called while a read is pending', async () => {
+      upstream.setBehaviour({ holdStream: true });
+      const result = expectKind(await adapter.chat({ target: target(), request: chatRequest({ stream: true }) }), 'stream');
+      const iterator = result.parts[Symbol.asyncIterator]();
+      for (let next = await iterator.next(); !next.done && streamedText([next.value]) === ''; next = await iterator.next());
+      const pending = iterator.next(); // upstream is holding: nothing to read yet
+      await iterator.return?.();
+      expect(await outcomeWithin(upstream, 0, 1000)).toBe('client-closed');
+      const last = await withinMs(pending, 1000, 'the pending read did not settle');
+      if (!last.done) expect(last.value).toMatchObject({ type: 'error', code: 'aborted' });
+    });
+
+    it("ends the stream with an 'aborted' error when the caller's signal aborts", async () => {
+      upstream.setBehaviour({ holdStream: true });
+      const controller = new AbortController();
+      const result = expectKind(await adapter.chat({ target: target(), request: chatRequest({ stream: true }), signal: controller.signal }), 'stream');
+      const parts: StreamPart[] = [];
+      for await (const part of result.parts) {
+        parts.push(part);
+        if (streamedText([part]) !== '') controller.abort();
+      }
+      expect(parts.at(-1)).toMatchObject({ type: 'error', code: 'aborted' });
+      expect(await outcomeWithin(upstream, 0, 1000)).toBe('client-closed');
+    });
+
+    it("fails with 'aborted' when the caller's signal is already aborted", async () => {
+      const result = expectKind(await adapter.chat({ target: target(), request: chatRequest(), signal: AbortSignal.abort() }), 'failure');
+      expect(result.code).toBe('aborted');
+    });
+
+    it('never puts the API key in a failure, error part or passed-through error body', async () => {
+      const seen: unknown[] = [];
+      upstream.setBehaviour({ respondWith: { status: 401, body: { error: { message: `Incorrect API key provided: ${SECRET_KEY}` } } } });
+      seen.push(await adapter.chat({ target: target(), request: chatRequest() }));
+      upstream.setBehaviour({ respondWith: { status: 500, body: `bad key ${SECRET_KEY}`, contentType: 'text/plain' } });
+      seen.push(await adapter.chat({ target: target(), request: chatRequest() }));
+      upstream.setBehaviour({ headersDelayMs: 1000 });
+      seen.push(await adapter.chat({ target: target({ timeoutMs: 100 }), request: chatRequest() }));
+      upstream.setBehaviour({ resetAfterEvents: 1 });
+      const stream = expectKind(await adapter.chat({ target: target(), request: chatRequest({ stream: true }) }), 'stream');
+      seen.push(await collect(stream.parts));
+      const port = await closedPort();
+      seen.push(await adapter.chat({ target: target({ baseUrl: `http://127.0.0.1:${port}/v1` }), request: chatRequest() }));
+      seen.push(await adapter.chat({ target: target({ baseUrl: `not a url ${SECRET_KEY}` }), request: chatRequest() }));
+      const text = JSON.stringify(seen);
+      expect(text).toContain('Incorrect API key provided');
+      expect(text).not.toContain(SECRET_KEY);
+      expect(text).not.toContain('SECRET');
+    });
+  });
+}

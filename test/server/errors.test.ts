@@ -1,0 +1,182 @@
+// Every error the gateway gives: OpenAI's error shape, the right status, a log row, no crash, and
+// never the upstream API key in what the client sees.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
+import { startTestGateway, testConfig, type TestGateway } from '../support/gateway.ts';
+
+let upstream: FakeUpstream;
+let weakUpstream: FakeUpstream;
+let gateway: TestGateway;
+
+beforeAll(async () => {
+  upstream = await startFakeUpstream();
+  weakUpstream = await startFakeUpstream();
+  gateway = await startTestGateway({
+    raw: testConfig(upstream.url, weakUpstream.url, { server: { bodyLimitBytes: 4096 } }),
+    mutate: (config) => {
+      config.providers['strongProvider']!.timeoutMs = 300;
+    },
+  });
+});
+
+afterAll(async () => {
+  await gateway.dispose();
+  await upstream.close();
+  await weakUpstream.close();
+});
+
+function post(body: string | object, headers: Record<string, string> = {}, path = '/v1/chat/completions') {
+  return fetch(`${gateway.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+async function expectError(response: Response, status: number, code: string) {
+  expect(response.status).toBe(status);
+  const body = (await response.json()) as { error: { message: string; type: string; code: string } };
+  expect(body.error.code).toBe(code);
+  expect(typeof body.error.message).toBe('string');
+  expect(typeof body.error.type).toBe('string');
+  expect(JSON.stringify(body)).not.toContain('sk-upstream-secret-123');
+  return body.error;
+}
+
+const hello = [{ role: 'user', content: 'hello' }];
+
+describe('request validation', () => {
+  it('rejects invalid JSON', async () => {
+    await expectError(await post('{"model": "triage", '), 400, 'invalid_json');
+    await expectError(await post('[1,2]'), 400, 'invalid_json');
+  });
+
+  it('rejects missing, empty or malformed messages', async () => {
+    await expectError(await post({ model: 'triage' }), 400, 'invalid_messages');
+    await expectError(await post({ model: 'triage', messages: [] }), 400, 'invalid_messages');
+    await expectError(await post({ model: 'triage', messages: [{ role: 'wizard', content: 'x' }] }), 400, 'invalid_messages');
+  });
+
+  it('rejects an unknown model and lists the valid names', async () => {
+    const error = await expectError(await post({ model: 'gpt-7-ultra', messages: hello }), 400, 'model_not_found');
+    expect(error.message).toContain('triage/default');
+    expect(error.message).toContain('fake-strong');
+    await expectError(await post({ model: 'router-mf-0.5', messages: hello }), 400, 'model_not_found');
+    await expectError(await post({ model: 'router-random-1.5', messages: hello }), 400, 'model_not_found');
+  });
+
+  it('rejects malformed tags', async () => {
+    await expectError(await post({ model: 'triage', messages: hello }, { 'x-triage-tags': 'no-equals-sign' }), 400, 'invalid_tags');
+  });
+
+  it('answers 413 over the body limit', async () => {
+    const big = { model: 'triage', messages: [{ role: 'user', content: 'x'.repeat(10_000) }] };
+    await expectError(await post(big), 413, 'request_too_large');
+  });
+
+  it('answers 404 in the OpenAI shape for unknown paths', async () => {
+    await expectError(await fetch(`${gateway.url}/v1/nothing-here`), 404, 'not_found');
+  });
+});
+
+describe('upstream failures', () => {
+  it('passes an upstream 4xx through with its body', async () => {
+    const body = { error: { message: 'max_tokens is too large', type: 'invalid_request_error', code: 'bad_max_tokens' } };
+    upstream.setBehaviour({ respondWith: { status: 422, body } });
+    const response = await post({ model: 'triage/alwaysStrong', messages: hello });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual(body);
+    const logged = await gateway.store.get(response.headers.get('x-triage-decision-id')!);
+    expect(logged).toMatchObject({ status: 422, tier: 'strong' });
+  });
+
+  it('turns an upstream 5xx into 502', async () => {
+    upstream.setBehaviour({ respondWith: { status: 503, body: { error: { message: 'overloaded' } } } });
+    const response = await post({ model: 'triage/alwaysStrong', messages: hello });
+    await expectError(response, 502, 'upstream_error');
+  });
+
+  it('turns a timeout into 504, streamed or not', async () => {
+    upstream.setBehaviour({ headersDelayMs: 2000 });
+    const response = await post({ model: 'triage/alwaysStrong', messages: hello });
+    await expectError(response, 504, 'upstream_timeout');
+    const streamed = await post({ model: 'triage/alwaysStrong', messages: hello, stream: true });
+    await expectError(streamed, 504, 'upstream_timeout');
+    const logged = await gateway.store.get(streamed.headers.get('x-triage-decision-id')!);
+    expect(logged).toMatchObject({ status: 504, stream: true });
+    expect(logged?.error).toContain('timed out');
+  });
+
+  it('turns a refused connection into 502', async () => {
+    const closed = await startFakeUpstream();
+    const url = closed.url;
+    await closed.close();
+    const refusing = await startTestGateway({ raw: testConfig(url) });
+    try {
+      const response = await fetch(`${refusing.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'triage/alwaysStrong', messages: hello }),
+      });
+      await expectError(response, 502, 'upstream_connection');
+    } finally {
+      await refusing.dispose();
+    }
+  });
+
+  it('retries on the other model only when the router asks for it', async () => {
+    upstream.setBehaviour({ respondWith: { status: 500, body: { error: { message: 'boom' } } } });
+    weakUpstream.setBehaviour({ text: 'from the weak model' });
+    const plain = await post({ model: 'triage/alwaysStrong', messages: hello });
+    expect(plain.status).toBe(502);
+
+    const response = await post({ model: 'triage/resilient', messages: hello });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { model: string; choices: Array<{ message: { content: string } }> };
+    expect(body.model).toBe('fake-weak');
+    expect(body.choices[0]?.message.content).toBe('from the weak model');
+    expect(response.headers.get('x-triage-model')).toBe('fake-weak');
+    const logged = await gateway.store.get(response.headers.get('x-triage-decision-id')!);
+    expect(logged).toMatchObject({ status: 200, fallbackUsed: true, modelAlias: 'weak', tier: 'weak' });
+    expect(logged?.reason).toContain('retried on weak');
+  });
+
+  it('reports a stream that breaks midway as an error event and logs it', async () => {
+    upstream.setBehaviour({ chunks: 5, resetAfterEvents: 2, respondWith: undefined, headersDelayMs: 0 });
+    const response = await post({ model: 'triage/alwaysStrong', messages: hello, stream: true });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toContain('"upstream_');
+    const logged = await gateway.store.get(response.headers.get('x-triage-decision-id')!);
+    expect(logged?.status).toBe(502);
+  });
+
+  it('keeps serving after all of the above', async () => {
+    upstream.setBehaviour({ respondWith: undefined, resetAfterEvents: undefined, headersDelayMs: 0 });
+    const response = await post({ model: 'triage/alwaysStrong', messages: hello });
+    expect(response.status).toBe(200);
+  });
+});
+
+describe('gateway keys', () => {
+  it('answers 401 without a key or with a wrong one, and serves with a right one', async () => {
+    const guarded = await startTestGateway({ raw: testConfig(upstream.url), env: { TRIAGE_API_KEYS: 'gw-key-1, gw-key-2' } });
+    try {
+      const send = (auth?: string) =>
+        fetch(`${guarded.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+          body: JSON.stringify({ model: 'triage/alwaysStrong', messages: hello }),
+        });
+      await expectError(await send(), 401, 'missing_api_key');
+      await expectError(await send('Bearer wrong'), 401, 'invalid_api_key');
+      expect((await send('Bearer gw-key-2')).status).toBe(200);
+      // The gateway key is not forwarded upstream; the configured upstream key is.
+      expect(upstream.requests.at(-1)!.headers.authorization).toBe('Bearer sk-upstream-secret-123');
+      expect((await fetch(`${guarded.url}/healthz`)).status).toBe(200);
+    } finally {
+      await guarded.dispose();
+    }
+  });
+});

@@ -1,0 +1,6 @@
+// Runs the DecisionStore conformance suite against the in-memory store.
+
+import { MemoryDecisionStore } from '../../src/store/memory.ts';
+import { decisionStoreConformance } from './store.conformance.ts';
+
+decisionStoreConformance('memory', () => new MemoryDecisionStore());

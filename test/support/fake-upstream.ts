@@ -1,0 +1,290 @@
+// A small fake OpenAI-compatible upstream for tests, on 127.0.0.1 with a random port (node:http).
+// POST /v1/chat/completions (JSON or SSE, text or tool calls, usage with cached tokens, errors,
+// delays, holding a stream open, resetting mid-stream) and GET /v1/models. Records every request.
+//
+//   const upstream = await startFakeUpstream({ text: 'Hi there', chunks: 3 });
+//   ... point a client / adapter at upstream.url ...
+//   upstream.requests[0].body.model; await upstream.requests[0].outcome; await upstream.close();
+
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface FakeUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+}
+
+export interface FakeBehaviour {
+  /** Assistant text; when streamed it is split into `chunks` content chunks. */
+  text: string;
+  chunks: number;
+  /** Delay before each streamed event after the first. */
+  chunkDelayMs: number;
+  /** Delay before the response headers are written (to trigger timeouts). */
+  headersDelayMs: number;
+  usage: FakeUsage;
+  /** When to send the final usage-only chunk: 'requested' (only with stream_options.include_usage, like OpenAI), 'always' or 'never'. */
+  streamUsage: 'requested' | 'always' | 'never';
+  /** Arguments of the tool call sent when the request has tools (the name is the first tool's). */
+  toolArguments: string;
+  /** Stop after the first content chunk until releaseStream() is called. */
+  holdStream: boolean;
+  /** Reset the connection after this many SSE events (role chunk included). */
+  resetAfterEvents: number | undefined;
+  /** Answer chat requests with this status and body instead (a string body is sent as is); `model` limits it to that request model. */
+  respondWith: { status: number; body: unknown; contentType?: string; model?: string } | undefined;
+  /** Answer 401 unless the request carries `Authorization: Bearer <requireApiKey>`. */
+  requireApiKey: string | undefined;
+  /** Line ending of the SSE stream. */
+  lineEnding: '\n' | '\r\n';
+  /** Write an SSE comment before every event, like a keep-alive. */
+  keepAliveComments: boolean;
+  /** Ids listed by GET /v1/models. */
+  models: string[];
+}
+
+export const DEFAULT_BEHAVIOUR: FakeBehaviour = {
+  text: 'Hello from the fake upstream.',
+  chunks: 3,
+  chunkDelayMs: 0,
+  headersDelayMs: 0,
+  usage: { prompt_tokens: 12, completion_tokens: 7, cached_tokens: 0 },
+  streamUsage: 'requested',
+  toolArguments: '{"city":"Paris"}',
+  holdStream: false,
+  resetAfterEvents: undefined,
+  respondWith: undefined,
+  requireApiKey: undefined,
+  lineEnding: '\n',
+  keepAliveComments: false,
+  models: ['fake-strong', 'fake-weak'],
+};
+
+export type RequestOutcome = 'completed' | 'client-closed' | 'reset';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON body (or the raw text when it is not JSON); `any` so tests can read fields directly. */
+  body: any;
+  /** Settles when the response ends: completed, closed early by the client, or reset by the fake. */
+  outcome: Promise<RequestOutcome>;
+}
+
+export interface FakeUpstream {
+  /** Base URL ending in /v1. */
+  url: string;
+  requests: RecordedRequest[];
+  /** Replaces the behaviour: defaults, then the start options, then `behaviour`. */
+  setBehaviour(behaviour: Partial<FakeBehaviour>): void;
+  /** Lets held streams (holdStream) continue. */
+  releaseStream(): void;
+  close(): Promise<void>;
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+}
+
+function deferred(): Deferred {
+  let resolve = (): void => undefined;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function startFakeUpstream(options: Partial<FakeBehaviour> = {}): Promise<FakeUpstream> {
+  let behaviour: FakeBehaviour = { ...DEFAULT_BEHAVIOUR, ...options };
+  let hold = deferred();
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  let completionCount = 0;
+
+  const server = createServer({ noDelay: true }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      let body: unknown = raw;
+      try {
+        body = raw ? JSON.parse(raw) : undefined;
+      } catch {
+        // keep raw text
+      }
+      let settle: (o: RequestOutcome) => void = () => undefined;
+      const outcome = new Promise<RequestOutcome>((r) => (settle = r));
+      const record: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, outcome };
+      requests.push(record);
+      let resetByFake = false;
+      res.on('close', () => settle(res.writableFinished ? 'completed' : resetByFake ? 'reset' : 'client-closed'));
+      const reset = (): void => {
+        resetByFake = true;
+        res.socket?.resetAndDestroy();
+      };
+      handle(record, res, behaviour, hold.promise, ++completionCount, reset).catch(() => reset());
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    setBehaviour(next) {
+      hold.resolve();
+      hold = deferred();
+      behaviour = { ...DEFAULT_BEHAVIOUR, ...options, ...next };
+    },
+    releaseStream() {
+      hold.resolve();
+    },
+    async close() {
+      hold.resolve();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function openAiError(message: string, type: string, code: string | null = null): unknown {
+  return { error: { message, type, param: null, code } };
+}
+
+async function handle(
+  record: RecordedRequest,
+  res: ServerResponse,
+  b: FakeBehaviour,
+  held: Promise<void>,
+  sequence: number,
+  reset: () => void,
+): Promise<void> {
+  const path = record.path.split('?')[0];
+  if (b.requireApiKey !== undefined && record.headers.authorization !== `Bearer ${b.requireApiKey}`) {
+    return sendJson(res, 401, openAiError('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'));
+  }
+  if (record.method === 'GET' && path === '/v1/models') {
+    const data = b.models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'fake' }));
+    return sendJson(res, 200, { object: 'list', data });
+  }
+  if (record.method !== 'POST' || path !== '/v1/chat/completions') {
+    return sendJson(res, 404, openAiError(`No route ${record.method} ${path}`, 'invalid_request_error'));
+  }
+  const request = record.body;
+  if (!request || typeof request !== 'object' || !Array.isArray(request.messages)) {
+    return sendJson(res, 400, openAiError('Invalid body: messages is required', 'invalid_request_error'));
+  }
+  if (b.headersDelayMs > 0) await sleep(b.headersDelayMs);
+  if (res.destroyed) return;
+  const forced = b.respondWith;
+  if (forced && (forced.model === undefined || forced.model === request.model)) {
+    return sendJson(res, forced.status, forced.body, forced.contentType);
+  }
+  const completion = new Completion(b, request, sequence);
+  if (request.stream !== true) return sendJson(res, 200, completion.json());
+
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  const includeUsage = b.streamUsage === 'always' || (b.streamUsage === 'requested' && request.stream_options?.include_usage === true);
+  const events = completion.streamEvents(includeUsage);
+  let written = 0;
+  for (const [index, event] of events.entries()) {
+    if (res.destroyed) return;
+    if (index > 0 && b.chunkDelayMs > 0) await sleep(b.chunkDelayMs);
+    if (index === 2 && b.holdStream) await held;
+    if (res.destroyed) return;
+    const data = JSON.stringify(event);
+    const eol = b.lineEnding;
+    res.write(`${b.keepAliveComments ? `: keep-alive${eol}${eol}` : ''}data: ${data}${eol}${eol}`);
+    written++;
+    if (b.resetAfterEvents !== undefined && written >= b.resetAfterEvents) {
+      await sleep(20); // let the written events leave before the reset
+      return reset();
+    }
+  }
+  res.end(`data: [DONE]${b.lineEnding}${b.lineEnding}`);
+}
+
+/** Builds one completion's JSON body and its streamed chunks, OpenAI-style. */
+class Completion {
+  readonly #id: string;
+  readonly #created = Math.floor(Date.now() / 1000);
+  readonly #toolName: string | undefined;
+
+  constructor(
+    private readonly b: FakeBehaviour,
+    private readonly request: { model?: unknown; tools?: unknown },
+    sequence: number,
+  ) {
+    this.#id = `chatcmpl-fake-${sequence}`;
+    const tools = Array.isArray(request.tools) ? (request.tools as Array<{ function?: { name?: string } }>) : [];
+    this.#toolName = tools.length > 0 ? (tools[0]?.function?.name ?? 'tool') : undefined;
+  }
+
+  #base(object: string): Record<string, unknown> {
+    return { id: this.#id, object, created: this.#created, model: this.request.model, system_fingerprint: 'fp_fake' };
+  }
+
+  #usage(): Record<string, unknown> {
+    const u = this.b.usage;
+    return {
+      prompt_tokens: u.prompt_tokens,
+      completion_tokens: u.completion_tokens,
+      total_tokens: u.prompt_tokens + u.completion_tokens,
+      prompt_tokens_details: { cached_tokens: u.cached_tokens },
+    };
+  }
+
+  #toolCall(): { id: string; type: 'function'; function: { name: string; arguments: string } } {
+    return { id: `call_fake_${this.#id}`, type: 'function', function: { name: this.#toolName ?? 'tool', arguments: this.b.toolArguments } };
+  }
+
+  json(): Record<string, unknown> {
+    const message = this.#toolName
+      ? { role: 'assistant', content: null, tool_calls: [this.#toolCall()] }
+      : { role: 'assistant', content: this.b.text };
+    const finish = this.#toolName ? 'tool_calls' : 'stop';
+    return { ...this.#base('chat.completion'), choices: [{ index: 0, message, logprobs: null, finish_reason: finish }], usage: this.#usage() };
+  }
+
+  /** Role chunk, N content (or tool-argument) chunks, finish chunk, optional usage-only chunk. */
+  streamEvents(includeUsage: boolean): Record<string, unknown>[] {
+    const chunk = (delta: unknown, finish: string | null = null): Record<string, unknown> => ({
+      ...this.#base('chat.completion.chunk'),
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      ...(includeUsage ? { usage: null } : {}),
+    });
+    const call = this.#toolCall();
+    const pieces = splitInto(this.#toolName ? call.function.arguments : this.b.text, this.b.chunks);
+    const events = this.#toolName
+      ? [
+          chunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }),
+          ...pieces.map((p) => chunk({ tool_calls: [{ index: 0, function: { arguments: p } }] })),
+          chunk({}, 'tool_calls'),
+        ]
+      : [chunk({ role: 'assistant', content: '' }), ...pieces.map((p) => chunk({ content: p })), chunk({}, 'stop')];
+    if (includeUsage) events.push({ ...this.#base('chat.completion.chunk'), choices: [], usage: this.#usage() });
+    return events;
+  }
+}
+
+/** Splits text into n nearly equal, non-empty pieces (fewer when the text is shorter than n). */
+export function splitInto(text: string, n: number): string[] {
+  const count = Math.max(1, Math.min(n, text.length));
+  const size = Math.ceil(text.length / count);
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
+  return pieces.length > 0 ? pieces : [''];
+}
