@@ -117,7 +117,7 @@ export async function prepare(
 }
 
 /** Headers every routed (or passed-through) response carries. */
-export function decisionHeaders(prepared: Prepared, servedModelId: string | null): Record<string, string> {
+export function decisionHeaders(prepared: Prepared, servedModelId: string | null, warnings: readonly string[] = []): Record<string, string> {
   const { record } = prepared;
   const headers: Record<string, string> = { 'x-triage-decision-id': prepared.id };
   headers['x-triage-router'] = record.router ?? 'none';
@@ -125,5 +125,7 @@ export function decisionHeaders(prepared: Prepared, servedModelId: string | null
   headers['x-triage-score'] = record.score === null ? 'none' : record.score.toFixed(6);
   headers['x-triage-threshold'] = record.threshold === null ? 'none' : String(record.threshold);
   headers['x-triage-reason'] = record.reason;
+  // Parameters an adapter had to drop or change for its upstream (the spec's warnings channel).
+  if (warnings.length > 0) headers['x-triage-warnings'] = warnings.join('; ').replace(/[\r\n]+/g, ' ');
   return headers;
 }

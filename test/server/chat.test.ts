@@ -76,6 +76,7 @@ describe('chat completions through the gateway', () => {
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('one two three four');
     expect(chunks.every((c) => c.choices.length > 0)).toBe(true);
+    expect(chunks.every((c) => !('usage' in c))).toBe(true);
     expect(chunks[0]?.model).toBe('fake-weak');
     // The gateway asked upstream for usage although the client did not.
     expect(upstream.requests.at(-1)!.body.stream_options).toEqual({ include_usage: true });

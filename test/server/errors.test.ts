@@ -180,3 +180,20 @@ describe('gateway keys', () => {
     }
   });
 });
+
+describe('upstream keys', () => {
+  it("forwards the client's own key when the gateway holds none and has no auth", async () => {
+    const byo = await startTestGateway({ raw: testConfig(upstream.url), env: { FAKE_STRONG_KEY: '' } });
+    try {
+      const response = await fetch(`${byo.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-client-own' },
+        body: JSON.stringify({ model: 'triage/alwaysStrong', messages: hello }),
+      });
+      expect(response.status).toBe(200);
+      expect(upstream.requests.at(-1)!.headers.authorization).toBe('Bearer sk-client-own');
+    } finally {
+      await byo.dispose();
+    }
+  });
+});

@@ -14,10 +14,6 @@ export interface TaskTypeOptions {
   aggregate: 'centroid' | 'max';
   /** Subtract the mean of all description embeddings before comparing. */
   center: boolean;
-  /** Project out this many principal directions of the description embeddings (after centring). */
-  removeComponents: number;
-  /** Turn each type's similarity into a z-score over the similarities of all descriptions to it. */
-  standardise: boolean;
   /** Inference answers 'general' unless the best type beats the second by this much. */
   margin: number;
 }
@@ -25,9 +21,7 @@ export interface TaskTypeOptions {
 export const DEFAULT_TASK_TYPE_OPTIONS: Readonly<TaskTypeOptions> = Object.freeze({
   aggregate: 'centroid',
   center: true,
-  removeComponents: 0,
-  standardise: false,
-  margin: 0.01,
+  margin: 0.03,
 });
 
 export interface TaskTypeInference {
@@ -68,49 +62,11 @@ function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-/** How a raw embedding is mapped before comparison: centring, then removal of shared directions. */
-interface Projection {
-  offset?: Float32Array;
-  components: readonly Float32Array[];
-}
-
-function project(v: Float32Array, projection: Projection): Float32Array {
+/** A copy of `v` minus `offset` (when given), L2-normalised. */
+function centred(v: Float32Array, offset: Float32Array | undefined): Float32Array {
   const out = Float32Array.from(v);
-  const { offset, components } = projection;
   if (offset) for (let i = 0; i < out.length; i++) out[i] = (out[i] ?? 0) - (offset[i] ?? 0);
-  for (const c of components) {
-    const along = dot(out, c);
-    for (let i = 0; i < out.length; i++) out[i] = (out[i] ?? 0) - along * (c[i] ?? 0);
-  }
   return normalise(out);
-}
-
-/** Leading principal directions of `rows` (already centred), by power iteration with deflation. */
-function principalDirections(rows: readonly Float32Array[], dim: number, count: number): Float32Array[] {
-  const found: Float32Array[] = [];
-  for (let k = 0; k < count; k++) {
-    let v = normalise(Float32Array.from({ length: dim }, (_, i) => Math.sin(i + 1 + k)));
-    for (let iter = 0; iter < 100; iter++) {
-      const next = new Float32Array(dim);
-      for (const row of rows) {
-        let along = dot(row, v);
-        for (const c of found) along -= dot(row, c) * dot(c, v);
-        for (let i = 0; i < dim; i++) next[i] = (next[i] ?? 0) + along * (row[i] ?? 0);
-      }
-      for (const c of found) {
-        const overlap = dot(next, c);
-        for (let i = 0; i < dim; i++) next[i] = (next[i] ?? 0) - overlap * (c[i] ?? 0);
-      }
-      v = normalise(next);
-    }
-    found.push(v);
-  }
-  return found;
-}
-
-interface TypeScale {
-  mean: number;
-  sd: number;
 }
 
 class PrototypeSet implements TaskTypePrototypes {
@@ -121,14 +77,13 @@ class PrototypeSet implements TaskTypePrototypes {
     names: readonly string[],
     /** Per type: one prototype (centroid) or one per description (max). */
     private readonly prototypes: readonly (readonly Float32Array[])[],
-    private readonly projection: Projection,
-    private scales: readonly TypeScale[] = [],
+    private readonly offset: Float32Array | undefined,
   ) {
     this.names = names;
   }
 
-  /** Similarities of an already projected vector, before standardisation. */
-  rawSimilarities(query: Float32Array): Float32Array {
+  /** Similarities of an already centred, normalised vector. */
+  private rawSimilarities(query: Float32Array): Float32Array {
     const out = new Float32Array(this.names.length);
     this.prototypes.forEach((vectors, t) => {
       let best = -Infinity;
@@ -138,23 +93,11 @@ class PrototypeSet implements TaskTypePrototypes {
     return out;
   }
 
-  setScales(scales: readonly TypeScale[]): void {
-    this.scales = scales;
-  }
-
-  projectQuery(embedding: Float32Array): Float32Array {
-    return project(embedding, this.projection);
-  }
-
   similarities(embedding: Float32Array): Float32Array {
     let zero = true;
     for (let i = 0; i < embedding.length; i++) if (embedding[i] !== 0) zero = false;
     if (zero) return new Float32Array(this.names.length);
-    const sims = this.rawSimilarities(this.projectQuery(embedding));
-    this.scales.forEach((scale, t) => {
-      sims[t] = ((sims[t] ?? 0) - scale.mean) / scale.sd;
-    });
-    return sims;
+    return this.rawSimilarities(centred(embedding, this.offset));
   }
 
   infer(similarities: Float32Array): TaskTypeInference {
@@ -185,36 +128,14 @@ async function buildPrototypes(
   const texts = definitions.flatMap((d) => d.descriptions);
   const embedded = await embedder.embed(texts);
   const offset = options.center ? mean(embedded, embedder.dim) : undefined;
-  const centredRows = embedded.map((v) => project(v, { offset, components: [] }));
-  const components = principalDirections(centredRows, embedder.dim, options.removeComponents);
-  const projection: Projection = { offset, components };
-  const projected = embedded.map((v) => project(v, projection));
+  const projected = embedded.map((v) => centred(v, offset));
   let cursor = 0;
   const prototypes = definitions.map((d) => {
     const own = projected.slice(cursor, cursor + d.descriptions.length);
     cursor += d.descriptions.length;
     return options.aggregate === 'centroid' ? [normalise(mean(own, embedder.dim))] : own;
   });
-  const set = new PrototypeSet(options, definitions.map((d) => d.name), prototypes, projection);
-  if (options.standardise) set.setScales(typeScales(set, projected, definitions.length));
-  return set;
-}
-
-/** Mean and spread of every description's similarity to each type: the yardstick for z-scores. */
-function typeScales(set: PrototypeSet, projected: readonly Float32Array[], types: number): TypeScale[] {
-  const sums = new Float64Array(types);
-  const squares = new Float64Array(types);
-  for (const row of projected) {
-    set.rawSimilarities(row).forEach((sim, t) => {
-      sums[t] = (sums[t] ?? 0) + sim;
-      squares[t] = (squares[t] ?? 0) + sim * sim;
-    });
-  }
-  return Array.from({ length: types }, (_, t) => {
-    const m = (sums[t] ?? 0) / projected.length;
-    const variance = (squares[t] ?? 0) / projected.length - m * m;
-    return { mean: m, sd: Math.sqrt(Math.max(variance, 1e-6)) };
-  });
+  return new PrototypeSet(options, definitions.map((d) => d.name), prototypes, offset);
 }
 
 const cache = new Map<string, Promise<TaskTypePrototypes>>();

@@ -64,6 +64,13 @@ function upstreamError(outcome: AttemptOutcome): GatewayError {
   return new GatewayError(502, `upstream ${attempt.alias} answered with status ${status}`, 'upstream_error', 'upstream_error');
 }
 
+/** The chunk as the client would get it without include_usage: no `usage` field at all. */
+function withoutUsage(part: Extract<StreamPart, { type: 'chunk' }>): string {
+  if (!part.json || !('usage' in part.json)) return part.data;
+  const { usage: _dropped, ...rest } = part.json;
+  return JSON.stringify(rest);
+}
+
 function streamResponse(ctx: GatewayContext, prepared: Prepared, outcome: AttemptOutcome, parts: AsyncIterable<StreamPart>): Response {
   const { record, request } = prepared;
   const clientWantsUsage = request.stream_options?.include_usage === true;
@@ -98,7 +105,7 @@ function streamResponse(ctx: GatewayContext, prepared: Prepared, outcome: Attemp
           case 'chunk':
             if (record.ttfbMs === null) record.ttfbMs = performance.now() - prepared.startedMs;
             if (part.isUsageOnly && !clientWantsUsage) continue;
-            controller.enqueue(encoder.encode(`data: ${part.data}\n\n`));
+            controller.enqueue(encoder.encode(`data: ${clientWantsUsage ? part.data : withoutUsage(part)}\n\n`));
             return;
           case 'usage':
             usage = part.usage;
@@ -132,7 +139,7 @@ function streamResponse(ctx: GatewayContext, prepared: Prepared, outcome: Attemp
       'cache-control': 'no-cache',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
-      ...decisionHeaders(prepared, outcome.attempt.model.id),
+      ...decisionHeaders(prepared, outcome.attempt.model.id, outcome.result.warnings),
     },
   });
 }
@@ -173,7 +180,7 @@ export async function handleChat(ctx: GatewayContext, c: Context): Promise<Respo
       finish(ctx, prepared, outcome);
       return new Response(JSON.stringify(result.body), {
         status: result.status,
-        headers: { 'content-type': 'application/json', ...decisionHeaders(prepared, outcome.attempt.model.id) },
+        headers: { 'content-type': 'application/json', ...decisionHeaders(prepared, outcome.attempt.model.id, result.warnings) },
       });
     }
     case 'http_error':
@@ -184,7 +191,7 @@ export async function handleChat(ctx: GatewayContext, c: Context): Promise<Respo
         finish(ctx, prepared, outcome);
         return new Response(JSON.stringify(result.body), {
           status: result.status,
-          headers: { 'content-type': 'application/json', ...decisionHeaders(prepared, outcome.attempt.model.id) },
+          headers: { 'content-type': 'application/json', ...decisionHeaders(prepared, outcome.attempt.model.id, result.warnings) },
         });
       }
       break;
