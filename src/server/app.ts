@@ -7,6 +7,7 @@ import type { GatewayContext } from './context.ts';
 import { GatewayError, errorResponse } from './errors.ts';
 import { gatewayAuth } from './middleware/auth.ts';
 import { handleChat } from './routes/chat.ts';
+import { handleFeedback } from './routes/feedback.ts';
 import { listModels } from './routes/models.ts';
 import { handleRoute } from './routes/route.ts';
 
@@ -27,6 +28,7 @@ export function createApp(ctx: GatewayContext): Hono {
   app.use('/v1/*', gatewayAuth(ctx.apiKeys));
   app.post('/v1/chat/completions', tooLarge, (c) => handleChat(ctx, c));
   app.post('/v1/route', tooLarge, (c) => handleRoute(ctx, c));
+  app.post('/v1/feedback', tooLarge, (c) => handleFeedback(ctx, c));
   app.get('/v1/models', (c) => c.json(listModels(ctx)));
 
   app.notFound((c) =>

@@ -50,10 +50,11 @@ describe('task-type definitions and labelled prompts', () => {
   });
 });
 
-// Floors a broken implementation fails (chance is 10%, one constant answer 10%). Measured with
-// default options when written: GloVe 0.72 / 0.60, USE-lite 0.975 / 0.90 (labelled / held-out).
+// Floors a broken implementation fails (chance is 10%, one constant answer 10%); 'general' counts
+// as a miss. Measured with default options when written (labelled / held-out): GloVe 0.675 / 0.567,
+// USE-lite 0.925 / 0.833.
 const CASES = [
-  { spec: 'glove-100d', labelledFloor: 0.65, heldOutFloor: 0.5 },
+  { spec: 'glove-100d', labelledFloor: 0.6, heldOutFloor: 0.5 },
   { spec: 'use-lite', labelledFloor: 0.85, heldOutFloor: 0.8 },
 ] as const;
 

@@ -85,3 +85,24 @@ describe('GET endpoints', () => {
     expect(text).toContain('triage_log_dropped_rows 0');
   });
 });
+
+describe('POST /v1/feedback', () => {
+  it('stores an outcome for a logged decision and rejects bad input', async () => {
+    const routed = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'triage/alwaysWeak', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const id = routed.headers.get('x-triage-decision-id')!;
+    const send = (body: unknown) =>
+      fetch(`${gateway.url}/v1/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const ok = await send({ decision_id: id, rating: -1, label: 'needs-strong' });
+    expect(ok.status).toBe(201);
+    expect(await gateway.store.outcomes(id)).toMatchObject([{ decisionId: id, source: 'feedback', rating: -1, label: 'needs-strong' }]);
+    expect((await send({ decision_id: id })).status).toBe(400);
+    expect((await send({ decision_id: id, rating: 'great' })).status).toBe(400);
+    const missing = await send({ decision_id: 'dec_nope', rating: 1 });
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('decision_not_found');
+  });
+});

@@ -60,6 +60,7 @@ export const modelMetaSchema = z.object({
   }),
   metrics: z.object({
     cv: z.record(z.string(), metricSchema).optional(),
+    transfer: z.record(z.string(), metricSchema).optional(),
     heldOut: z.record(z.string(), metricSchema).optional(),
     note: z.string().optional(),
   }),

@@ -5,7 +5,7 @@
 // each. Model names stay as Arena writes them (e.g. "gpt-4-1106-preview",
 // "mixtral-8x7b-instruct-v0.1"). Split by a fixed hash of the normalised first turn.
 
-import { makeRecord, type LabelledRecord } from '../format.ts';
+import { computePromptHash, makeRecord, type LabelledRecord } from '../format.ts';
 import { cellFlag, cellText } from '../hub-export.ts';
 import { splitByHash } from '../split.ts';
 import type { HubSource } from './source.ts';
@@ -42,15 +42,14 @@ export const arenaBattles: HubSource = {
       const [aWins, bWins, tie] = [cellFlag(row.winner_model_a), cellFlag(row.winner_model_b), cellFlag(row.winner_tie)];
       if (Number(aWins) + Number(bWins) + Number(tie) !== 1) return;
       const scores = tie ? { [modelA]: 0.5, [modelB]: 0.5 } : { [modelA]: aWins ? 1 : 0, [modelB]: bWins ? 1 : 0 };
-      const record = makeRecord({
+      records.push(makeRecord({
         id: `arena-battles/${cellText(row.id) || index}`,
         prompt,
         scores,
         source: 'arena-battles',
-        split: 'train',
+        split: splitByHash(computePromptHash(prompt)),
         ...(turns.length > 1 ? { turns } : {}),
-      });
-      records.push({ ...record, split: splitByHash(record.promptHash) });
+      }));
     });
     return records;
   },

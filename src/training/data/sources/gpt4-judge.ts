@@ -5,7 +5,7 @@
 // mixtral_score <= 3, RouteLLM's label rule, and the gap keeps the soft signal.
 // Split by a fixed hash of the normalised prompt.
 
-import { makeRecord, type LabelledRecord } from '../format.ts';
+import { computePromptHash, makeRecord, type LabelledRecord } from '../format.ts';
 import { cellText } from '../hub-export.ts';
 import { splitByHash } from '../split.ts';
 import { STRONG_MODEL, WEAK_MODEL, type HubSource } from './source.ts';
@@ -26,15 +26,14 @@ export const gpt4Judge: HubSource = {
       if (!prompt.trim() || !Number.isFinite(score) || score < 1 || score > 5) return;
       const rowId = cellText(row.row_idx) || cellText(row.id) || String(index);
       const group = cellText(row.source);
-      const record = makeRecord({
+      records.push(makeRecord({
         id: `gpt4-judge/${rowId}`,
         prompt,
         scores: { [STRONG_MODEL]: GPT4_REFERENCE_SCORE, [WEAK_MODEL]: score },
         source: 'gpt4-judge',
-        split: 'train',
+        split: splitByHash(computePromptHash(prompt)),
         ...(group ? { group } : {}),
-      });
-      records.push({ ...record, split: splitByHash(record.promptHash) });
+      }));
     });
     return records;
   },

@@ -1,0 +1,221 @@
+// The training pipeline behind `triage train`: load train splits (leak-checked), embed once per
+// embedder through the on-disk cache, choose hyper-parameters by grouped cross-validation on the
+// training splits only, fit on all training data, report held-out metrics on the test splits,
+// and write models/<name>/ (scorer.onnx + meta.json). MT-Bench never enters training or
+// selection; it is scored in meta.json for the record only.
+
+import { join, resolve } from 'node:path';
+import { createEmbedder } from '../embedding/registry.ts';
+import { evaluateScores } from '../eval/evaluate-router.ts';
+import { createFeatureExtractor, type FeatureExtractor } from '../scoring/features/extractor.ts';
+import { STRONG_MODEL, WEAK_MODEL } from './data/sources/source.ts';
+import { MT_BENCH_SOURCE } from './data/sources/mt-bench.ts';
+import type { LabelledRecord } from './data/format.ts';
+import { crossValidate, transferBySource, type CvResult, type SourceMetrics } from './cv.ts';
+import { loadTrainingCorpus, type TrainingCorpus } from './dataset.ts';
+import { createDiskCachedEmbedder, type CachedEmbedder } from './embedding-cache.ts';
+import { buildExamples, type PairModels } from './examples.ts';
+import { ALL_GROUPS, featurizePrompts, groupColumns } from './featurize.ts';
+import { getLabelDefinition } from './labels.ts';
+import { writeModelFolder } from './model-writer.ts';
+import type { ModelMeta } from '../scoring/learned/meta.ts';
+import { forwardMatrix, type ScorerModel } from './trainers/model.ts';
+import { selectColumns } from './trainers/matrix.ts';
+import { fitVariant, variantId, variantInputs, type PreparedData, type Variant } from './variant.ts';
+
+export const DEFAULT_TRAINING_SOURCES = ['routellm-mmlu', 'routellm-gsm8k', 'arena-bench'] as const;
+export const SELECTION_NOTE =
+  'Hyper-parameters and variants chosen by grouped k-fold cross-validation on training splits only (MMLU folds by subject); ' +
+  'test splits and MT-Bench were never used for training or selection. heldOut metrics are reported after the fact.';
+
+export interface PrepareOptions {
+  dataDir: string;
+  sources: readonly string[];
+  embedderSpec: string;
+  pair?: PairModels;
+  /** Default: <dataDir>/cache. */
+  cacheDir?: string;
+  progress?: boolean;
+}
+
+export interface Prepared {
+  data: PreparedData;
+  corpus: TrainingCorpus;
+  embedderSpec: string;
+  embedder: CachedEmbedder;
+  extractor: FeatureExtractor;
+  pair: PairModels;
+  close(): Promise<void>;
+}
+
+export async function prepareTrainingData(options: PrepareOptions): Promise<Prepared> {
+  const pair = options.pair ?? { strong: STRONG_MODEL, weak: WEAK_MODEL };
+  const corpus = await loadTrainingCorpus(options.dataDir, options.sources);
+  const inner = await createEmbedder(options.embedderSpec);
+  const embedder = await createDiskCachedEmbedder(inner, options.cacheDir ?? join(options.dataDir, 'cache'));
+  try {
+    const extractor = await createFeatureExtractor(embedder, { ...ALL_GROUPS, cacheSize: 0 });
+    const examples = buildExamples(corpus.sources, pair);
+    const { x } = await featurizePrompts(extractor, examples.map((e) => e.record.prompt), {
+      label: `features (${embedder.id}, ${examples.length} train prompts)`,
+      progress: options.progress ?? true,
+    });
+    await embedder.flush();
+    return {
+      data: { x, layout: extractor.layout, examples },
+      corpus,
+      embedderSpec: options.embedderSpec,
+      embedder,
+      extractor,
+      pair,
+      close: () => embedder.close(),
+    };
+  } catch (error) {
+    await embedder.close();
+    throw error;
+  }
+}
+
+/** Small hyper-parameter grids searched by CV when tuning is on. */
+export function hyperParameterGrid(base: Variant): Variant[] {
+  if (base.trainer === 'logistic') {
+    return [1e-3, 1e-2, 1e-1, 1].map((l2) => ({ ...base, logistic: { ...base.logistic, l2 } }));
+  }
+  return [
+    { hidden: 16, dropout: 0.1, weightDecay: 1e-4 },
+    { hidden: 32, dropout: 0.2, weightDecay: 1e-3 },
+    { hidden: 64, dropout: 0.3, weightDecay: 1e-3 },
+  ].map((hp) => ({ ...base, mlp: { ...base.mlp, ...hp } }));
+}
+
+export interface TuneResult {
+  best: Variant;
+  bestCv: CvResult;
+  tried: { id: string; cv: CvResult }[];
+}
+
+export function tuneByCv(data: PreparedData, candidates: readonly Variant[], k: number, log: (line: string) => void = () => {}): TuneResult {
+  const tried: TuneResult['tried'] = [];
+  let best: { variant: Variant; cv: CvResult } | undefined;
+  for (const candidate of candidates) {
+    const cv = crossValidate(data, candidate, k);
+    const id = variantId(candidate);
+    tried.push({ id, cv });
+    log(`cv ${id}: mean APGR ${cv.meanApgr.toFixed(3)} (${Object.entries(cv.perSource).map(([s, m]) => `${s} ${m.apgr.toFixed(3)}`).join(', ')})`);
+    if (!best || cv.meanApgr > best.cv.meanApgr) best = { variant: candidate, cv };
+  }
+  if (!best) throw new Error('no candidate variants');
+  return { best: best.variant, bestCv: best.cv, tried };
+}
+
+export interface HeldOutMetrics extends SourceMetrics {
+  note?: string;
+}
+
+/** APGR/AUC of a trained model on the test split of each source (MT-Bench: report only). */
+export async function heldOutMetrics(prepared: Prepared, model: ScorerModel, variant: Variant, sources: readonly string[]): Promise<Record<string, HeldOutMetrics>> {
+  const columns = groupColumns(prepared.data.layout, variant.groups);
+  const out: Record<string, HeldOutMetrics> = {};
+  for (const source of sources) {
+    const test = (prepared.corpus.testBySource.get(source) ?? []).filter(
+      (r: LabelledRecord) => r.scores[prepared.pair.strong] !== undefined && r.scores[prepared.pair.weak] !== undefined,
+    );
+    if (test.length === 0) continue;
+    const { x } = await featurizePrompts(prepared.extractor, test.map((r) => r.prompt), { label: `features (${source} test)`, progress: false });
+    const scores = forwardMatrix(model, columns.length === x.cols ? x : selectColumns(x, columns));
+    const qualities = {
+      strong: Float64Array.from(test, (r) => r.scores[prepared.pair.strong] ?? 0),
+      weak: Float64Array.from(test, (r) => r.scores[prepared.pair.weak] ?? 0),
+    };
+    const m = evaluateScores(scores, qualities);
+    out[source] = { apgr: m.apgr, auc: m.auc, records: test.length, ...(source === MT_BENCH_SOURCE ? { note: 'report only, never used for selection' } : {}) };
+  }
+  await prepared.embedder.flush();
+  return out;
+}
+
+export interface TrainOptions {
+  name: string;
+  modelsDir: string;
+  variant: Variant;
+  /** Folds for CV (0 or 1: no CV, no tuning). */
+  cvFolds: number;
+  tune: boolean;
+  description?: string;
+  log?: (line: string) => void;
+}
+
+export interface TrainResult {
+  modelDir: string;
+  variant: Variant;
+  cv?: CvResult;
+  heldOut: Record<string, HeldOutMetrics>;
+  version: number;
+}
+
+function metricsRecord(m: Record<string, SourceMetrics | HeldOutMetrics>): Record<string, Record<string, number | string>> {
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, { ...v, apgr: round4(v.apgr), auc: round4(v.auc) }]));
+}
+
+function round4(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+export async function trainAndExport(prepared: Prepared, options: TrainOptions): Promise<TrainResult> {
+  const log = options.log ?? (() => {});
+  const { data } = prepared;
+  let variant = options.variant;
+  let cv: CvResult | undefined;
+  if (options.cvFolds >= 2) {
+    const tuned = tuneByCv(data, options.tune ? hyperParameterGrid(variant) : [variant], options.cvFolds, log);
+    variant = tuned.best;
+    cv = tuned.bestCv;
+  }
+  const inputs = variantInputs(data, variant);
+  const model = fitVariant(data, inputs, variant, data.examples.map((_, i) => i));
+  const transfer = options.cvFolds >= 2 ? transferBySource(data, variant) : {};
+
+  // The runtime rebuilds the extractor with only the chosen groups; its layout is what meta stores.
+  const extractor = await createFeatureExtractor(prepared.embedder, { ...variant.groups });
+  if (extractor.layout.size !== model.inputDim) {
+    throw new Error(`feature layout for groups has ${extractor.layout.size} features, the model ${model.inputDim}`);
+  }
+  const heldOut = await heldOutMetrics(prepared, model, variant, [...prepared.corpus.sources.map((s) => s.name), MT_BENCH_SOURCE]);
+  const definition = getLabelDefinition(variant.label);
+  const modelDir = resolve(options.modelsDir, options.name);
+  const hyperParameters: Record<string, unknown> = {
+    ...(variant.trainer === 'logistic' ? variant.logistic : variant.mlp),
+    variant: variantId(variant),
+    weighting: variant.weighting,
+    sourceWeights: variant.sourceWeights ?? {},
+    groups: variant.groups,
+    cvFolds: options.cvFolds,
+  };
+  const meta = await writeModelFolder(modelDir, model, {
+    name: options.name,
+    ...(options.description ? { description: options.description } : {}),
+    embedder: { spec: prepared.embedderSpec, id: prepared.embedder.id, dim: prepared.embedder.dim },
+    features: { groups: { ...variant.groups }, layout: extractor.layout as unknown as ModelMeta['features']['layout'] },
+    model: { kind: model.kind, trainer: variant.trainer, hyperParameters },
+    label: { definition: definition.name, description: definition.description, strong: prepared.pair.strong, weak: prepared.pair.weak },
+    training: {
+      sources: prepared.corpus.sources.map((s) => ({
+        name: s.name,
+        file: `${s.name}.jsonl`,
+        sha256: s.sha256,
+        records: data.examples.filter((e) => e.source === s.name).length,
+        weight: variant.sourceWeights?.[s.name] ?? 1,
+      })),
+      sourceWeighting: variant.weighting,
+      selection: SELECTION_NOTE,
+      records: data.examples.length,
+    },
+    metrics: {
+      ...(cv ? { cv: { ...metricsRecord(cv.perSource), mean: { apgr: round4(cv.meanApgr) } } } : {}),
+      ...(Object.keys(transfer).length ? { transfer: metricsRecord(transfer) } : {}),
+      heldOut: metricsRecord(heldOut),
+      note: `cv: ${options.cvFolds}-fold grouped CV on train splits (out-of-fold APGR per source); transfer: train on the other sources, score this one (train splits); heldOut: test splits, mt-bench report only`,
+    },
+  });
+  return { modelDir, variant, ...(cv ? { cv } : {}), heldOut, version: meta.version };
+}
