@@ -49,8 +49,11 @@ function prompt(tokens: number, seed: number): ChatRequest {
   return { model: 'triage', messages: [{ role: 'user', content: text(tokens, seed) }] };
 }
 
-/** An agent conversation of about `tokens` tokens: system prompt, tool schemas, turns, tool results. */
-function conversation(tokens: number, seed: number): ChatRequest {
+/**
+ * An agent conversation of about `tokens` tokens (system prompt, tool schemas, turns, tool results)
+ * ending in a user turn of `lastTurnTokens` tokens.
+ */
+function conversation(tokens: number, lastTurnTokens: number, seed: number): ChatRequest {
   const messages: ChatMessage[] = [{ role: 'system', content: text(2_000, seed) }];
   let used = 2_000;
   for (let turn = 0; used < tokens; turn++) {
@@ -60,7 +63,7 @@ function conversation(tokens: number, seed: number): ChatRequest {
     messages.push({ role: 'assistant', content: text(300, seed * 13 + turn) });
     used += 2_000;
   }
-  messages.push({ role: 'user', content: text(60, seed * 31) });
+  messages.push({ role: 'user', content: text(lastTurnTokens, seed * 31) });
   const tools = Array.from({ length: 12 }, (_, i) => ({ type: 'function', function: { name: `tool_${i}`, parameters: {} } }));
   return { model: 'triage', messages, tools };
 }
@@ -105,7 +108,8 @@ async function main(): Promise<void> {
     ['prompt ~50 tokens', (s) => prompt(50, s)],
     ['prompt ~500 tokens', (s) => prompt(500, s)],
     ['prompt ~5,000 tokens', (s) => prompt(5_000, s)],
-    ['conversation ~100k tokens', (s) => conversation(100_000, s)],
+    ['100k-token conversation, 500-token last turn', (s) => conversation(100_000, 500, s)],
+    ['100k-token conversation, 30-token follow-up', (s) => conversation(100_000, 30, s)],
   ];
   const rows: Record<string, unknown>[] = [];
   for (const [name, make] of cases) {

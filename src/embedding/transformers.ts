@@ -19,8 +19,17 @@ export interface TransformersEmbedderOptions {
   threads?: number;
 }
 
+// env.localModelPath is global to transformers.js, so loads run one at a time.
+let loadQueue: Promise<unknown> = Promise.resolve();
+
 /** Loads the pipeline with the folder's parent as the local model root, offline. */
-async function loadPipeline(modelDir: string, quantized: boolean, threads: number, quietFallback: boolean) {
+function loadPipeline(modelDir: string, quantized: boolean, threads: number, quietFallback: boolean) {
+  const load = loadQueue.then(() => loadPipelineNow(modelDir, quantized, threads, quietFallback));
+  loadQueue = load.catch(() => undefined);
+  return load;
+}
+
+async function loadPipelineNow(modelDir: string, quantized: boolean, threads: number, quietFallback: boolean) {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = `${dirname(modelDir)}/`;

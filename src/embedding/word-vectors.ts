@@ -37,14 +37,14 @@ function tableEngine(table: Float32Array, dim: number): (ids: number[]) => Promi
 
 async function onnxEngine(modelBytes: Uint8Array, dim: number): Promise<{ run: (ids: number[]) => Promise<Float32Array>; release: () => Promise<void> }> {
   // Loaded only when asked for, so the default table engine does not pay for the native runtime.
-  const { default: ort } = await import('onnxruntime-node');
-  const session = await ort.InferenceSession.create(modelBytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const { InferenceSession, Tensor } = await import('onnxruntime-node');
+  const session = await InferenceSession.create(modelBytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   return {
     async run(ids) {
       if (ids.length === 0) return new Float32Array(dim);
       const shape = [1, ids.length];
-      const inputIds = new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), shape);
-      const mask = new ort.Tensor('int64', new BigInt64Array(ids.length).fill(1n), shape);
+      const inputIds = new Tensor('int64', BigInt64Array.from(ids, BigInt), shape);
+      const mask = new Tensor('int64', new BigInt64Array(ids.length).fill(1n), shape);
       const outputs = await session.run({ input_ids: inputIds, attention_mask: mask });
       const hidden = outputs.last_hidden_state;
       if (!hidden || !(hidden.data instanceof Float32Array)) throw new Error('model.onnx gave no float32 last_hidden_state');

@@ -4,7 +4,7 @@
 
 import type { BenchmarkResult } from './results.ts';
 
-const WIDTH = 760;
+const WIDTH = 860;
 const HEIGHT = 480;
 const PLOT = { left: 70, right: 500, top: 50, bottom: 410 };
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#bcbd22'];

@@ -7,8 +7,11 @@ export interface LabelDefinition {
   description: string;
   /** Correctness sets: target for each outcome. "strongOnly" = strong right, weak wrong. */
   correctness: { strongOnly: number; weakOnly: number; bothRight: number; bothWrong: number };
-  /** Judge sets: 'binary' = 1 when strong - weak > margin; 'soft' = sigmoid((strong - weak - margin) / scale). */
-  judge: { kind: 'binary'; margin: number } | { kind: 'soft'; margin: number; scale: number };
+  /**
+   * Judge sets: 'binary' = 1 when strong - weak > margin; 'soft' = sigmoid((strong - weak - margin) / scale);
+   * 'linear' = clamp(0.5 + (strong - weak) / (2 * range), 0, 1).
+   */
+  judge: { kind: 'binary'; margin: number } | { kind: 'soft'; margin: number; scale: number } | { kind: 'linear'; range: number };
 }
 
 export const LABEL_DEFINITIONS: Readonly<Record<string, LabelDefinition>> = {
@@ -29,6 +32,18 @@ export const LABEL_DEFINITIONS: Readonly<Record<string, LabelDefinition>> = {
     description: 'difficulty: 1 when the weak model is wrong (both wrong counts), weak-only 0; judge: strong beats weak by > 1 point',
     correctness: { strongOnly: 1, weakOnly: 0, bothRight: 0, bothWrong: 1 },
     judge: { kind: 'binary', margin: 1 },
+  },
+  gap: {
+    name: 'gap',
+    description: 'expected quality gain: 0.5 + (strong - weak) / 2 — strong-only 1, weak-only 0, ties 0.5; judge: 0.5 + gap / 18 (scores 1-10)',
+    correctness: { strongOnly: 1, weakOnly: 0, bothRight: 0.5, bothWrong: 0.5 },
+    judge: { kind: 'linear', range: 9 },
+  },
+  'gap-sharp': {
+    name: 'gap-sharp',
+    description: 'gap for correctness (ties 0.5); judge: sigmoid(score gap / 1.5), ties 0.5',
+    correctness: { strongOnly: 1, weakOnly: 0, bothRight: 0.5, bothWrong: 0.5 },
+    judge: { kind: 'soft', margin: 0, scale: 1.5 },
   },
   'judge-soft': {
     name: 'judge-soft',
@@ -63,5 +78,6 @@ export function labelFor(definition: LabelDefinition, scale: ScoreScale, strong:
   const j = definition.judge;
   const gap = strong - weak;
   if (j.kind === 'binary') return gap > j.margin ? 1 : 0;
+  if (j.kind === 'linear') return Math.min(1, Math.max(0, 0.5 + gap / (2 * j.range)));
   return 1 / (1 + Math.exp(-(gap - j.margin) / j.scale));
 }

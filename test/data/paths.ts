@@ -2,8 +2,10 @@
 
 import { fileURLToPath } from 'node:url';
 
-export const MIRROR = '/work/shared/data/raw';
-export const SHARED_MANIFEST = '/work/shared/data/manifest.tsv';
+// The shared folder sits beside the checkout (here and in CI); TRIAGE_DATA_MIRROR overrides the mirror.
+const SHARED = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
+export const MIRROR = process.env['TRIAGE_DATA_MIRROR'] ?? `${SHARED}raw`;
+export const SHARED_MANIFEST = `${SHARED}manifest.tsv`;
 export const PROJECT_MANIFEST = fileURLToPath(new URL('../../training-data/manifest.tsv', import.meta.url));
 export const HUB_FIXTURES = fileURLToPath(new URL('../fixtures/hub/', import.meta.url));
 export const STRONG = 'gpt-4-1106-preview';

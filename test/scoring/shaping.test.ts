@@ -138,6 +138,12 @@ describe('shapeInput', () => {
     expect(shaped.facts.toolsDefined).toBe(1);
   });
 
+  it('skips malformed content parts instead of throwing', () => {
+    const parts = [null, 7, { type: 'text', text: 'Still read.' }, { type: 'text' }] as unknown as ChatMessage['content'];
+    const shaped = shapeInput(request([{ role: 'user', content: parts }]));
+    expect(shaped.text).toBe('Still read.');
+  });
+
   it('reports response_format json and tolerates requests without a user turn', () => {
     const json = shapeInput(request([{ role: 'user', content: 'List three colours.' }], { response_format: { type: 'json_object' } }));
     expect(json.facts.responseFormatJson).toBe(true);

@@ -29,7 +29,7 @@ export function testHashes(test: ReadonlyArray<Pick<LabelledRecord, 'promptHash'
 
 /** Throws DataLeakError when any training record's promptHash is also a test record's. */
 export function assertDisjoint(train: readonly Hashed[], test: ReadonlyArray<Pick<LabelledRecord, 'promptHash'>> | ReadonlySet<string>): void {
-  const forbidden = test instanceof Set ? test : new Set((test as ReadonlyArray<Pick<LabelledRecord, 'promptHash'>>).map((r) => r.promptHash));
+  const forbidden: ReadonlySet<string> = 'has' in test ? test : new Set(test.map((r) => r.promptHash));
   const leaks = train.filter((r) => forbidden.has(r.promptHash));
   if (leaks.length > 0) {
     const sample = leaks.slice(0, 5).map((r) => `${r.source}:${r.id}`);

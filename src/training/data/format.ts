@@ -19,6 +19,11 @@
 // - group: optional grouping used for splits and per-group reports (MMLU subject, category).
 // - promptHash: sha256 hex of the normalised prompt (trimmed, whitespace runs collapsed to one
 //   space, lower-cased); computePromptHash() below is the reference.
+//
+// To train on your own labels, write such a file (e.g. training-data/my-labels.jsonl, scoring at
+// least your strong and weak model on each prompt), check it with `triage data check FILE`, and
+// use its file name (without .jsonl) as a training source; its test records are held out like
+// any public test set.
 
 import { createHash } from 'node:crypto';
 import { z } from 'zod';

@@ -1,0 +1,159 @@
+// `triage train`: trains a learned scorer on the train splits of the labelled data (embeddings
+// cached on disk), picks hyper-parameters by grouped cross-validation, and writes
+// models/<name>/scorer.onnx + meta.json. `--experiments` runs the comparison grid instead.
+
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_EMBEDDER_SPEC } from '../embedding/registry.ts';
+import { DEFAULT_MODELS_DIR, DEFAULT_SCORER_MODEL } from '../scoring/learned.ts';
+import { LABEL_DEFINITIONS } from '../training/labels.ts';
+import { DEFAULT_TRAINING_SOURCES, prepareTrainingData, trainAndExport } from '../training/pipeline.ts';
+import { DEFAULT_VARIANT, variantId, type Variant } from '../training/variant.ts';
+import { runExperiments } from '../training/experiments.ts';
+
+export const help = `Usage: triage train [options]
+
+Trains a difficulty scorer (P(weak model falls short of strong)) on the TRAIN splits of
+<data-dir>/<source>.jsonl (see \`triage data fetch\`) and writes <models-dir>/<name>/scorer.onnx
+and meta.json. Test splits and MT-Bench never enter training or model selection; every training
+prompt is checked against every test prompt by hash. Embeddings are cached in
+<data-dir>/cache/<embedder-id>/ so a re-train is fast.
+
+  --embedder SPEC       embedder spec (default ${DEFAULT_EMBEDDER_SPEC}; also use-lite, hashed-ngrams[:dim], ...)
+  --model KIND          logistic | mlp (default ${DEFAULT_VARIANT.trainer})
+  --sources LIST        training sources (default ${DEFAULT_TRAINING_SOURCES.join(',')})
+  --name NAME           model folder name (default ${DEFAULT_SCORER_MODEL})
+  --models-dir DIR      where model folders go (default: the project's models/)
+  --data-dir DIR        labelled JSONL folder (default training-data)
+  --cv K                grouped K-fold cross-validation for tuning and reporting (default 5; 0 = none)
+  --no-tune             keep the given hyper-parameters (CV still reports them)
+  --label NAME          label definition: ${Object.keys(LABEL_DEFINITIONS).join(' | ')} (default ${DEFAULT_VARIANT.label})
+  --weighting MODE      sources (each source weighs the same before --source-weights) | records (default ${DEFAULT_VARIANT.weighting})
+  --source-weights L    e.g. arena-bench=0.3,routellm-gsm8k=2
+  --groups LIST         feature groups: all, or a subset of embedding,structural,taskTypes
+  --l2 X                logistic L2 penalty          --hidden N   MLP hidden units
+  --dropout X           MLP dropout                  --seed N     MLP seed
+  --experiments         run the experiment grid (CV per variant, all embedders given by --embedders)
+                        and write <out>/experiments.md instead of training one model
+  --embedders LIST      embedders for --experiments (default glove-100d,hashed-ngrams,use-lite)
+  --out DIR             folder for --experiments output (default docs/eval)
+  --quiet               no progress output
+`;
+
+function parseSourceWeights(text: string | undefined): Record<string, number> | undefined {
+  if (!text) return undefined;
+  const out: Record<string, number> = {};
+  for (const part of text.split(',')) {
+    const [name, value] = part.split('=');
+    const weight = Number(value);
+    if (!name || !Number.isFinite(weight) || weight < 0) throw new Error(`--source-weights: bad entry "${part}" (want name=number)`);
+    out[name.trim()] = weight;
+  }
+  return out;
+}
+
+function parseGroups(text: string | undefined): Variant['groups'] {
+  if (!text || text === 'all') return { embedding: true, structural: true, taskTypes: true };
+  const names = new Set(text.split(',').map((s) => s.trim()));
+  for (const n of names) if (!['embedding', 'structural', 'taskTypes'].includes(n)) throw new Error(`--groups: unknown group "${n}"`);
+  return { embedding: names.has('embedding'), structural: names.has('structural'), taskTypes: names.has('taskTypes') };
+}
+
+function numberFlag(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number`);
+  return n;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      embedder: { type: 'string', default: DEFAULT_EMBEDDER_SPEC },
+      model: { type: 'string', default: DEFAULT_VARIANT.trainer },
+      sources: { type: 'string', default: DEFAULT_TRAINING_SOURCES.join(',') },
+      name: { type: 'string', default: DEFAULT_SCORER_MODEL },
+      'models-dir': { type: 'string' },
+      'data-dir': { type: 'string', default: 'training-data' },
+      cv: { type: 'string', default: '5' },
+      'no-tune': { type: 'boolean', default: false },
+      label: { type: 'string', default: DEFAULT_VARIANT.label },
+      weighting: { type: 'string', default: DEFAULT_VARIANT.weighting },
+      'source-weights': { type: 'string' },
+      groups: { type: 'string' },
+      l2: { type: 'string' },
+      hidden: { type: 'string' },
+      dropout: { type: 'string' },
+      seed: { type: 'string' },
+      experiments: { type: 'boolean', default: false },
+      embedders: { type: 'string', default: 'glove-100d,hashed-ngrams,use-lite' },
+      out: { type: 'string', default: 'docs/eval' },
+      quiet: { type: 'boolean', default: false },
+    },
+    allowPositionals: false,
+  });
+  const log = values.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
+  const sources = values.sources.split(',').map((s) => s.trim()).filter(Boolean);
+  const dataDir = resolve(values['data-dir']);
+  const folds = Number(values.cv);
+  if (!Number.isInteger(folds) || folds < 0 || folds === 1) throw new Error('--cv must be 0 or an integer >= 2');
+
+  if (values.experiments) {
+    await runExperiments({
+      dataDir,
+      sources,
+      embedders: values.embedders.split(',').map((s) => s.trim()).filter(Boolean),
+      folds: folds || 5,
+      outDir: resolve(values.out),
+      command: `triage train ${args.join(' ')}`.trim(),
+      log,
+      progress: !values.quiet,
+    });
+    return 0;
+  }
+
+  if (values.model !== 'logistic' && values.model !== 'mlp') throw new Error('--model must be logistic or mlp');
+  if (!(values.label in LABEL_DEFINITIONS)) throw new Error(`--label must be one of ${Object.keys(LABEL_DEFINITIONS).join(', ')}`);
+  if (values.weighting !== 'sources' && values.weighting !== 'records') throw new Error('--weighting must be sources or records');
+  const l2 = numberFlag(values.l2, 'l2');
+  const hidden = numberFlag(values.hidden, 'hidden');
+  const dropout = numberFlag(values.dropout, 'dropout');
+  const seed = numberFlag(values.seed, 'seed');
+  const sourceWeights = parseSourceWeights(values['source-weights']);
+  const variant: Variant = {
+    trainer: values.model,
+    ...(values.model === 'logistic'
+      ? { logistic: { ...DEFAULT_VARIANT.logistic, ...(l2 !== undefined ? { l2 } : {}) } }
+      : { mlp: { ...(hidden !== undefined ? { hidden } : {}), ...(dropout !== undefined ? { dropout } : {}), ...(seed !== undefined ? { seed } : {}) } }),
+    label: values.label,
+    weighting: values.weighting,
+    ...(sourceWeights ? { sourceWeights } : {}),
+    groups: parseGroups(values.groups),
+  };
+
+  const started = Date.now();
+  const prepared = await prepareTrainingData({ dataDir, sources, embedderSpec: values.embedder, progress: !values.quiet });
+  try {
+    log(`training on ${prepared.data.examples.length} train records (${sources.join(', ')}), ${prepared.data.layout.size} features, embedder ${prepared.embedder.id}`);
+    const result = await trainAndExport(prepared, {
+      name: values.name,
+      modelsDir: resolve(values['models-dir'] ?? DEFAULT_MODELS_DIR),
+      variant,
+      cvFolds: folds,
+      tune: !values['no-tune'] && folds >= 2,
+      log,
+    });
+    const lines = [
+      `wrote ${result.modelDir} (version ${result.version}) in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+      `variant: ${variantId(result.variant)}`,
+      ...(result.cv ? [`cv (${folds}-fold, train splits): ${Object.entries(result.cv.perSource).map(([s, m]) => `${s} APGR ${m.apgr.toFixed(3)}`).join(', ')}; mean ${result.cv.meanApgr.toFixed(3)}`] : []),
+      `held-out test splits: ${Object.entries(result.heldOut).map(([s, m]) => `${s} APGR ${m.apgr.toFixed(3)} (n=${m.records})`).join(', ')}`,
+      'run `triage eval` for bootstrap intervals and curves',
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  } finally {
+    await prepared.close();
+  }
+}
