@@ -20,7 +20,7 @@ prompt is checked against every test prompt by hash. Embeddings are cached in
 <data-dir>/cache/<embedder-id>/ so a re-train is fast.
 
   --embedder SPEC       embedder spec (default ${DEFAULT_EMBEDDER_SPEC}; also use-lite, hashed-ngrams[:dim], ...)
-  --model KIND          logistic | mlp (default ${DEFAULT_VARIANT.trainer})
+  --model KIND          logistic | mlp | mf (matrix factorisation over every model a record scores) (default ${DEFAULT_VARIANT.trainer})
   --sources LIST        training sources (default ${DEFAULT_TRAINING_SOURCES.join(',')})
   --name NAME           model folder name (default ${DEFAULT_SCORER_MODEL})
   --models-dir DIR      where model folders go (default: the project's models/)
@@ -29,10 +29,12 @@ prompt is checked against every test prompt by hash. Embeddings are cached in
   --no-tune             keep the given hyper-parameters (CV still reports them)
   --label NAME          label definition: ${Object.keys(LABEL_DEFINITIONS).join(' | ')} (default ${DEFAULT_VARIANT.label})
   --weighting MODE      sources (each source weighs the same before --source-weights) | records (default ${DEFAULT_VARIANT.weighting})
-  --source-weights L    e.g. arena-bench=0.3,routellm-gsm8k=2
-  --groups LIST         feature groups: all, or a subset of embedding,structural,taskTypes
+  --source-weights L    e.g. arena-bench=0.3,routellm-gsm8k=2 (default ${Object.entries(DEFAULT_VARIANT.sourceWeights ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || 'none'};
+                        a source with weight 0 is loaded and reported but not learned from)
+  --groups LIST         feature groups: all, or a subset of embedding,structural,taskTypes (default ${describeDefaultGroups()})
   --l2 X                logistic L2 penalty          --hidden N   MLP hidden units
-  --dropout X           MLP dropout                  --seed N     MLP seed
+  --dropout X           MLP dropout                  --seed N     MLP / MF seed
+  --rank N              MF rank
   --experiments         run the experiment grid (CV per variant, all embedders given by --embedders)
                         and write <out>/experiments.md instead of training one model
   --embedders LIST      embedders for --experiments (default glove-100d,hashed-ngrams,use-lite)
@@ -52,8 +54,14 @@ function parseSourceWeights(text: string | undefined): Record<string, number> | 
   return out;
 }
 
+function describeDefaultGroups(): string {
+  const g = DEFAULT_VARIANT.groups;
+  return (['embedding', 'structural', 'taskTypes'] as const).filter((k) => g[k]).join(',');
+}
+
 function parseGroups(text: string | undefined): Variant['groups'] {
-  if (!text || text === 'all') return { embedding: true, structural: true, taskTypes: true };
+  if (!text) return { ...DEFAULT_VARIANT.groups };
+  if (text === 'all') return { embedding: true, structural: true, taskTypes: true };
   const names = new Set(text.split(',').map((s) => s.trim()));
   for (const n of names) if (!['embedding', 'structural', 'taskTypes'].includes(n)) throw new Error(`--groups: unknown group "${n}"`);
   return { embedding: names.has('embedding'), structural: names.has('structural'), taskTypes: names.has('taskTypes') };
@@ -86,6 +94,7 @@ export async function run(args: string[]): Promise<number> {
       hidden: { type: 'string' },
       dropout: { type: 'string' },
       seed: { type: 'string' },
+      rank: { type: 'string' },
       experiments: { type: 'boolean', default: false },
       embedders: { type: 'string', default: 'glove-100d,hashed-ngrams,use-lite' },
       out: { type: 'string', default: 'docs/eval' },
@@ -113,22 +122,25 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
 
-  if (values.model !== 'logistic' && values.model !== 'mlp') throw new Error('--model must be logistic or mlp');
+  if (values.model !== 'logistic' && values.model !== 'mlp' && values.model !== 'mf') throw new Error('--model must be logistic, mlp or mf');
   if (!(values.label in LABEL_DEFINITIONS)) throw new Error(`--label must be one of ${Object.keys(LABEL_DEFINITIONS).join(', ')}`);
   if (values.weighting !== 'sources' && values.weighting !== 'records') throw new Error('--weighting must be sources or records');
   const l2 = numberFlag(values.l2, 'l2');
   const hidden = numberFlag(values.hidden, 'hidden');
   const dropout = numberFlag(values.dropout, 'dropout');
   const seed = numberFlag(values.seed, 'seed');
-  const sourceWeights = parseSourceWeights(values['source-weights']);
+  const rank = numberFlag(values.rank, 'rank');
+  const sourceWeights = parseSourceWeights(values['source-weights']) ?? DEFAULT_VARIANT.sourceWeights;
   const variant: Variant = {
     trainer: values.model,
     ...(values.model === 'logistic'
       ? { logistic: { ...DEFAULT_VARIANT.logistic, ...(l2 !== undefined ? { l2 } : {}) } }
-      : { mlp: { ...(hidden !== undefined ? { hidden } : {}), ...(dropout !== undefined ? { dropout } : {}), ...(seed !== undefined ? { seed } : {}) } }),
+      : values.model === 'mlp'
+        ? { mlp: { ...(hidden !== undefined ? { hidden } : {}), ...(dropout !== undefined ? { dropout } : {}), ...(seed !== undefined ? { seed } : {}) } }
+        : { mf: { ...(rank !== undefined ? { rank } : {}), ...(seed !== undefined ? { seed } : {}), ...(l2 !== undefined ? { l2 } : {}) } }),
     label: values.label,
     weighting: values.weighting,
-    ...(sourceWeights ? { sourceWeights } : {}),
+    ...(sourceWeights ? { sourceWeights: { ...sourceWeights } } : {}),
     groups: parseGroups(values.groups),
   };
 
@@ -147,7 +159,12 @@ export async function run(args: string[]): Promise<number> {
     const lines = [
       `wrote ${result.modelDir} (version ${result.version}) in ${((Date.now() - started) / 1000).toFixed(1)}s`,
       `variant: ${variantId(result.variant)}`,
-      ...(result.cv ? [`cv (${folds}-fold, train splits): ${Object.entries(result.cv.perSource).map(([s, m]) => `${s} APGR ${m.apgr.toFixed(3)}`).join(', ')}; mean ${result.cv.meanApgr.toFixed(3)}`] : []),
+      ...(result.score
+        ? [
+            `cv (${folds}-fold, train splits): ${Object.entries(result.score.cv.perSource).map(([s, m]) => `${s} APGR ${m.apgr.toFixed(3)}`).join(', ')}`,
+            `transfer (trained on other sources): ${Object.entries(result.score.transfer).map(([s, m]) => `${s} APGR ${m.apgr.toFixed(3)}`).join(', ')}; selection ${result.score.selection.toFixed(3)}`,
+          ]
+        : []),
       `held-out test splits: ${Object.entries(result.heldOut).map(([s, m]) => `${s} APGR ${m.apgr.toFixed(3)} (n=${m.records})`).join(', ')}`,
       'run `triage eval` for bootstrap intervals and curves',
     ];

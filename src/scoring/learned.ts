@@ -7,8 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createEmbedder } from '../embedding/registry.ts';
+import { createEmbedder, DEFAULT_MODELS_DIR } from '../embedding/registry.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import type { ChatRequest } from '../protocol/chat.ts';
 import { createFeatureExtractor, layoutMismatch, type ExtractedFeatures, type FeatureExtractor } from './features/extractor.ts';
@@ -19,8 +18,8 @@ import type { Scorer, ScoreResult } from './scorer.ts';
 
 /** The model a fresh clone uses: models/default/. */
 export const DEFAULT_SCORER_MODEL = 'default';
-/** The repository's models/ folder. */
-export const DEFAULT_MODELS_DIR = resolve(fileURLToPath(new URL('../../models', import.meta.url)));
+/** The repository's models/ folder (scorer folders next to models/embedders/). */
+export { DEFAULT_MODELS_DIR };
 
 export interface LearnedScorerOptions {
   /** A model folder; overrides modelsDir/name. */

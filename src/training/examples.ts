@@ -10,6 +10,8 @@ export interface Example {
   scale: ScoreScale;
   strong: number;
   weak: number;
+  pairStrong: string;
+  pairWeak: string;
   /** Records sharing this key share a CV fold: the MMLU subject, else the prompt itself. */
   groupKey: string;
 }
@@ -32,6 +34,8 @@ export function buildExamples(recordsBySource: ReadonlyArray<{ name: string; rec
         scale,
         strong: record.scores[pair.strong] ?? 0,
         weak: record.scores[pair.weak] ?? 0,
+        pairStrong: pair.strong,
+        pairWeak: pair.weak,
         groupKey: record.group !== undefined ? `${name}/group/${record.group}` : `${name}/prompt/${record.promptHash}`,
       });
     }

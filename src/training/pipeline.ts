@@ -11,7 +11,7 @@ import { createFeatureExtractor, type FeatureExtractor } from '../scoring/featur
 import { STRONG_MODEL, WEAK_MODEL } from './data/sources/source.ts';
 import { MT_BENCH_SOURCE } from './data/sources/mt-bench.ts';
 import type { LabelledRecord } from './data/format.ts';
-import { crossValidate, transferBySource, type CvResult, type SourceMetrics } from './cv.ts';
+import { scoreVariant, type SourceMetrics, type VariantScore } from './cv.ts';
 import { loadTrainingCorpus, type TrainingCorpus } from './dataset.ts';
 import { createDiskCachedEmbedder, type CachedEmbedder } from './embedding-cache.ts';
 import { buildExamples, type PairModels } from './examples.ts';
@@ -78,8 +78,9 @@ export async function prepareTrainingData(options: PrepareOptions): Promise<Prep
 
 /** Small hyper-parameter grids searched by CV when tuning is on. */
 export function hyperParameterGrid(base: Variant): Variant[] {
+  if (base.trainer === 'mf') return [4, 8, 16].map((rank) => ({ ...base, mf: { ...base.mf, rank } }));
   if (base.trainer === 'logistic') {
-    return [1e-3, 1e-2, 1e-1, 1].map((l2) => ({ ...base, logistic: { ...base.logistic, l2 } }));
+    return [1e-4, 1e-3, 1e-2, 1e-1].map((l2) => ({ ...base, logistic: { ...base.logistic, l2 } }));
   }
   return [
     { hidden: 16, dropout: 0.1, weightDecay: 1e-4 },
@@ -90,22 +91,26 @@ export function hyperParameterGrid(base: Variant): Variant[] {
 
 export interface TuneResult {
   best: Variant;
-  bestCv: CvResult;
-  tried: { id: string; cv: CvResult }[];
+  bestScore: VariantScore;
+  tried: { id: string; score: VariantScore }[];
 }
 
+/** Picks the candidate with the highest selection score (CV + transfer on train splits). */
 export function tuneByCv(data: PreparedData, candidates: readonly Variant[], k: number, log: (line: string) => void = () => {}): TuneResult {
   const tried: TuneResult['tried'] = [];
-  let best: { variant: Variant; cv: CvResult } | undefined;
+  let best: { variant: Variant; score: VariantScore } | undefined;
   for (const candidate of candidates) {
-    const cv = crossValidate(data, candidate, k);
+    const score = scoreVariant(data, candidate, k);
     const id = variantId(candidate);
-    tried.push({ id, cv });
-    log(`cv ${id}: mean APGR ${cv.meanApgr.toFixed(3)} (${Object.entries(cv.perSource).map(([s, m]) => `${s} ${m.apgr.toFixed(3)}`).join(', ')})`);
-    if (!best || cv.meanApgr > best.cv.meanApgr) best = { variant: candidate, cv };
+    tried.push({ id, score });
+    const cv = Object.entries(score.cv.perSource).map(([s, m]) => `${s} ${m.apgr.toFixed(3)}`).join(', ');
+    const transfer = Object.entries(score.transfer).map(([s, m]) => `${s} ${m.apgr.toFixed(3)}`).join(', ');
+    const multi = Object.entries(score.multiPair).map(([s, m]) => `${s} ${m.apgr.toFixed(3)}`).join(', ');
+    log(`${id}: selection ${score.selection.toFixed(3)} (cv ${cv}; transfer ${transfer}; multi-pair ${multi || 'n/a'})`);
+    if (!best || score.selection > best.score.selection) best = { variant: candidate, score };
   }
   if (!best) throw new Error('no candidate variants');
-  return { best: best.variant, bestCv: best.cv, tried };
+  return { best: best.variant, bestScore: best.score, tried };
 }
 
 export interface HeldOutMetrics extends SourceMetrics {
@@ -148,7 +153,7 @@ export interface TrainOptions {
 export interface TrainResult {
   modelDir: string;
   variant: Variant;
-  cv?: CvResult;
+  score?: VariantScore;
   heldOut: Record<string, HeldOutMetrics>;
   version: number;
 }
@@ -165,15 +170,14 @@ export async function trainAndExport(prepared: Prepared, options: TrainOptions):
   const log = options.log ?? (() => {});
   const { data } = prepared;
   let variant = options.variant;
-  let cv: CvResult | undefined;
+  let score: VariantScore | undefined;
   if (options.cvFolds >= 2) {
     const tuned = tuneByCv(data, options.tune ? hyperParameterGrid(variant) : [variant], options.cvFolds, log);
     variant = tuned.best;
-    cv = tuned.bestCv;
+    score = tuned.bestScore;
   }
   const inputs = variantInputs(data, variant);
   const model = fitVariant(data, inputs, variant, data.examples.map((_, i) => i));
-  const transfer = options.cvFolds >= 2 ? transferBySource(data, variant) : {};
 
   // The runtime rebuilds the extractor with only the chosen groups; its layout is what meta stores.
   const extractor = await createFeatureExtractor(prepared.embedder, { ...variant.groups });
@@ -184,7 +188,7 @@ export async function trainAndExport(prepared: Prepared, options: TrainOptions):
   const definition = getLabelDefinition(variant.label);
   const modelDir = resolve(options.modelsDir, options.name);
   const hyperParameters: Record<string, unknown> = {
-    ...(variant.trainer === 'logistic' ? variant.logistic : variant.mlp),
+    ...(variant.trainer === 'logistic' ? variant.logistic : variant.trainer === 'mlp' ? variant.mlp : variant.mf),
     variant: variantId(variant),
     weighting: variant.weighting,
     sourceWeights: variant.sourceWeights ?? {},
@@ -211,11 +215,20 @@ export async function trainAndExport(prepared: Prepared, options: TrainOptions):
       records: data.examples.length,
     },
     metrics: {
-      ...(cv ? { cv: { ...metricsRecord(cv.perSource), mean: { apgr: round4(cv.meanApgr) } } } : {}),
-      ...(Object.keys(transfer).length ? { transfer: metricsRecord(transfer) } : {}),
+      ...(score
+        ? {
+            cv: {
+              ...metricsRecord(score.cv.perSource),
+              ...Object.fromEntries(Object.entries(score.multiPair).map(([s, m]) => [`${s} multi-pair`, { apgr: round4(m.apgr), pairs: m.pairs }])),
+              mean: { apgr: round4(score.cv.meanApgr) },
+              selection: { apgr: round4(score.selection) },
+            },
+          }
+        : {}),
+      ...(score ? { transfer: metricsRecord(score.transfer) } : {}),
       heldOut: metricsRecord(heldOut),
-      note: `cv: ${options.cvFolds}-fold grouped CV on train splits (out-of-fold APGR per source); transfer: train on the other sources, score this one (train splits); heldOut: test splits, mt-bench report only`,
+      note: `cv: ${options.cvFolds}-fold grouped CV on train splits (out-of-fold APGR per source); transfer: trained on the other sources, scored on this one (train splits); multi-pair: open-chat proxy, mean APGR over arena-bench model pairs with mean-score gap >= 1.5 (out-of-fold); selection = mean of cv, transfer and multi-pair APGRs; heldOut: test splits, reported after the fact; mt-bench report only, never used for selection`,
     },
   });
-  return { modelDir, variant, ...(cv ? { cv } : {}), heldOut, version: meta.version };
+  return { modelDir, variant, ...(score ? { score } : {}), heldOut, version: meta.version };
 }

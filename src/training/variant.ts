@@ -3,38 +3,50 @@
 
 import type { Example, SourceWeighting } from './examples.ts';
 import { labelsFor, sampleWeights } from './examples.ts';
-import { ALL_GROUPS, groupColumns, type FeatureGroups } from './featurize.ts';
+import { groupColumns, type FeatureGroups } from './featurize.ts';
 import { assignGroupedFolds } from './folds.ts';
-import { getLabelDefinition } from './labels.ts';
+import { getLabelDefinition, labelFor } from './labels.ts';
+import { mfPairModel, trainMf, type Comparison, type MfOptions } from './trainers/mf.ts';
 import type { FeatureLayout } from '../scoring/features/extractor.ts';
 import { trainLogistic, type LogisticOptions } from './trainers/logistic.ts';
 import { pick, selectColumns, selectRows, type Matrix } from './trainers/matrix.ts';
 import { trainMlp, type MlpOptions } from './trainers/mlp.ts';
 import type { ScorerModel, TrainingSet } from './trainers/model.ts';
 
-export type TrainerName = 'logistic' | 'mlp';
+export type TrainerName = 'logistic' | 'mlp' | 'mf';
+
+export interface MfVariantOptions extends MfOptions {
+  /** Total weight of a record's comparisons between other models, relative to its strong/weak comparison. */
+  otherPairsWeight?: number;
+}
 
 export interface Variant {
   trainer: TrainerName;
   logistic?: LogisticOptions;
   mlp?: MlpOptions;
+  mf?: MfVariantOptions;
   label: string;
   weighting: SourceWeighting;
   sourceWeights?: Record<string, number>;
   groups: FeatureGroups;
 }
 
+/**
+ * The variant `triage train` uses unless told otherwise: the winner of the experiment grid
+ * (docs/eval/experiments.md) by the CV + transfer selection score on training splits.
+ */
 export const DEFAULT_VARIANT: Readonly<Variant> = Object.freeze({
   trainer: 'logistic',
-  logistic: { l2: 1e-2 },
-  label: 'strict',
+  logistic: { l2: 1e-3 },
+  label: 'gap',
   weighting: 'sources',
-  groups: { ...ALL_GROUPS },
+  sourceWeights: { 'arena-bench': 0 },
+  groups: { embedding: false, structural: true, taskTypes: false },
 });
 
 /** A short readable id such as "logistic l2=0.01 | strict | sources{arena-bench:0.3} | all". */
 export function variantId(v: Variant): string {
-  const hp = v.trainer === 'logistic' ? v.logistic ?? {} : v.mlp ?? {};
+  const hp = (v.trainer === 'logistic' ? v.logistic : v.trainer === 'mlp' ? v.mlp : v.mf) ?? {};
   const hpText = Object.entries(hp).filter(([, value]) => typeof value !== 'object').map(([k, value]) => `${k}=${String(value)}`).join(',');
   const sw = Object.entries(v.sourceWeights ?? {}).map(([k, w]) => `${k.replace('routellm-', '')}:${w}`).join(',');
   const groups = (['embedding', 'structural', 'taskTypes'] as const).filter((g) => v.groups[g]).join('+');
@@ -72,8 +84,50 @@ function subset(inputs: VariantInputs, rows: readonly number[]): TrainingSet {
 /** Trains the variant on the given rows. The MLP's early-stopping fold is one grouped inner fold. */
 export function fitVariant(data: PreparedData, inputs: VariantInputs, variant: Variant, rows: readonly number[]): ScorerModel {
   if (variant.trainer === 'logistic') return trainLogistic(subset(inputs, rows), variant.logistic);
+  if (variant.trainer === 'mf') return fitMf(data, inputs, variant, rows);
   const inner = assignGroupedFolds(rows.map((r) => ({ groupKey: data.examples[r]?.groupKey ?? String(r) })), 7);
   const fit = rows.filter((_, i) => inner[i] !== 0);
   const validation = rows.filter((_, i) => inner[i] === 0);
   return trainMlp(subset(inputs, fit), { ...variant.mlp, validation: subset(inputs, validation) });
+}
+
+/** Pairwise comparisons of every pair of models a record scores; the strong/weak pair weighs the record's weight. */
+export function buildComparisons(data: PreparedData, inputs: VariantInputs, variant: Variant, rows: readonly number[], models: readonly string[]): Comparison[] {
+  const definition = getLabelDefinition(variant.label);
+  const index = new Map(models.map((m, i) => [m, i]));
+  const first = data.examples[rows[0] ?? 0];
+  const strong = index.get(first?.pairStrong ?? '') ?? -1;
+  const weak = index.get(first?.pairWeak ?? '') ?? -1;
+  const share = variant.mf?.otherPairsWeight ?? 1;
+  const out: Comparison[] = [];
+  rows.forEach((row, i) => {
+    const example = data.examples[row];
+    if (!example) return;
+    const weight = inputs.weight[row] ?? 1;
+    out.push({ row: i, a: strong, b: weak, y: inputs.y[row] ?? 0, weight });
+    if (share <= 0) return;
+    const scored = Object.entries(example.record.scores).filter(([m]) => index.has(m));
+    const others: [number, number, number][] = [];
+    for (let p = 0; p < scored.length; p++) {
+      for (let q = p + 1; q < scored.length; q++) {
+        const [ma, sa] = scored[p] as [string, number];
+        const [mb, sb] = scored[q] as [string, number];
+        const a = index.get(ma) ?? -1;
+        const b = index.get(mb) ?? -1;
+        if ((a === strong && b === weak) || (a === weak && b === strong)) continue;
+        others.push([a, b, labelFor(definition, example.scale, sa, sb)]);
+      }
+    }
+    for (const [a, b, y] of others) out.push({ row: i, a, b, y, weight: (weight * share) / others.length });
+  });
+  return out;
+}
+
+function fitMf(data: PreparedData, inputs: VariantInputs, variant: Variant, rows: readonly number[]): ScorerModel {
+  const models = [...new Set(rows.flatMap((r) => Object.keys(data.examples[r]?.record.scores ?? {})))].sort();
+  const first = data.examples[rows[0] ?? 0];
+  if (!first) throw new Error('no rows to train on');
+  const comparisons = buildComparisons(data, inputs, variant, rows, models);
+  const factorisation = trainMf(selectRows(inputs.x, rows), models, comparisons, variant.mf);
+  return mfPairModel(factorisation, first.pairStrong, first.pairWeak);
 }

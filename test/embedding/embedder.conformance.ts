@@ -135,7 +135,7 @@ export function describeEmbedderConformance(name: string, options: EmbedderConfo
       ]);
       const close = cosineSimilarity(doctor as Float32Array, physician as Float32Array);
       const far = cosineSimilarity(doctor as Float32Array, football as Float32Array);
-      expect(close).toBeGreaterThan(far);
+      expect(close).toBeGreaterThan(far + 0.1);
     });
 
     it('handles long, unicode and punctuation-only text', async () => {

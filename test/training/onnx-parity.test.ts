@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeScorerOnnx } from '../../src/training/onnx/write.ts';
 import { trainLogistic } from '../../src/training/trainers/logistic.ts';
 import { trainMlp } from '../../src/training/trainers/mlp.ts';
+import { mfPairModel, trainMf } from '../../src/training/trainers/mf.ts';
 import { forwardMatrix, type ScorerModel } from '../../src/training/trainers/model.ts';
 import { linearSet, xorSet } from './synthetic.ts';
 import type { Matrix } from '../../src/training/trainers/matrix.ts';
@@ -66,6 +67,25 @@ describe('ONNX export parity (onnxruntime-node vs TypeScript)', () => {
     const wideModel = trainMlp(wide, { hidden: 8, activation, seed: 6, maxEpochs: 10 });
     const wideX = asFloat32(linearSet(100, 30, 34).x);
     expect(maxDiff(await runOnnx(wideModel, wideX), forwardMatrix(wideModel, wideX))).toBeLessThan(1e-5);
+  });
+
+  it('a matrix-factorisation pair model agrees within 1e-5', async () => {
+    const set = linearSet(300, 10, 61);
+    const comparisons = Array.from(set.y, (y, row) => ({ row, a: 0, b: 1, y, weight: 1 }));
+    const model = mfPairModel(trainMf(set.x, ['strong', 'weak'], comparisons, { rank: 3, epochs: 5 }), 'strong', 'weak');
+    const test = asFloat32(linearSet(100, 10, 62).x);
+    expect(maxDiff(await runOnnx(model, test), forwardMatrix(model, test))).toBeLessThan(1e-5);
+  });
+
+  it('clips far-out-of-range features identically (and bounds their effect)', async () => {
+    const model = trainLogistic(linearSet(500, 8, 51));
+    const base = linearSet(20, 8, 52).x;
+    const extreme = asFloat32({ ...base, data: base.data.map((v, i) => (i % 3 === 0 ? v * 1000 : i % 3 === 1 ? -v * 1000 : v)) });
+    const expected = forwardMatrix(model, extreme);
+    expect(maxDiff(await runOnnx(model, extreme), expected)).toBeLessThan(1e-5);
+    const clipped = asFloat32({ ...base, data: base.data.map((v, i) => (i % 3 === 0 ? v * 1e6 : i % 3 === 1 ? -v * 1e6 : v)) });
+    // Beyond the clip, making an input larger changes nothing.
+    expect(maxDiff(forwardMatrix(model, clipped), expected)).toBeLessThan(1e-12);
   });
 
   it('scores one row and a batch the same', async () => {

@@ -1,5 +1,5 @@
 // Builds the ONNX graph of a trained scorer with onnx-proto: input `features` float32 [N, D] ->
-// standardise (Sub mean, Div std) -> Gemm (-> Relu|Tanh -> Gemm) -> Sigmoid -> output `score` [N, 1].
+// standardise (Sub mean, Div std, Clip) -> Gemm (-> Relu|Tanh -> Gemm) -> Sigmoid -> output `score` [N, 1].
 
 import onnxProto from 'onnx-proto';
 import type { ScorerModel } from '../trainers/model.ts';
@@ -53,8 +53,14 @@ export function buildScorerGraph(model: ScorerModel, info: ExportInfo = {}): onn
   const initializers = [
     floatTensor('feature_mean', [d], model.standardizer.mean),
     floatTensor('feature_std', [d], model.standardizer.std),
+    floatTensor('clip_min', [], [-model.standardizer.clip]),
+    floatTensor('clip_max', [], [model.standardizer.clip]),
   ];
-  const nodes = [node('Sub', [INPUT_NAME, 'feature_mean'], ['centred']), node('Div', ['centred', 'feature_std'], ['standardised'])];
+  const nodes = [
+    node('Sub', [INPUT_NAME, 'feature_mean'], ['centred']),
+    node('Div', ['centred', 'feature_std'], ['scaled']),
+    node('Clip', ['scaled', 'clip_min', 'clip_max'], ['standardised']),
+  ];
   if (model.kind === 'linear') {
     initializers.push(floatTensor('linear_weight', [d, 1], model.weights), floatTensor('linear_bias', [1], [model.bias]));
     nodes.push(node('Gemm', ['standardised', 'linear_weight', 'linear_bias'], ['logit']));

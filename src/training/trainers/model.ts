@@ -2,9 +2,9 @@
 // exporter writes exactly this computation; the parity test holds the two together.
 
 import { sigmoid, type Matrix } from './matrix.ts';
-import type { Standardizer } from './standardize.ts';
+import { clamp, type Standardizer } from './standardize.ts';
 
-/** score = sigmoid(w · standardise(x) + b). Matrix factorisation for one model pair also reduces to this. */
+/** standardise(x) = clip((x - mean) / std, -clip, clip). score = sigmoid(w · standardise(x) + b). Matrix factorisation for one model pair also reduces to this. */
 export interface LinearScorerModel {
   kind: 'linear';
   inputDim: number;
@@ -42,9 +42,10 @@ export function activate(kind: 'relu' | 'tanh', z: number): number {
 /** Probability that the weak model falls short, for one raw feature vector. */
 export function forwardOne(model: ScorerModel, x: ArrayLike<number>): number {
   if (x.length !== model.inputDim) throw new Error(`expected ${model.inputDim} features, got ${x.length}`);
-  const { mean, std } = model.standardizer;
+  const { mean, std, clip } = model.standardizer;
   const z = new Float64Array(model.inputDim);
-  for (let j = 0; j < model.inputDim; j++) z[j] = ((x[j] ?? 0) - (mean[j] ?? 0)) / (std[j] ?? 1);
+  // Same float32 steps as the ONNX graph (Sub, Div, Clip), so parity holds to ~1e-7.
+  for (let j = 0; j < model.inputDim; j++) z[j] = clamp(Math.fround(Math.fround((x[j] ?? 0) - (mean[j] ?? 0)) / (std[j] ?? 1)), clip);
   if (model.kind === 'linear') {
     let s = model.bias;
     for (let j = 0; j < model.inputDim; j++) s += (model.weights[j] ?? 0) * (z[j] ?? 0);
@@ -69,7 +70,7 @@ export function forwardMatrix(model: ScorerModel, x: Matrix): Float64Array {
 /** Rounds every parameter to float32 so the ONNX graph (float32) and this forward pass share constants. */
 export function roundToFloat32<M extends ScorerModel>(model: M): M {
   const r = (v: number[]) => v.map((n) => Math.fround(n));
-  const standardizer = { mean: r(model.standardizer.mean), std: r(model.standardizer.std) };
+  const standardizer = { mean: r(model.standardizer.mean), std: r(model.standardizer.std), clip: Math.fround(model.standardizer.clip) };
   if (model.kind === 'linear') {
     return { ...model, standardizer, weights: r(model.weights), bias: Math.fround(model.bias) };
   }

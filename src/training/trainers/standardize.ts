@@ -6,10 +6,14 @@ import type { Matrix } from './matrix.ts';
 export interface Standardizer {
   mean: number[];
   std: number[];
+  /** Standardised values are clipped to [-clip, clip]: a prompt unlike any training prompt cannot push the score without bound. */
+  clip: number;
 }
 
+export const DEFAULT_CLIP = 5;
+
 /** Column statistics; a constant column gets std 1 so it maps to 0 instead of NaN. */
-export function fitStandardizer(x: Matrix): Standardizer {
+export function fitStandardizer(x: Matrix, clip = DEFAULT_CLIP): Standardizer {
   const mean = new Array<number>(x.cols).fill(0);
   const sq = new Array<number>(x.cols).fill(0);
   for (let i = 0; i < x.rows; i++) {
@@ -27,7 +31,7 @@ export function fitStandardizer(x: Matrix): Standardizer {
     const sd = Math.sqrt(s / Math.max(1, x.rows));
     return Math.fround(sd > 1e-8 ? sd : 1);
   });
-  return { mean: mean.map((m) => Math.fround(m)), std };
+  return { mean: mean.map((m) => Math.fround(m)), std, clip: Math.fround(clip) };
 }
 
 export function applyStandardizer(x: Matrix, s: Standardizer): Matrix {
@@ -35,8 +39,12 @@ export function applyStandardizer(x: Matrix, s: Standardizer): Matrix {
   for (let i = 0; i < x.rows; i++) {
     for (let j = 0; j < x.cols; j++) {
       const k = i * x.cols + j;
-      data[k] = ((x.data[k] ?? 0) - (s.mean[j] ?? 0)) / (s.std[j] ?? 1);
+      data[k] = clamp(((x.data[k] ?? 0) - (s.mean[j] ?? 0)) / (s.std[j] ?? 1), s.clip);
     }
   }
   return { rows: x.rows, cols: x.cols, data };
+}
+
+export function clamp(z: number, clip: number): number {
+  return z > clip ? clip : z < -clip ? -clip : z;
 }
