@@ -28,12 +28,12 @@ export async function run(args: string[]): Promise<number> {
     strict: true,
   });
   const env = processEnv();
-  const port = values.port ?? env['PORT'];
+  const port = values.port ?? (env['PORT'] || undefined);
   if (port !== undefined && !/^\d+$/.test(port)) throw new Error(`--port must be a number, got "${port}"`);
   const { config, source } = loadConfig({
     file: values.config,
     env,
-    overrides: { port: port === undefined ? undefined : Number(port), dbPath: values.db ?? env['TRIAGE_DB'] },
+    overrides: { port: port === undefined ? undefined : Number(port), dbPath: values.db ?? (env['TRIAGE_DB'] || undefined) },
   });
   if (values.host) config.server.host = values.host;
   const gateway = await startGateway({ config, env });

@@ -10,8 +10,8 @@ import { arenaBench, questionFromJudgePrompt } from '../../src/training/data/sou
 import type { ManifestSource } from '../../src/training/data/sources/index.ts';
 import { mtBench } from '../../src/training/data/sources/mt-bench.ts';
 import { routellmGsm8k } from '../../src/training/data/sources/routellm-gsm8k.ts';
-import { MMLU_TEST_SUBJECTS, routellmMmlu } from '../../src/training/data/sources/routellm-mmlu.ts';
-import { chooseTestGroups } from '../../src/training/data/split.ts';
+import { routellmMmlu } from '../../src/training/data/sources/routellm-mmlu.ts';
+import { splitByHash } from '../../src/training/data/split.ts';
 import { pairBalance } from '../../src/training/data/stats.ts';
 import { MIRROR, PROJECT_MANIFEST, STRONG, WEAK } from './paths.ts';
 
@@ -63,14 +63,28 @@ describe('routellm-mmlu', () => {
     expect(new Set(records.map((r) => r.group)).size).toBe(57);
   });
 
-  it('splits by subject with the documented fixed list, chosen by subject hash', () => {
-    const sizes = new Map<string, number>();
-    for (const r of records) sizes.set(r.group ?? '', (sizes.get(r.group ?? '') ?? 0) + 1);
-    expect(chooseTestGroups(sizes)).toEqual([...MMLU_TEST_SUBJECTS]);
-    for (const r of records) expect(r.split).toBe(MMLU_TEST_SUBJECTS.includes(r.group ?? '') ? 'test' : 'train');
-    const testShare = records.filter((r) => r.split === 'test').length / records.length;
-    expect(testShare).toBeGreaterThanOrEqual(0.25);
-    expect(testShare).toBeLessThan(0.3);
+  it('splits within every subject by a fixed prompt hash (RouteLLM protocol): 3,442 test prompts, every subject in both splits', () => {
+    for (const r of records) expect(r.split).toBe(splitByHash(r.promptHash));
+    expect(records.filter((r) => r.split === 'test')).toHaveLength(3442);
+    const bySubject = new Map<string, { train: number; test: number }>();
+    for (const r of records) {
+      const counts = bySubject.get(r.group ?? '') ?? { train: 0, test: 0 };
+      counts[r.split]++;
+      bySubject.set(r.group ?? '', counts);
+    }
+    expect(bySubject.size).toBe(57);
+    for (const [subject, { train, test }] of bySubject) {
+      const share = test / (train + test);
+      expect(share, subject).toBeGreaterThan(0.15);
+      expect(share, subject).toBeLessThan(0.35);
+    }
+    // Identical prompts (105 repeats across or within subjects) always share a split.
+    const splitOf = new Map<string, string>();
+    for (const r of records) {
+      expect(splitOf.get(r.promptHash) ?? r.split).toBe(r.split);
+      splitOf.set(r.promptHash, r.split);
+    }
+    expect(splitOf.size).toBe(13932);
   });
 });
 

@@ -1,20 +1,20 @@
 // RouteLLM's MMLU responses: 57 subject CSVs, one True/False column per model.
-// Contaminated prompts are removed (exact match, as RouteLLM's evaluator does); the split is by
-// subject: the fixed list MMLU_TEST_SUBJECTS (chosen by chooseTestGroups, i.e. by a hash of the
-// subject name, until >= 25% of prompts are held out).
+// Contaminated prompts are removed (exact match, as RouteLLM's evaluator does).
+// Split (RouteLLM's protocol: its MMLU router was trained on MMLU-validation labels of the SAME
+// 57 subjects as its test set): within every subject, a prompt is "test" when the fixed hash of
+// its normalised prompt falls below TEST_FRACTION (splitByHash(promptHash), about 25%), so every
+// subject appears in both splits and identical prompts always share a split. Generalisation to
+// UNSEEN subjects is reported separately by subject-grouped cross-validation on the train split
+// (each record keeps its subject as `group`).
 
 import { parseBoolCell, parseCsvObjects } from '../csv.ts';
-import { makeRecord, type LabelledRecord } from '../format.ts';
+import { computePromptHash, makeRecord, type LabelledRecord } from '../format.ts';
 import { readContaminatedPrompts } from '../raw-files.ts';
+import { splitByHash } from '../split.ts';
 import { ROUTELLM_REPO, type ManifestSource } from './source.ts';
 
 const RESPONSES = /^routellm\/evals\/mmlu\/responses\/mmlu_(.+)\.csv$/;
 const CONTAMINATED = 'routellm/evals/mmlu/contaminated_prompts.jsonl';
-
-/** Test subjects: the output of chooseTestGroups over the decontaminated subject sizes (a test checks it). */
-export const MMLU_TEST_SUBJECTS: readonly string[] = [
-  'human_aging', 'jurisprudence', 'marketing', 'moral_disputes', 'moral_scenarios', 'prehistory', 'professional_law',
-];
 
 export function modelColumns(columns: readonly string[]): string[] {
   return columns.filter((c) => c !== 'prompt' && !c.endsWith('_response'));
@@ -22,7 +22,6 @@ export function modelColumns(columns: readonly string[]): string[] {
 
 export async function convertMmluSubjects(
   files: Parameters<ManifestSource['convert']>[0],
-  testSubjects: ReadonlySet<string>,
 ): Promise<LabelledRecord[]> {
   const contaminated = await readContaminatedPrompts(files, ROUTELLM_REPO, CONTAMINATED);
   const records: LabelledRecord[] = [];
@@ -43,7 +42,7 @@ export async function convertMmluSubjects(
         prompt,
         scores,
         source: 'routellm-mmlu',
-        split: testSubjects.has(subject) ? 'test' : 'train',
+        split: splitByHash(computePromptHash(prompt)),
         group: subject,
       }));
     });
@@ -55,8 +54,8 @@ export const routellmMmlu: ManifestSource = {
   kind: 'manifest',
   name: 'routellm-mmlu',
   description: 'MMLU (57 subjects), correctness 1/0 of GPT-4-1106 and Mixtral-8x7B, from RouteLLM',
-  splitRule: 'by subject: a fixed list of subjects chosen by a hash of the subject name (>= 25% of prompts)',
+  splitRule: 'within every subject, by a fixed hash of the normalised prompt (about 25% test; RouteLLM protocol: same subjects in train and test)',
   testOnly: false,
   selects: (e) => e.repo === ROUTELLM_REPO && (RESPONSES.test(e.path) || e.path === CONTAMINATED),
-  convert: (files) => convertMmluSubjects(files, new Set(MMLU_TEST_SUBJECTS)),
+  convert: (files) => convertMmluSubjects(files),
 };
