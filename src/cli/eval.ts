@@ -66,7 +66,9 @@ function header(command: string, scorers: readonly LearnedScorer[]): string {
     ...scorers.map((s) => {
       const groups = Object.entries(s.meta.features.groups).filter(([, on]) => on).map(([g]) => g).join('+');
       const sources = s.meta.training.sources.map((x) => `${x.name} (${x.records} prompts${x.weight !== 1 ? `, weight ${x.weight}` : ''})`).join(', ');
-      return `- \`${s.name}\`: ${s.meta.model.trainer} on ${groups} features (embedder ${s.meta.embedder.id}), label "${s.meta.label.definition}", training splits of ${sources}; created ${s.meta.created}`;
+      const variant = s.meta.model.hyperParameters['variant'];
+      const variantText = typeof variant === 'string' ? `; variant \`${variant}\`` : '';
+      return `- \`${s.name}\`: ${s.meta.model.trainer} on ${groups} features (embedder ${s.meta.embedder.id}), label "${s.meta.label.definition}", training splits of ${sources}${variantText}; created ${s.meta.created}`;
     }),
     '',
   ];

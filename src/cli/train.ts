@@ -9,7 +9,7 @@ import { DEFAULT_MODELS_DIR, DEFAULT_SCORER_MODEL } from '../scoring/learned.ts'
 import { LABEL_DEFINITIONS } from '../training/labels.ts';
 import { DEFAULT_TRAINING_SOURCES, prepareTrainingData, trainAndExport } from '../training/pipeline.ts';
 import { DEFAULT_VARIANT, variantId, type Variant } from '../training/variant.ts';
-import { runExperiments } from '../training/experiments.ts';
+import { coreGrid, fullGrid, runExperiments, transferGrid } from '../training/experiments.ts';
 
 export const help = `Usage: triage train [options]
 
@@ -32,12 +32,21 @@ prompt is checked against every test prompt by hash. Embeddings are cached in
   --source-weights L    e.g. arena-bench=0.3,routellm-gsm8k=2 (default ${Object.entries(DEFAULT_VARIANT.sourceWeights ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || 'none'};
                         a source with weight 0 is loaded and reported but not learned from)
   --groups LIST         feature groups: all, or a subset of embedding,structural,taskTypes (default ${describeDefaultGroups()})
+  --source-offsets      logistic: fit a per-source intercept in training, drop it from the model
+                        (features then explain differences within sources, not base rates)
+                        (default ${DEFAULT_VARIANT.sourceOffsets ? 'on' : 'off'}; --no-source-offsets turns it off)
+  --drop-features LIST  structural features to leave out (weight 0 in the exported model)
+  --multi-pair-labels   label multi-model sources (arena-bench) by the mean label over their
+                        clearly separated model pairs
   --l2 X                logistic L2 penalty          --hidden N   MLP hidden units
   --dropout X           MLP dropout                  --seed N     MLP / MF seed
   --rank N              MF rank
   --experiments         run the experiment grid (CV per variant, all embedders given by --embedders)
                         and write <out>/experiments.md instead of training one model
   --embedders LIST      embedders for --experiments (default glove-100d,hashed-ngrams,use-lite)
+  --grid NAME           variants for --experiments: full (full grid for the first embedder, core
+                        grid for the others) | transfer (open-chat transfer grid, every embedder)
+                        (default full)
   --out DIR             folder for --experiments output (default docs/eval)
   --quiet               no progress output
 `;
@@ -90,6 +99,10 @@ export async function run(args: string[]): Promise<number> {
       weighting: { type: 'string', default: DEFAULT_VARIANT.weighting },
       'source-weights': { type: 'string' },
       groups: { type: 'string' },
+      'source-offsets': { type: 'boolean' },
+      'no-source-offsets': { type: 'boolean', default: false },
+      'drop-features': { type: 'string' },
+      'multi-pair-labels': { type: 'boolean' },
       l2: { type: 'string' },
       hidden: { type: 'string' },
       dropout: { type: 'string' },
@@ -98,6 +111,7 @@ export async function run(args: string[]): Promise<number> {
       experiments: { type: 'boolean', default: false },
       embedders: { type: 'string', default: 'glove-100d,hashed-ngrams,use-lite' },
       out: { type: 'string', default: 'docs/eval' },
+      grid: { type: 'string', default: 'full' },
       quiet: { type: 'boolean', default: false },
     },
     allowPositionals: false,
@@ -109,7 +123,10 @@ export async function run(args: string[]): Promise<number> {
   if (!Number.isInteger(folds) || folds < 0 || folds === 1) throw new Error('--cv must be 0 or an integer >= 2');
 
   if (values.experiments) {
+    if (values.grid !== 'full' && values.grid !== 'transfer') throw new Error('--grid must be full or transfer');
+    const grid = values.grid === 'transfer' ? () => transferGrid() : (i: number) => (i === 0 ? fullGrid() : coreGrid());
     await runExperiments({
+      grid,
       dataDir,
       sources,
       embedders: values.embedders.split(',').map((s) => s.trim()).filter(Boolean),
@@ -131,6 +148,11 @@ export async function run(args: string[]): Promise<number> {
   const seed = numberFlag(values.seed, 'seed');
   const rank = numberFlag(values.rank, 'rank');
   const sourceWeights = parseSourceWeights(values['source-weights']) ?? DEFAULT_VARIANT.sourceWeights;
+  const sourceOffsets = values.model === 'logistic' && !values['no-source-offsets'] && (values['source-offsets'] ?? DEFAULT_VARIANT.sourceOffsets ?? false);
+  const dropFeatures = values['drop-features'] !== undefined
+    ? values['drop-features'].split(',').map((f) => f.trim()).filter(Boolean)
+    : [...(DEFAULT_VARIANT.dropFeatures ?? [])];
+  const multiPairLabels = values['multi-pair-labels'] ?? DEFAULT_VARIANT.multiPairLabels ?? false;
   const variant: Variant = {
     trainer: values.model,
     ...(values.model === 'logistic'
@@ -142,6 +164,9 @@ export async function run(args: string[]): Promise<number> {
     weighting: values.weighting,
     ...(sourceWeights ? { sourceWeights: { ...sourceWeights } } : {}),
     groups: parseGroups(values.groups),
+    ...(sourceOffsets ? { sourceOffsets: true } : {}),
+    ...(dropFeatures.length > 0 ? { dropFeatures } : {}),
+    ...(multiPairLabels ? { multiPairLabels: true } : {}),
   };
 
   const started = Date.now();

@@ -1,10 +1,12 @@
-// Cross-validation of a variant on TRAINING data only: grouped k-fold out-of-fold predictions
-// (MMLU folds by subject), scored per source with RouteLLM's APGR and AUC; and a transfer check
-// that trains on all other sources and predicts one (how a scorer generalises to a new
-// distribution, the situation of open chat).
+// Cross-validation of a variant on TRAINING data only: k-fold out-of-fold predictions with folds
+// by prompt (the test splits' protocol) and, reported separately, folds by group (MMLU: unseen
+// subjects), scored per source with RouteLLM's APGR and AUC; a transfer check that trains on all
+// other sources and predicts one (how a scorer generalises to a new distribution, the situation
+// of open chat); and the arena multi-pair open-chat proxy.
 
 import { evaluateScores } from '../eval/evaluate-router.ts';
 import { assignGroupedFolds } from './folds.ts';
+import { MULTI_PAIR_MIN_GAP, separatedPairs } from './multi-pair.ts';
 import { forwardMatrix } from './trainers/model.ts';
 import { selectRows } from './trainers/matrix.ts';
 import { fitVariant, variantInputs, type PreparedData, type Variant } from './variant.ts';
@@ -43,9 +45,20 @@ function meanOf(perSource: Record<string, SourceMetrics>): number {
   return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 }
 
-export function crossValidate(data: PreparedData, variant: Variant, k: number): CvResult {
+/**
+ * How CV folds are formed. 'prompt': every prompt on its own (identical prompts together) — the
+ * protocol of every test split (MMLU, GSM8K, arena-bench are all split by prompt hash).
+ * 'group': records sharing a group (MMLU subject) share a fold — generalisation to unseen subjects.
+ */
+export type FoldBy = 'prompt' | 'group';
+
+function foldKeys(data: PreparedData, foldBy: FoldBy): { groupKey: string }[] {
+  return foldBy === 'group' ? data.examples : data.examples.map((e) => ({ groupKey: `${e.source}/prompt/${e.record.promptHash}` }));
+}
+
+export function crossValidate(data: PreparedData, variant: Variant, k: number, foldBy: FoldBy = 'prompt'): CvResult {
   const inputs = variantInputs(data, variant);
-  const folds = assignGroupedFolds(data.examples, k);
+  const folds = assignGroupedFolds(foldKeys(data, foldBy), k);
   const predictions = new Float64Array(data.examples.length);
   for (let fold = 0; fold < k; fold++) {
     const train: number[] = [];
@@ -76,8 +89,7 @@ export function transferBySource(data: PreparedData, variant: Variant): Record<s
   return metricsBySource(data, predictions, (s) => data.examples.flatMap((e, i) => (e.source === s ? [i] : [])));
 }
 
-/** Pairs of a multi-model source whose mean scores differ by at least this much count as strong/weak pairs. */
-export const MULTI_PAIR_MIN_GAP = 1.5;
+export { MULTI_PAIR_MIN_GAP };
 
 /**
  * Open-chat proxy: on a source that scores many models (arena-bench: 16 models on hard chat
@@ -87,35 +99,24 @@ export const MULTI_PAIR_MIN_GAP = 1.5;
  */
 export function multiPairApgr(data: PreparedData, predictions: Float64Array, source: string): { apgr: number; pairs: number } | undefined {
   const rows = data.examples.flatMap((e, i) => (e.source === source ? [i] : []));
-  const totals = new Map<string, { sum: number; n: number }>();
-  for (const r of rows) {
-    for (const [model, score] of Object.entries(data.examples[r]?.record.scores ?? {})) {
-      const t = totals.get(model) ?? { sum: 0, n: 0 };
-      t.sum += score;
-      t.n++;
-      totals.set(model, t);
-    }
-  }
-  if (totals.size < 3) return undefined;
-  const means = [...totals.entries()].map(([m, t]) => [m, t.sum / t.n] as const);
   const apgrs: number[] = [];
-  for (const [strong, sm] of means) {
-    for (const [weak, wm] of means) {
-      if (sm - wm < MULTI_PAIR_MIN_GAP) continue;
-      const scored = rows.filter((r) => data.examples[r]?.record.scores[strong] !== undefined && data.examples[r]?.record.scores[weak] !== undefined);
-      const qualities = {
-        strong: Float64Array.from(scored, (r) => data.examples[r]?.record.scores[strong] ?? 0),
-        weak: Float64Array.from(scored, (r) => data.examples[r]?.record.scores[weak] ?? 0),
-      };
-      apgrs.push(evaluateScores(Float64Array.from(scored, (r) => predictions[r] ?? 0), qualities).apgr);
-    }
+  for (const { strong, weak } of separatedPairs(data.examples, rows)) {
+    const scored = rows.filter((r) => data.examples[r]?.record.scores[strong] !== undefined && data.examples[r]?.record.scores[weak] !== undefined);
+    const qualities = {
+      strong: Float64Array.from(scored, (r) => data.examples[r]?.record.scores[strong] ?? 0),
+      weak: Float64Array.from(scored, (r) => data.examples[r]?.record.scores[weak] ?? 0),
+    };
+    apgrs.push(evaluateScores(Float64Array.from(scored, (r) => predictions[r] ?? 0), qualities).apgr);
   }
   if (apgrs.length === 0) return undefined;
   return { apgr: apgrs.reduce((a, b) => a + b, 0) / apgrs.length, pairs: apgrs.length };
 }
 
 export interface VariantScore {
+  /** CV with folds by prompt, the protocol of the test splits (in the selection score). */
   cv: CvResult;
+  /** CV with folds by group, for sources that have groups (MMLU: unseen subjects). Reported, not in the selection score. */
+  unseenGroups: Record<string, SourceMetrics>;
   transfer: Record<string, SourceMetrics>;
   /** Open-chat proxy per multi-model source (out-of-fold predictions). */
   multiPair: Record<string, { apgr: number; pairs: number }>;
@@ -129,7 +130,9 @@ export interface VariantScore {
  * to it from the others, and on the multi-pair open-chat proxy, with equal weight.
  */
 export function scoreVariant(data: PreparedData, variant: Variant, k: number): VariantScore {
-  const cv = crossValidate(data, variant, k);
+  const cv = crossValidate(data, variant, k, 'prompt');
+  const grouped = new Set(data.examples.filter((e) => e.record.group !== undefined).map((e) => e.source));
+  const unseenGroups = grouped.size > 0 ? Object.fromEntries(Object.entries(crossValidate(data, variant, k, 'group').perSource).filter(([s]) => grouped.has(s))) : {};
   const transfer = transferBySource(data, variant);
   const multiPair: VariantScore['multiPair'] = {};
   for (const source of new Set(data.examples.map((e) => e.source))) {
@@ -137,5 +140,5 @@ export function scoreVariant(data: PreparedData, variant: Variant, k: number): V
     if (m) multiPair[source] = m;
   }
   const values = [...Object.values(cv.perSource), ...Object.values(transfer), ...Object.values(multiPair)].map((m) => m.apgr);
-  return { cv, transfer, multiPair, selection: values.reduce((a, b) => a + b, 0) / Math.max(1, values.length) };
+  return { cv, unseenGroups, transfer, multiPair, selection: values.reduce((a, b) => a + b, 0) / Math.max(1, values.length) };
 }

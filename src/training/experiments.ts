@@ -1,15 +1,16 @@
 // The experiment grid behind `triage train --experiments`: for each embedder, cross-validates
 // variants (label definitions, source weights, feature-group ablations, trainers) on TRAINING
-// splits only and writes a table to <out>/experiments.md. Two figures per source: within-source
-// CV (grouped out-of-fold APGR) and transfer (trained on the other sources only). The selection
-// score is the mean of both over all sources: open chat is a distribution none of the training
-// sets matches, so a variant must also transfer. MT-Bench is not read here.
+// splits only and writes a table to <out>/experiments.md. Figures per source: within-source CV
+// (out-of-fold APGR, folds by prompt as the test splits; MMLU also by subject, reported apart) and
+// transfer (trained on the other sources only), plus the arena multi-pair open-chat proxy. The
+// selection score is the mean of CV, transfer and multi-pair: open chat is a distribution none of
+// the training sets matches, so a variant must also transfer. MT-Bench is not read here.
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scoreVariant, type SourceMetrics } from './cv.ts';
 import { prepareTrainingData } from './pipeline.ts';
-import { variantId, type Variant } from './variant.ts';
+import { LENGTH_FEATURES, variantId, type Variant } from './variant.ts';
 
 export interface ExperimentOptions {
   dataDir: string;
@@ -28,6 +29,8 @@ export interface ExperimentRow {
   embedder: string;
   variant: string;
   cv: Record<string, SourceMetrics>;
+  /** Folds by subject (MMLU): generalisation to unseen subjects; not in the selection score. */
+  unseenGroups: Record<string, SourceMetrics>;
   transfer: Record<string, SourceMetrics>;
   multiPair?: number;
   selection: number;
@@ -78,28 +81,72 @@ export function fullGrid(): Variant[] {
   ];
 }
 
+/**
+ * The open-chat transfer grid: which structural features to trust (task cues vs length/form),
+ * label-free task-type similarities, and arena-bench's 16-model labels as extra training signal.
+ */
+export function transferGrid(): Variant[] {
+  const base: Variant = { ...GAP, sourceWeights: ARENA_OFF, groups: STRUCTURAL };
+  const noLength = { dropFeatures: LENGTH_FEATURES };
+  const multi = (weight: number): Partial<Variant> => ({ multiPairLabels: true, sourceWeights: { 'arena-bench': weight } });
+  return [
+    base,
+    { ...base, ...noLength },
+    { ...base, groups: NO_EMBEDDING },
+    { ...base, groups: NO_EMBEDDING, ...noLength },
+    { ...base, groups: TASK_TYPES },
+    { ...base, ...multi(1) },
+    { ...base, ...multi(1), ...noLength },
+    { ...base, groups: NO_EMBEDDING, ...multi(0.3) },
+    { ...base, groups: NO_EMBEDDING, ...multi(1) },
+    { ...base, groups: NO_EMBEDDING, ...multi(1), ...noLength },
+    { ...base, groups: NO_EMBEDDING, ...multi(3), ...noLength },
+    { ...base, groups: TASK_TYPES, ...multi(1) },
+    { ...base, groups: ALL },
+    { ...base, groups: ALL, ...multi(1) },
+    { ...base, weighting: 'records', groups: NO_EMBEDDING, ...multi(1), ...noLength },
+    { ...GAP, groups: NO_EMBEDDING, trainer: 'mf', mf: { rank: 4, otherPairsWeight: 1 } },
+    { ...base, sourceOffsets: true },
+    { ...base, groups: NO_EMBEDDING, sourceOffsets: true },
+    { ...base, groups: ALL, sourceOffsets: true },
+    { ...base, groups: NO_EMBEDDING, ...multi(1), sourceOffsets: true },
+  ];
+}
+
 function cell(m: SourceMetrics | undefined): string {
   return m ? m.apgr.toFixed(3) : '—';
 }
 
 export function experimentsMarkdown(rows: readonly ExperimentRow[], sources: readonly string[], command: string, folds: number): string {
   const short = (s: string) => s.replace('routellm-', '');
-  const header = ['embedder', 'variant (trainer hp / label / weighting / groups)', ...sources.map((s) => `CV ${short(s)}`), ...sources.map((s) => `transfer ${short(s)}`), 'arena multi-pair', 'selection', 'time'];
+  const grouped = [...new Set(rows.flatMap((r) => Object.keys(r.unseenGroups)))];
+  const header = [
+    'embedder', 'variant (trainer hp / label / weighting / groups)', ...sources.map((s) => `CV ${short(s)}`), ...sources.map((s) => `transfer ${short(s)}`),
+    'arena multi-pair', 'selection', ...grouped.map((s) => `CV ${short(s)} unseen subjects (not in selection)`), 'time',
+  ];
   const lines = [
     '# Scorer experiments (training splits only)',
     '',
     `Command: \`${command}\``,
     '',
-    `APGR of out-of-fold predictions, ${folds}-fold grouped cross-validation on the TRAIN splits (MMLU folds by subject, other sets by prompt). ` +
+    `APGR of out-of-fold predictions, ${folds}-fold cross-validation on the TRAIN splits with folds by prompt, the protocol of every test split ` +
+      '(MMLU, GSM8K and arena-bench are all split by a fixed prompt hash; MMLU within every subject, as RouteLLM trained on MMLU-validation labels of the same subjects). ' +
+      '"unseen subjects" = the same CV with MMLU folds by subject (generalisation to subjects never trained on); reported, not part of the selection score. ' +
       '"transfer" = trained on the other sources only, scored on this one. "arena multi-pair" = open-chat proxy: mean APGR of the out-of-fold arena-bench ' +
       'predictions over the ~75 pairs of its 16 models whose mean judge scores differ by >= 1.5 (far less label noise than the one GPT-4/Mixtral pair). ' +
-      '"selection" = mean of all CV, transfer and multi-pair figures. ' +
+      '"selection" = mean of the per-source CV (by prompt), transfer and multi-pair figures; the highest selection wins. ' +
+      'Variant names: "+offsets" = a per-source intercept fitted in training and dropped afterwards (features explain differences within sources, not base rates); "+multipair" = arena-bench records labelled by the mean label over its clearly separated model pairs; "-length" = structural length/form features ' +
+      `(${LENGTH_FEATURES.join(', ')}) left out. ` +
       'Random routing gives 0.5 in expectation; arena-bench has ~216 train prompts, so its figures move by about ±0.05 between equivalent variants. ' +
       'MT-Bench and every test split are never read here.',
     '',
+    'Selection rule change (2026-11-28): the MMLU split moved from 7 held-out subjects to a prompt hash within every subject (RouteLLM\'s protocol), so the ' +
+      'selection score now uses CV with folds by prompt for every source (it used MMLU folds by subject before); the subject-grouped figure is kept as its own column ' +
+      'and is no longer part of the selection score. Ties within about 0.01 of selection are noise; among them the variant with the fewest inputs (fastest at decision time) is preferred.',
+    '',
     `| ${header.join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${[r.embedder, r.variant.replace(/ \| /g, ' / '), ...sources.map((s) => cell(r.cv[s])), ...sources.map((s) => cell(r.transfer[s])), r.multiPair === undefined ? '—' : r.multiPair.toFixed(3), r.selection.toFixed(3), `${r.seconds.toFixed(0)}s`].join(' | ')} |`),
+    ...rows.map((r) => `| ${[r.embedder, r.variant.replace(/ \| /g, ' / '), ...sources.map((s) => cell(r.cv[s])), ...sources.map((s) => cell(r.transfer[s])), r.multiPair === undefined ? '—' : r.multiPair.toFixed(3), r.selection.toFixed(3), ...grouped.map((s) => cell(r.unseenGroups[s])), `${r.seconds.toFixed(0)}s`].join(' | ')} |`),
     '',
   ];
   return lines.join('\n');
@@ -120,6 +167,7 @@ export async function runExperiments(options: ExperimentOptions): Promise<Experi
           embedder: prepared.embedder.id,
           variant: variantId(variant),
           cv: score.cv.perSource,
+          unseenGroups: score.unseenGroups,
           transfer: score.transfer,
           ...(score.multiPair['arena-bench'] ? { multiPair: score.multiPair['arena-bench'].apgr } : {}),
           selection: score.selection,

@@ -21,11 +21,13 @@ import { writeModelFolder } from './model-writer.ts';
 import type { ModelMeta } from '../scoring/learned/meta.ts';
 import { forwardMatrix, type ScorerModel } from './trainers/model.ts';
 import { selectColumns } from './trainers/matrix.ts';
-import { fitVariant, variantId, variantInputs, type PreparedData, type Variant } from './variant.ts';
+import { expandModel } from './trainers/expand.ts';
+import { fitVariant, variantColumns, variantId, variantInputs, type PreparedData, type Variant } from './variant.ts';
 
 export const DEFAULT_TRAINING_SOURCES = ['routellm-mmlu', 'routellm-gsm8k', 'arena-bench'] as const;
 export const SELECTION_NOTE =
-  'Hyper-parameters and variants chosen by grouped k-fold cross-validation on training splits only (MMLU folds by subject); ' +
+  'Hyper-parameters and variants chosen on training splits only: mean of k-fold CV APGR per source (folds by prompt, as the test splits), ' +
+  'leave-one-source-out transfer APGR and the arena multi-pair open-chat proxy (MMLU unseen-subject CV reported, not selected on); ' +
   'test splits and MT-Bench were never used for training or selection. heldOut metrics are reported after the fact.';
 
 export interface PrepareOptions {
@@ -119,7 +121,7 @@ export interface HeldOutMetrics extends SourceMetrics {
 
 /** APGR/AUC of a trained model on the test split of each source (MT-Bench: report only). */
 export async function heldOutMetrics(prepared: Prepared, model: ScorerModel, variant: Variant, sources: readonly string[]): Promise<Record<string, HeldOutMetrics>> {
-  const columns = groupColumns(prepared.data.layout, variant.groups);
+  const columns = variantColumns(prepared.data.layout, variant);
   const out: Record<string, HeldOutMetrics> = {};
   for (const source of sources) {
     const test = (prepared.corpus.testBySource.get(source) ?? []).filter(
@@ -177,14 +179,18 @@ export async function trainAndExport(prepared: Prepared, options: TrainOptions):
     score = tuned.bestScore;
   }
   const inputs = variantInputs(data, variant);
-  const model = fitVariant(data, inputs, variant, data.examples.map((_, i) => i));
+  const trained = fitVariant(data, inputs, variant, data.examples.map((_, i) => i));
 
   // The runtime rebuilds the extractor with only the chosen groups; its layout is what meta stores.
   const extractor = await createFeatureExtractor(prepared.embedder, { ...variant.groups });
+  // Dropped features: widen the model to the groups' layout with weight 0 on them.
+  const groupCols = groupColumns(data.layout, variant.groups);
+  const kept = variantColumns(data.layout, variant).map((c) => groupCols.indexOf(c));
+  const model = expandModel(trained, kept, groupCols.length);
   if (extractor.layout.size !== model.inputDim) {
     throw new Error(`feature layout for groups has ${extractor.layout.size} features, the model ${model.inputDim}`);
   }
-  const heldOut = await heldOutMetrics(prepared, model, variant, [...prepared.corpus.sources.map((s) => s.name), MT_BENCH_SOURCE]);
+  const heldOut = await heldOutMetrics(prepared, trained, variant, [...prepared.corpus.sources.map((s) => s.name), MT_BENCH_SOURCE]);
   const definition = getLabelDefinition(variant.label);
   const modelDir = resolve(options.modelsDir, options.name);
   const hyperParameters: Record<string, unknown> = {
@@ -193,6 +199,9 @@ export async function trainAndExport(prepared: Prepared, options: TrainOptions):
     weighting: variant.weighting,
     sourceWeights: variant.sourceWeights ?? {},
     groups: variant.groups,
+    dropFeatures: variant.dropFeatures ?? [],
+    multiPairLabels: variant.multiPairLabels ?? false,
+    sourceOffsets: variant.sourceOffsets ?? false,
     cvFolds: options.cvFolds,
   };
   const meta = await writeModelFolder(modelDir, model, {
@@ -219,6 +228,7 @@ export async function trainAndExport(prepared: Prepared, options: TrainOptions):
         ? {
             cv: {
               ...metricsRecord(score.cv.perSource),
+              ...Object.fromEntries(Object.entries(score.unseenGroups).map(([s, m]) => [`${s} unseen groups`, { apgr: round4(m.apgr), auc: round4(m.auc), records: m.records }])),
               ...Object.fromEntries(Object.entries(score.multiPair).map(([s, m]) => [`${s} multi-pair`, { apgr: round4(m.apgr), pairs: m.pairs }])),
               mean: { apgr: round4(score.cv.meanApgr) },
               selection: { apgr: round4(score.selection) },
@@ -227,7 +237,7 @@ export async function trainAndExport(prepared: Prepared, options: TrainOptions):
         : {}),
       ...(score ? { transfer: metricsRecord(score.transfer) } : {}),
       heldOut: metricsRecord(heldOut),
-      note: `cv: ${options.cvFolds}-fold grouped CV on train splits (out-of-fold APGR per source); transfer: trained on the other sources, scored on this one (train splits); multi-pair: open-chat proxy, mean APGR over arena-bench model pairs with mean-score gap >= 1.5 (out-of-fold); selection = mean of cv, transfer and multi-pair APGRs; heldOut: test splits, reported after the fact; mt-bench report only, never used for selection`,
+      note: `cv: ${options.cvFolds}-fold CV on train splits, folds by prompt as the test splits (out-of-fold APGR per source); '<source> unseen groups': folds by subject (MMLU), not used for selection; transfer: trained on the other sources, scored on this one (train splits); multi-pair: open-chat proxy, mean APGR over arena-bench model pairs with mean-score gap >= 1.5 (out-of-fold); selection = mean of cv, transfer and multi-pair APGRs; heldOut: test splits, reported after the fact; mt-bench report only, never used for selection`,
     },
   });
   return { modelDir, variant, ...(score ? { score } : {}), heldOut, version: meta.version };

@@ -6,12 +6,13 @@ import { labelsFor, sampleWeights } from './examples.ts';
 import { groupColumns, type FeatureGroups } from './featurize.ts';
 import { assignGroupedFolds } from './folds.ts';
 import { getLabelDefinition, labelFor } from './labels.ts';
+import { withMultiPairLabels } from './multi-pair.ts';
 import { mfPairModel, trainMf, type Comparison, type MfOptions } from './trainers/mf.ts';
 import type { FeatureLayout } from '../scoring/features/extractor.ts';
 import { trainLogistic, type LogisticOptions } from './trainers/logistic.ts';
 import { pick, selectColumns, selectRows, type Matrix } from './trainers/matrix.ts';
 import { trainMlp, type MlpOptions } from './trainers/mlp.ts';
-import type { ScorerModel, TrainingSet } from './trainers/model.ts';
+import type { LinearScorerModel, ScorerModel, TrainingSet } from './trainers/model.ts';
 
 export type TrainerName = 'logistic' | 'mlp' | 'mf';
 
@@ -29,11 +30,23 @@ export interface Variant {
   weighting: SourceWeighting;
   sourceWeights?: Record<string, number>;
   groups: FeatureGroups;
+  /** Structural features left out (trained without; exported with weight 0), by name. */
+  dropFeatures?: readonly string[];
+  /** Label records of multi-model sources (arena-bench) by the mean label over their clearly separated model pairs. */
+  multiPairLabels?: boolean;
+  /**
+   * Logistic only: fit a per-source intercept (one-hot source columns) during training and drop it
+   * afterwards, so the features explain differences WITHIN sources, not the sources' base rates
+   * (no source indicator exists at inference; the dropped columns sit at their mean, i.e. the
+   * average offset).
+   */
+  sourceOffsets?: boolean;
 }
 
 /**
  * The variant `triage train` uses unless told otherwise: the winner of the experiment grid
- * (docs/eval/experiments.md) by the CV + transfer selection score on training splits.
+ * (docs/eval/experiments.md, `--grid transfer`) by the selection score on training splits
+ * (CV by prompt + transfer + arena multi-pair), preferring the cheapest inputs among ties.
  */
 export const DEFAULT_VARIANT: Readonly<Variant> = Object.freeze({
   trainer: 'logistic',
@@ -42,6 +55,7 @@ export const DEFAULT_VARIANT: Readonly<Variant> = Object.freeze({
   weighting: 'sources',
   sourceWeights: { 'arena-bench': 0 },
   groups: { embedding: false, structural: true, taskTypes: false },
+  sourceOffsets: true,
 });
 
 /** A short readable id such as "logistic l2=0.01 | strict | sources{arena-bench:0.3} | all". */
@@ -50,8 +64,18 @@ export function variantId(v: Variant): string {
   const hpText = Object.entries(hp).filter(([, value]) => typeof value !== 'object').map(([k, value]) => `${k}=${String(value)}`).join(',');
   const sw = Object.entries(v.sourceWeights ?? {}).map(([k, w]) => `${k.replace('routellm-', '')}:${w}`).join(',');
   const groups = (['embedding', 'structural', 'taskTypes'] as const).filter((g) => v.groups[g]).join('+');
-  return `${v.trainer}${hpText ? ` ${hpText}` : ''} | ${v.label} | ${v.weighting}${sw ? `{${sw}}` : ''} | ${groups === 'embedding+structural+taskTypes' ? 'all' : groups}`;
+  const drop = v.dropFeatures && v.dropFeatures.length > 0 ? ` -${v.dropFeatures.length === LENGTH_FEATURES.length && LENGTH_FEATURES.every((f) => v.dropFeatures?.includes(f)) ? 'length' : v.dropFeatures.join(',-')}` : '';
+  const label = `${v.label}${v.multiPairLabels ? '+multipair' : ''}${v.sourceOffsets ? '+offsets' : ''}`;
+  return `${v.trainer}${hpText ? ` ${hpText}` : ''} | ${label} | ${v.weighting}${sw ? `{${sw}}` : ''} | ${groups === 'embedding+structural+taskTypes' ? 'all' : groups}${drop}`;
 }
+
+/**
+ * Structural features that describe size and form rather than task: they may carry source
+ * artefacts (long professional-law MMLU prompts, multiple-choice layout) into open chat.
+ */
+export const LENGTH_FEATURES: readonly string[] = Object.freeze([
+  'last_user_log_chars', 'total_log_chars', 'sentences_log', 'mean_word_length', 'choice_lines', 'list_lines', 'question_marks',
+]);
 
 export interface PreparedData {
   /** Full feature matrix (all groups) aligned with examples. */
@@ -67,12 +91,23 @@ export interface VariantInputs {
 }
 
 /** Features (selected groups), labels and weights of a variant over all examples. */
+/** Full-layout columns a variant trains on: its feature groups minus its dropped structural features. */
+export function variantColumns(layout: FeatureLayout, variant: Variant): number[] {
+  const columns = groupColumns(layout, variant.groups);
+  const drop = variant.dropFeatures ?? [];
+  for (const name of drop) if (!layout.structural.includes(name)) throw new Error(`unknown structural feature "${name}"`);
+  const dropped = new Set(drop.map((name) => layout.embeddingDim + layout.structural.indexOf(name)));
+  return columns.filter((c) => !dropped.has(c));
+}
+
 export function variantInputs(data: PreparedData, variant: Variant): VariantInputs {
-  const columns = groupColumns(data.layout, variant.groups);
-  if (columns.length === 0) throw new Error('a variant needs at least one feature group');
+  const columns = variantColumns(data.layout, variant);
+  if (columns.length === 0) throw new Error('a variant needs at least one feature');
+  const definition = getLabelDefinition(variant.label);
+  const labels = labelsFor(data.examples, definition);
   return {
     x: columns.length === data.layout.size ? data.x : selectColumns(data.x, columns),
-    y: labelsFor(data.examples, getLabelDefinition(variant.label)),
+    y: variant.multiPairLabels ? withMultiPairLabels(data.examples, labels, definition) : labels,
     weight: sampleWeights(data.examples, variant.weighting, variant.sourceWeights),
   };
 }
@@ -83,12 +118,29 @@ function subset(inputs: VariantInputs, rows: readonly number[]): TrainingSet {
 
 /** Trains the variant on the given rows. The MLP's early-stopping fold is one grouped inner fold. */
 export function fitVariant(data: PreparedData, inputs: VariantInputs, variant: Variant, rows: readonly number[]): ScorerModel {
+  if (variant.trainer === 'logistic' && variant.sourceOffsets) return fitWithSourceOffsets(data, inputs, variant, rows);
   if (variant.trainer === 'logistic') return trainLogistic(subset(inputs, rows), variant.logistic);
   if (variant.trainer === 'mf') return fitMf(data, inputs, variant, rows);
   const inner = assignGroupedFolds(rows.map((r) => ({ groupKey: data.examples[r]?.groupKey ?? String(r) })), 7);
   const fit = rows.filter((_, i) => inner[i] !== 0);
   const validation = rows.filter((_, i) => inner[i] === 0);
   return trainMlp(subset(inputs, fit), { ...variant.mlp, validation: subset(inputs, validation) });
+}
+
+/** Logistic regression on [features | one-hot source]; the source columns are dropped from the returned model. */
+function fitWithSourceOffsets(data: PreparedData, inputs: VariantInputs, variant: Variant, rows: readonly number[]): LinearScorerModel {
+  const set = subset(inputs, rows);
+  const sources = [...new Set(rows.map((r) => data.examples[r]?.source ?? ''))].sort();
+  const d = set.x.cols;
+  const width = d + sources.length;
+  const x = new Float64Array(set.x.rows * width);
+  rows.forEach((r, i) => {
+    x.set(set.x.data.subarray(i * d, (i + 1) * d), i * width);
+    x[i * width + d + sources.indexOf(data.examples[r]?.source ?? '')] = 1;
+  });
+  const full = trainLogistic({ ...set, x: { rows: set.x.rows, cols: width, data: x } }, variant.logistic);
+  const standardizer = { ...full.standardizer, mean: full.standardizer.mean.slice(0, d), std: full.standardizer.std.slice(0, d) };
+  return { ...full, inputDim: d, standardizer, weights: full.weights.slice(0, d) };
 }
 
 /** Pairwise comparisons of every pair of models a record scores; the strong/weak pair weighs the record's weight. */

@@ -88,6 +88,26 @@ describe('training pipeline', () => {
     expect(second.version).toBe(2);
     expect((await readModelMeta(second.modelDir)).model.kind).toBe('mlp');
   });
+
+  it('exports a variant with dropped features and per-source offsets at the full layout width, and it still routes', async () => {
+    const modelsDir = await mkdtemp(join(tmpdir(), 'triage-models-'));
+    dirs.push(modelsDir);
+    const prepared = await prepareTrainingData({ dataDir, sources: ['toy'], embedderSpec: EMBEDDER, pair: { strong: STRONG, weak: WEAK }, progress: false });
+    const variant: Variant = { ...VARIANT, groups: { embedding: false, structural: true, taskTypes: false }, dropFeatures: ['last_user_log_chars', 'total_log_chars'], sourceOffsets: true };
+    const result = await trainAndExport(prepared, { name: 'narrow', modelsDir, variant, cvFolds: 0, tune: false });
+    await prepared.close();
+    const meta = await readModelMeta(result.modelDir);
+    expect(meta.features.layout.size).toBe(meta.features.layout.structural.length);
+    expect(meta.model.hyperParameters).toMatchObject({ dropFeatures: ['last_user_log_chars', 'total_log_chars'], sourceOffsets: true });
+    const scorer = await createLearnedScorer({ modelsDir, name: 'narrow' });
+    try {
+      const math = await scorer.score({ model: 'x', messages: [{ role: 'user', content: mathPrompt(79) }] });
+      const chat = await scorer.score({ model: 'x', messages: [{ role: 'user', content: 'hello, how are you doing today?' }] });
+      expect(math.score).toBeGreaterThan(chat.score + 0.2);
+    } finally {
+      await scorer.close();
+    }
+  });
 });
 
 describe('training data guards', () => {

@@ -17,20 +17,3 @@ export function hashUnit(key: string): number {
 export function splitByHash(key: string, fraction = TEST_FRACTION): Split {
   return hashUnit(key) < fraction ? 'test' : 'train';
 }
-
-/**
- * Choose whole groups for the test split: groups ordered by hashUnit(name), taken in that
- * order until they hold at least `fraction` of all items. Deterministic for a given data set.
- */
-export function chooseTestGroups(groupSizes: ReadonlyMap<string, number>, fraction = TEST_FRACTION): string[] {
-  const total = [...groupSizes.values()].reduce((a, b) => a + b, 0);
-  const ordered = [...groupSizes.keys()].sort((a, b) => hashUnit(a) - hashUnit(b) || a.localeCompare(b));
-  const chosen: string[] = [];
-  let held = 0;
-  for (const name of ordered) {
-    if (held >= fraction * total) break;
-    chosen.push(name);
-    held += groupSizes.get(name) ?? 0;
-  }
-  return chosen.sort();
-}
