@@ -14,6 +14,7 @@ import { createFeatureExtractor, layoutMismatch, type ExtractedFeatures, type Fe
 import { MicroBatcher } from './learned/micro-batcher.ts';
 import { ModelMetaError, readModelMeta, storedLayout, type ModelMeta } from './learned/meta.ts';
 import { openScorerSession, type ScorerSession } from './learned/onnx-session.ts';
+import { createQuantileMap } from './learned/quantile-map.ts';
 import type { Scorer, ScoreResult } from './scorer.ts';
 
 /** The model a fresh clone uses: models/default/. */
@@ -100,6 +101,8 @@ export async function createLearnedScorer(options: LearnedScorerOptions = {}): P
     };
     const batcher = new MicroBatcher(scoreBatch, { windowMs: options.batchWindowMs ?? 0, maxBatch: Math.max(1, options.maxBatch ?? 64) });
     const name = `learned:${meta.name}@${meta.version}`;
+    // With stored reference quantiles the score is the prompt's rank among reference prompts.
+    const calibrate = meta.calibration ? createQuantileMap(meta.calibration.quantiles) : (raw: number) => raw;
     let closed = false;
 
     return {
@@ -115,10 +118,11 @@ export async function createLearnedScorer(options: LearnedScorerOptions = {}): P
         if (signal?.aborted) throw abortError(signal);
         if (!Number.isFinite(scored.score)) throw new Error(`${name} produced a non-finite score`);
         return {
-          score: scored.score,
+          score: calibrate(scored.score),
           taskType: scored.features.taskType,
           details: {
             ...scored.features.details,
+            raw_score: scored.score,
             onnx_ms: Math.round(scored.onnxMs * 1000) / 1000,
             batch_size: scored.batchSize,
             decide_ms: Math.round((performance.now() - started) * 1000) / 1000,

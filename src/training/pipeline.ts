@@ -14,7 +14,7 @@ import type { LabelledRecord } from './data/format.ts';
 import { scoreVariant, type SourceMetrics, type VariantScore } from './cv.ts';
 import { loadTrainingCorpus, type TrainingCorpus } from './dataset.ts';
 import { createDiskCachedEmbedder, type CachedEmbedder } from './embedding-cache.ts';
-import { buildExamples, type PairModels } from './examples.ts';
+import { buildExamples, sampleWeights, type PairModels } from './examples.ts';
 import { ALL_GROUPS, featurizePrompts, groupColumns } from './featurize.ts';
 import { getLabelDefinition } from './labels.ts';
 import { writeModelFolder } from './model-writer.ts';
@@ -22,6 +22,7 @@ import type { ModelMeta } from '../scoring/learned/meta.ts';
 import { forwardMatrix, type ScorerModel } from './trainers/model.ts';
 import { selectColumns } from './trainers/matrix.ts';
 import { expandModel } from './trainers/expand.ts';
+import { weightedQuantiles } from '../scoring/learned/quantile-map.ts';
 import { fitVariant, variantColumns, variantId, variantInputs, type PreparedData, type Variant } from './variant.ts';
 
 export const DEFAULT_TRAINING_SOURCES = ['routellm-mmlu', 'routellm-gsm8k', 'arena-bench'] as const;
@@ -190,6 +191,15 @@ export async function trainAndExport(prepared: Prepared, options: TrainOptions):
   if (extractor.layout.size !== model.inputDim) {
     throw new Error(`feature layout for groups has ${extractor.layout.size} features, the model ${model.inputDim}`);
   }
+  // Reference quantiles of the exported model's raw score over every training prompt, each source
+  // weighing the same, so the runtime can report a prompt's rank (a threshold then reads as a share).
+  const referenceScores = forwardMatrix(model, selectColumns(data.x, groupCols));
+  const referenceWeights = sampleWeights(data.examples, 'sources');
+  const calibration = {
+    method: 'reference-quantiles' as const,
+    quantiles: weightedQuantiles(referenceScores, referenceWeights, 101).map((q) => Math.round(q * 1e7) / 1e7),
+    reference: `raw scores of the ${data.examples.length} training prompts (${prepared.corpus.sources.map((s) => s.name).join(', ')}), each source weighing the same`,
+  };
   const heldOut = await heldOutMetrics(prepared, trained, variant, [...prepared.corpus.sources.map((s) => s.name), MT_BENCH_SOURCE]);
   const definition = getLabelDefinition(variant.label);
   const modelDir = resolve(options.modelsDir, options.name);
@@ -206,6 +216,7 @@ export async function trainAndExport(prepared: Prepared, options: TrainOptions):
   };
   const meta = await writeModelFolder(modelDir, model, {
     name: options.name,
+    calibration,
     ...(options.description ? { description: options.description } : {}),
     embedder: { spec: prepared.embedderSpec, id: prepared.embedder.id, dim: prepared.embedder.dim },
     features: { groups: { ...variant.groups }, layout: extractor.layout as unknown as ModelMeta['features']['layout'] },

@@ -65,6 +65,14 @@ export const modelMetaSchema = z.object({
     note: z.string().optional(),
   }),
   onnx: z.object({ file: z.string(), sha256: z.string(), input: z.string(), output: z.string(), opset: z.number().int() }),
+  /** Raw-score quantiles over reference prompts; when present the scorer reports a prompt's rank among them. */
+  calibration: z
+    .object({
+      method: z.literal('reference-quantiles'),
+      quantiles: z.array(z.number().min(0).max(1)).min(2),
+      reference: z.string(),
+    })
+    .optional(),
 });
 
 export type ModelMeta = z.infer<typeof modelMetaSchema>;
