@@ -79,10 +79,10 @@ interface LatencyRow {
 async function latency(scorer: LearnedScorer, name: string, make: (i: number) => ChatRequest, n: number): Promise<LatencyRow> {
   for (let i = 0; i < 5; i++) await scorer.score(make(-1 - i)); // warm-up
   const times: number[] = [];
-  let chars = 0;
-  for (let i = 0; i < n; i++) {
-    const request = make(i);
-    if (i === 0) chars = request.messages.reduce((sum, m) => sum + (typeof m.content === 'string' ? m.content.length : 0), 0);
+  // Build every request before timing, so building them (and collecting that garbage) is not timed.
+  const requests = Array.from({ length: n }, (_, i) => make(i));
+  const chars = requests[0]!.messages.reduce((sum, m) => sum + (typeof m.content === 'string' ? m.content.length : 0), 0);
+  for (const request of requests) {
     const started = performance.now();
     await scorer.score(request);
     times.push(performance.now() - started);

@@ -1,9 +1,10 @@
-// Collects requests that arrive close together (same event-loop turn, or within a window of at most
-// a few ms) and hands them to one batch function, so concurrent requests share one embedder call and
-// one ONNX run. Each caller gets its own result or error.
+// Batches requests that arrive while a batch is being scored, so concurrent requests share one
+// embedder call and one ONNX run. An idle batcher scores a request at once (no added latency);
+// under load, everything that queued during the running batch becomes the next batch. An optional
+// window (> 0 ms) instead waits that long to collect a batch. Each caller gets its own result or error.
 
 export interface MicroBatcherOptions {
-  /** 0: flush on setImmediate (requests issued in the same turn share a batch); > 0: wait this many ms. */
+  /** 0: score at once when idle, batch what queues meanwhile; > 0: wait this many ms to collect a batch. */
   windowMs: number;
   maxBatch: number;
 }
@@ -16,7 +17,8 @@ interface Pending<I, O> {
 
 export class MicroBatcher<I, O> {
   private queue: Pending<I, O>[] = [];
-  private scheduled = false;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly process: (inputs: I[]) => Promise<O[]>,
@@ -26,33 +28,35 @@ export class MicroBatcher<I, O> {
   submit(input: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      if (this.queue.length >= this.options.maxBatch) this.flush();
-      else this.schedule();
+      if (this.running) return;
+      if (this.options.windowMs <= 0 || this.queue.length >= this.options.maxBatch) {
+        void this.drain();
+      } else {
+        this.timer ??= setTimeout(() => void this.drain(), this.options.windowMs);
+      }
     });
   }
 
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    const run = () => {
-      this.scheduled = false;
-      this.flush();
-    };
-    if (this.options.windowMs > 0) setTimeout(run, this.options.windowMs);
-    else setImmediate(run);
-  }
-
-  private flush(): void {
-    if (this.queue.length === 0) return;
-    const batch = this.queue.splice(0, this.options.maxBatch);
-    if (this.queue.length > 0) this.schedule();
-    this.process(batch.map((p) => p.input)).then(
-      (outputs) => batch.forEach((p, i) => {
-        const out = outputs[i];
-        if (out === undefined) p.reject(new Error('batch returned fewer results than inputs'));
-        else p.resolve(out);
-      }),
-      (error: unknown) => batch.forEach((p) => p.reject(error)),
-    );
+  private async drain(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.options.maxBatch);
+        try {
+          const outputs = await this.process(batch.map((p) => p.input));
+          batch.forEach((p, i) => {
+            const out = outputs[i];
+            if (out === undefined) p.reject(new Error('batch returned fewer results than inputs'));
+            else p.resolve(out);
+          });
+        } catch (error) {
+          batch.forEach((p) => p.reject(error));
+        }
+      }
+    } finally {
+      this.running = false;
+    }
   }
 }
