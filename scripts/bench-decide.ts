@@ -106,8 +106,9 @@ async function throughput(scorer: LearnedScorer, concurrency: number, batching: 
   const worker = async () => {
     while (next < total) {
       const i = next++;
+      const request = promptRequest(500, seedBase + i);
       const t = performance.now();
-      await scorer.score(promptRequest(500, seedBase + i));
+      await scorer.score(request);
       times.push(performance.now() - t);
     }
   };
