@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { processEnv } from '../config/env.ts';
 import { openSqliteStore } from '../store/sqlite/index.ts';
-import type { CostSummaryRow, DecisionRecord } from '../store/store.ts';
+import { summariseCost } from '../store/cost-summary.ts';
+import type { CostSummaryRow } from '../store/store.ts';
 
 export const help = `Usage: triage report [--db triage.db] [--by TAG | --by-model] [--since 24h] [--json]
 
@@ -24,20 +25,6 @@ function parseSince(value: string | undefined): number | undefined {
   const match = /^(\d+)([mhd])$/.exec(value);
   if (!match) throw new Error(`--since must look like 30m, 24h or 7d, got "${value}"`);
   return Date.now() - Number(match[1]) * (UNIT_MS[match[2]!] ?? 0);
-}
-
-function byModel(rows: DecisionRecord[]): CostSummaryRow[] {
-  const groups = new Map<string, CostSummaryRow>();
-  for (const row of rows) {
-    const key = row.modelAlias ?? '';
-    const group = groups.get(key) ?? { key, requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };
-    group.requests += 1;
-    group.promptTokens += row.promptTokens ?? 0;
-    group.completionTokens += row.completionTokens ?? 0;
-    group.costUsd += row.costUsd ?? 0;
-    groups.set(key, group);
-  }
-  return [...groups.values()].sort((a, b) => b.costUsd - a.costUsd || a.key.localeCompare(b.key));
 }
 
 function table(title: string, rows: CostSummaryRow[]): string {
@@ -61,7 +48,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     const rows = values.by
       ? await store.costByTag(values.by, { since })
-      : byModel(await store.decisions({ since }));
+      : summariseCost(await store.decisions({ since }), (row) => row.modelAlias ?? '');
     const title = values.by ? `tag ${values.by}` : 'model';
     process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : `${table(title, rows)}\n`);
     return 0;

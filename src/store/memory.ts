@@ -2,6 +2,7 @@
 // `triage route` without a database. Same semantics as the SQLite store (it runs the same
 // conformance suite), except log() is visible at once and nothing survives the process.
 
+import { summariseCost } from './cost-summary.ts';
 import type {
   CostSummaryRow, DecisionOutcome, DecisionQuery, DecisionRecord, DecisionStore, DecisionStoreStats,
 } from './store.ts';
@@ -63,20 +64,8 @@ export class MemoryDecisionStore implements DecisionStore {
 
   async costByTag(tag: string, query: DecisionQuery = {}): Promise<CostSummaryRow[]> {
     this.assertOpen();
-    const byKey = new Map<string, CostSummaryRow>();
-    for (const record of this.records.values()) {
-      if (!matches(record, query)) continue;
-      const key = Object.hasOwn(record.tags, tag) ? (record.tags[tag] ?? '') : '';
-      const row = byKey.get(key) ?? { key, requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };
-      row.requests += 1;
-      row.promptTokens += record.promptTokens ?? 0;
-      row.completionTokens += record.completionTokens ?? 0;
-      row.costUsd += record.costUsd ?? 0;
-      byKey.set(key, row);
-    }
-    const sorted = [...byKey.values()].sort(
-      (a, b) => b.costUsd - a.costUsd || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-    );
+    const selected = [...this.records.values()].filter((record) => matches(record, query));
+    const sorted = summariseCost(selected, (record) => (Object.hasOwn(record.tags, tag) ? (record.tags[tag] ?? '') : ''));
     return applyLimit(sorted, query.limit);
   }
 
