@@ -1,6 +1,8 @@
 // OpenAI Chat Completions wire types shared by every layer (the bottom of the dependency order),
 // plus the few pure helpers that read text out of a request. Knows no HTTP and no routing.
 
+import { createHash } from 'node:crypto';
+
 export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool' | 'function';
 
 export interface TextContentPart {
@@ -79,4 +81,17 @@ export function parseUsage(raw: unknown): Usage | undefined {
     if (typeof c === 'number') cached = c;
   }
   return { promptTokens: prompt, completionTokens: completion, cachedTokens: cached };
+}
+
+/** Trim, collapse every whitespace run to one space, lower-case: the text a prompt hash covers. */
+export function normalisePrompt(prompt: string): string {
+  return prompt.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/**
+ * sha256 hex of the normalised prompt. The same identity in the decision log (over the last user
+ * turn) and in labelled data, so logged traffic can be joined with labels and checked for leaks.
+ */
+export function promptHash(prompt: string): string {
+  return createHash('sha256').update(normalisePrompt(prompt), 'utf8').digest('hex');
 }

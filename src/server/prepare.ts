@@ -1,10 +1,10 @@
 // The part of a request both /v1/chat/completions and /v1/route share: parse the body, read tags
 // and mode, resolve `model` to a router or a model, and decide. Produces the start of the log row.
 
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ModelConfig } from '../config/types.ts';
 import type { ChatRequest } from '../protocol/chat.ts';
-import { lastUserText } from '../protocol/chat.ts';
+import { lastUserText, promptHash } from '../protocol/chat.ts';
 import { decide, type Decision } from '../routing/decide.ts';
 import { resolveTarget, UnknownModelError } from '../routing/targets.ts';
 import type { DecisionKind, DecisionRecord } from '../store/store.ts';
@@ -23,10 +23,6 @@ export interface Prepared {
   decision: Decision | null;
   /** The log row with everything known before the upstream call. */
   record: DecisionRecord;
-}
-
-function promptHash(request: ChatRequest): string {
-  return createHash('sha256').update(JSON.stringify(request.messages)).digest('hex');
 }
 
 export async function prepare(
@@ -49,6 +45,7 @@ export async function prepare(
   }
 
   const id = `dec_${randomUUID().replace(/-/g, '')}`;
+  const prompt = lastUserText(request.messages);
   const base: DecisionRecord = {
     id,
     createdAt: receivedAt,
@@ -58,8 +55,8 @@ export async function prepare(
     tags,
     mode,
     taskType: null,
-    promptHash: promptHash(request),
-    promptText: ctx.config.server.logPrompts ? lastUserText(request.messages) : null,
+    promptHash: promptHash(prompt),
+    promptText: ctx.config.server.logPrompts ? prompt : null,
     score: null,
     threshold: null,
     tier: null,
@@ -116,6 +113,11 @@ export async function prepare(
   return { id, receivedAt, startedMs, request, attempts, decision, record };
 }
 
+/** Header values must be visible ASCII: anything else (newlines, unicode from error messages) becomes '?'. */
+function headerSafe(value: string): string {
+  return value.replace(/[^\x20-\x7e]/g, '?').slice(0, 512);
+}
+
 /** Headers every routed (or passed-through) response carries. */
 export function decisionHeaders(prepared: Prepared, servedModelId: string | null, warnings: readonly string[] = []): Record<string, string> {
   const { record } = prepared;
@@ -126,6 +128,7 @@ export function decisionHeaders(prepared: Prepared, servedModelId: string | null
   headers['x-triage-threshold'] = record.threshold === null ? 'none' : String(record.threshold);
   headers['x-triage-reason'] = record.reason;
   // Parameters an adapter had to drop or change for its upstream (the spec's warnings channel).
-  if (warnings.length > 0) headers['x-triage-warnings'] = warnings.join('; ').replace(/[\r\n]+/g, ' ');
+  if (warnings.length > 0) headers['x-triage-warnings'] = warnings.join('; ');
+  for (const key of Object.keys(headers)) headers[key] = headerSafe(headers[key]!);
   return headers;
 }

@@ -176,3 +176,19 @@ describe('chat completions through the gateway', () => {
     expect(logged).toMatchObject({ mode: 'plan', tier: 'strong', score: null });
   });
 });
+
+describe('prompt identity in the log', () => {
+  it('hashes the last user turn the way labelled data does, and keeps text only when asked', async () => {
+    const { promptHash } = await import('../../src/protocol/chat.ts');
+    const { computePromptHash } = await import('../../src/training/data/format.ts');
+    const messages = [
+      { role: 'system' as const, content: 'Be brief.' },
+      { role: 'user' as const, content: '  What is   the capital of Peru? ' },
+    ];
+    const { response } = await client.chat.completions.create({ model: 'triage/alwaysWeak', messages }).withResponse();
+    const logged = await row(response.headers.get('x-triage-decision-id')!);
+    expect(logged.promptHash).toBe(promptHash('what is the capital of peru?'));
+    expect(logged.promptHash).toBe(computePromptHash('What is the capital of Peru?'));
+    expect(logged.promptText).toBeNull();
+  });
+});

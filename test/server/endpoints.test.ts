@@ -106,3 +106,20 @@ describe('POST /v1/feedback', () => {
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('decision_not_found');
   });
 });
+
+describe('server.logPrompts', () => {
+  it('stores the last user turn only when the config asks', async () => {
+    const logging = await startTestGateway({ raw: testConfig(upstream.url, upstream.url, { server: { logPrompts: true } }) });
+    try {
+      const response = await fetch(`${logging.url}/v1/route`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'triage', messages: [{ role: 'system', content: 'secret system prompt' }, { role: 'user', content: 'Keep this text' }] }),
+      });
+      const { id } = (await response.json()) as { id: string };
+      expect((await logging.store.get(id))?.promptText).toBe('Keep this text');
+    } finally {
+      await logging.dispose();
+    }
+  });
+});

@@ -197,3 +197,53 @@ describe('upstream keys', () => {
     }
   });
 });
+
+describe('scorer failures', () => {
+  it('falls back to the strong model and keeps headers valid when a scorer throws an odd message', async () => {
+    const broken = await startTestGateway({
+      raw: testConfig(upstream.url),
+      scorerFactory: async () => ({
+        name: 'broken',
+        score: async () => {
+          throw new Error('model exploded\r\nx-injected: yes ✗');
+        },
+        close: async () => {},
+      }),
+    });
+    try {
+      upstream.setBehaviour({});
+      const response = await fetch(`${broken.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'triage/alwaysWeak', messages: hello }),
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-injected')).toBeNull();
+      expect(response.headers.get('x-triage-reason')).toBe('scorer-error: model exploded??x-injected: yes ?');
+      expect(response.headers.get('x-triage-model')).toBe('fake-strong');
+      const logged = await broken.store.get(response.headers.get('x-triage-decision-id')!);
+      expect(logged).toMatchObject({ tier: 'strong', fallbackUsed: true, status: 200 });
+    } finally {
+      await broken.dispose();
+    }
+  });
+});
+
+describe('client going away', () => {
+  it('logs 499 when the client disconnects before the upstream answers', async () => {
+    upstream.setBehaviour({ headersDelayMs: 150 });
+    const controller = new AbortController();
+    const pending = fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-triage-tags': 'probe=abort' },
+      body: JSON.stringify({ model: 'triage/alwaysStrong', messages: hello }),
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 50);
+    await expect(pending).rejects.toThrow();
+    await expect
+      .poll(async () => (await gateway.store.decisions({})).find((r) => r.tags['probe'] === 'abort')?.status, { timeout: 3000 })
+      .toBe(499);
+    upstream.setBehaviour({});
+  });
+});

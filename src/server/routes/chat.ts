@@ -196,6 +196,13 @@ export async function handleChat(ctx: GatewayContext, c: Context): Promise<Respo
       }
       break;
     case 'failure':
+      if (result.code === 'aborted') {
+        // The client went away before the upstream answered: nobody reads this response.
+        record.status = 499;
+        record.error = 'client closed the request';
+        finish(ctx, prepared, outcome);
+        return errorResponse(new GatewayError(499, 'client closed the request', 'invalid_request_error', 'client_closed'));
+      }
       break;
   }
   const error = upstreamError(outcome);

@@ -25,7 +25,7 @@
 // use its file name (without .jsonl) as a training source; its test records are held out like
 // any public test set.
 
-import { createHash } from 'node:crypto';
+import { normalisePrompt, promptHash } from '../../protocol/chat.ts';
 import { z } from 'zod';
 
 export const SPLITS = ['train', 'test'] as const;
@@ -44,15 +44,11 @@ export const labelledRecordSchema = z.object({
 
 export type LabelledRecord = z.infer<typeof labelledRecordSchema>;
 
-/** Trim, collapse every whitespace run to one space, lower-case. */
-export function normalisePrompt(prompt: string): string {
-  return prompt.trim().replace(/\s+/g, ' ').toLowerCase();
-}
+/** Normalisation and hash shared with the decision log (src/protocol/chat.ts). */
+export { normalisePrompt };
 
 /** sha256 hex of the normalised prompt: the identity used for splits and leak checks. */
-export function computePromptHash(prompt: string): string {
-  return createHash('sha256').update(normalisePrompt(prompt), 'utf8').digest('hex');
-}
+export const computePromptHash = promptHash;
 
 /** Build a record, filling in promptHash, and validate it. */
 export function makeRecord(fields: Omit<LabelledRecord, 'promptHash'>): LabelledRecord {
