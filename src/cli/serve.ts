@@ -40,6 +40,8 @@ export async function run(args: string[]): Promise<number> {
   gateway.ctx.log.info('config', { source, db: config.store.path });
   installShutdownFlush(gateway.ctx.store, {
     closers: [() => gateway.close()],
+    // The gateway's own grace period, plus time to flush: the store must not close under a live stream.
+    closerTimeoutMs: config.server.shutdownGraceMs + 5_000,
     onSignal: (signal) => gateway.ctx.log.info('shutting_down', { signal }),
   });
   // Keep running until a signal arrives.

@@ -30,6 +30,8 @@ export function builtInConfig(env: Env): Record<string, unknown> {
       openai: {
         baseUrl: env['OPENAI_BASE_URL'] ?? 'https://api.openai.com/v1',
         apiKeyEnv: 'OPENAI_API_KEY',
+        // Apps pointed at the gateway already send their OpenAI key; use it when the gateway holds none.
+        forwardClientKey: true,
       },
     },
     models: {

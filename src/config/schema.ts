@@ -39,6 +39,8 @@ const ProviderSchema = z
     kind: z.enum(['openai-compatible']).default('openai-compatible'),
     baseUrl: z.url(),
     apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+    /** When apiKeyEnv is unset and the gateway has no keys of its own, send the client's bearer key here. */
+    forwardClientKey: z.boolean().default(false),
     headers: z.record(z.string(), z.string()).optional(),
     timeoutMs: z.number().int().positive().optional(),
   })
@@ -83,6 +85,8 @@ const ServerSchema = z
     upstreamTimeoutMs: z.number().int().positive().default(120_000),
     /** Store prompt text in the decision log (off: only a hash). */
     logPrompts: z.boolean().default(false),
+    /** On shutdown, how long in-flight requests may take to finish before their connections are cut. */
+    shutdownGraceMs: z.number().int().nonnegative().default(10_000),
   })
   .strict();
 

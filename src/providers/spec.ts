@@ -31,12 +31,16 @@ export type StreamPart =
   | { type: 'chunk'; data: string; json: Record<string, unknown> | null; isUsageOnly: boolean }
   /** Usage reported in the stream (always also delivered as a chunk). */
   | { type: 'usage'; usage: Usage }
-  /** Upstream sent [DONE] or closed cleanly. */
-  | { type: 'done' }
+  /** The stream ended: `sentinel` is true when upstream sent [DONE], false when it just closed. */
+  | { type: 'done'; sentinel: boolean }
   /** The stream broke after it started (timeout, reset, malformed data). */
   | { type: 'error'; message: string; code: UpstreamFailureCode };
 
-export type UpstreamFailureCode = 'timeout' | 'connection' | 'bad_response' | 'aborted';
+/** invalid_request: the request could not be sent as it is (e.g. it cannot be serialised); not retryable. */
+export type UpstreamFailureCode = 'timeout' | 'connection' | 'bad_response' | 'aborted' | 'invalid_request';
+
+/** Upstream response headers worth passing to the client (rate limits, retry-after, request ids). */
+export type PassThroughHeaders = Record<string, string>;
 
 export type UpstreamResult =
   | {
@@ -46,6 +50,7 @@ export type UpstreamResult =
       usage?: Usage;
       /** Milliseconds from the call to the first byte of the response. */
       ttfbMs: number;
+      headers: PassThroughHeaders;
       warnings: string[];
     }
   | {
@@ -53,10 +58,11 @@ export type UpstreamResult =
       status: number;
       parts: AsyncIterable<StreamPart>;
       ttfbMs: number;
+      headers: PassThroughHeaders;
       warnings: string[];
     }
   /** Upstream answered with an HTTP error (4xx/5xx): its body, to be passed through. */
-  | { kind: 'http_error'; status: number; body: unknown; ttfbMs: number; warnings: string[] }
+  | { kind: 'http_error'; status: number; body: unknown; ttfbMs: number; headers: PassThroughHeaders; warnings: string[] }
   /** No usable answer: timeout, refused connection, reset. */
   | { kind: 'failure'; code: UpstreamFailureCode; message: string; warnings: string[] };
 

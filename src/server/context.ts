@@ -7,6 +7,7 @@ import type { TriageConfig } from '../config/types.ts';
 import type { ProviderAdapter } from '../providers/spec.ts';
 import type { ScorerPool } from '../scoring/pool.ts';
 import type { DecisionStore } from '../store/store.ts';
+import type { InflightRequests } from './inflight.ts';
 import type { GatewayMetrics } from './metrics.ts';
 
 export interface GatewayContext {
@@ -20,4 +21,6 @@ export interface GatewayContext {
   /** Gateway keys clients must present (empty: no auth). */
   apiKeys: readonly string[];
   startedAt: number;
+  /** Requests still being answered; shutdown waits for them before closing the store. */
+  inflight: InflightRequests;
 }

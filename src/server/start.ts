@@ -14,6 +14,7 @@ import { openSqliteStore } from '../store/sqlite/index.ts';
 import type { DecisionStore } from '../store/store.ts';
 import { createApp } from './app.ts';
 import type { GatewayContext } from './context.ts';
+import { InflightRequests } from './inflight.ts';
 import { GatewayMetrics } from './metrics.ts';
 
 export interface GatewayOptions {
@@ -27,7 +28,7 @@ export interface GatewayOptions {
   /** Overrides config.server.host / port (tests pass port 0). */
   host?: string;
   port?: number;
-  /** How long close() waits for in-flight requests (default 10 s). */
+  /** How long close() waits for in-flight requests (default: config.server.shutdownGraceMs). */
   shutdownGraceMs?: number;
 }
 
@@ -83,14 +84,27 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     log,
     apiKeys: readList(env, config.auth.keysEnv),
     startedAt: Date.now(),
+    inflight: new InflightRequests(),
   };
   await warmScorers(ctx);
 
   const app = createApp(ctx);
   const host = options.host ?? config.server.host;
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? config.server.port }, () => resolve(s));
-  });
+  let server: ServerType;
+  try {
+    server = await new Promise<ServerType>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? config.server.port }, () => {
+        s.off('error', reject);
+        resolve(s);
+      });
+      s.once('error', reject);
+    });
+  } catch (error) {
+    // e.g. EADDRINUSE: release what was opened and say so, instead of an unhandled 'error' event.
+    await store.close();
+    await ctx.scorers.closeAll();
+    throw new Error(`cannot listen on ${host}:${options.port ?? config.server.port}: ${(error as Error).message}`);
+  }
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
   log.info('listening', { url: `http://${urlHost}:${address.port}`, routers: Object.keys(config.routers), auth: ctx.apiKeys.length > 0 });
@@ -98,19 +112,27 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      const grace = options.shutdownGraceMs ?? 10_000;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          if ('closeAllConnections' in server) server.closeAllConnections();
-          resolve();
-        }, grace);
-        timer.unref();
-        server.close(() => {
-          clearTimeout(timer);
-          resolve();
-        });
+      const grace = options.shutdownGraceMs ?? config.server.shutdownGraceMs;
+      // Stop accepting; keep closing sockets that go idle (keep-alive) until in-flight requests end.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const idleSweep = setInterval(() => {
         if ('closeIdleConnections' in server) server.closeIdleConnections();
+      }, 50);
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<'grace-over'>((resolve) => {
+        timer = setTimeout(() => resolve('grace-over'), grace);
       });
+      const ended = await Promise.race([ctx.inflight.whenIdle(grace).then(() => 'idle' as const), graceOver]);
+      clearTimeout(timer);
+      clearInterval(idleSweep);
+      if (ended === 'grace-over' || ctx.inflight.size > 0) {
+        log.warn('shutdown_cut_requests', { inflight: ctx.inflight.size, graceMs: grace });
+      }
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      await closed;
+      // Cut streams log their row (status 499) as they are cancelled: wait briefly for those rows.
+      await ctx.inflight.whenIdle(1000);
       await store.close();
       await ctx.scorers.closeAll();
     })();

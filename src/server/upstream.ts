@@ -1,5 +1,5 @@
 // Calls the upstream for a chosen model: builds the target from config (key from the environment,
-// or the client's own key when the gateway holds none and has no auth of its own), and retries once
+// or the client's own key for providers with forwardClientKey when the gateway has no auth), and retries once
 // on the other model when the router asks for it and the first upstream failed (5xx, timeout, refused).
 
 import { readSecret } from '../config/env.ts';
@@ -26,7 +26,8 @@ function target(ctx: GatewayContext, attempt: Attempt, clientKey: string | undef
   const provider = ctx.config.providers[attempt.model.provider];
   if (!provider) throw new Error(`model ${attempt.alias} names unknown provider ${attempt.model.provider}`);
   const configuredKey = readSecret(ctx.env, provider.apiKeyEnv);
-  const apiKey = configuredKey ?? (ctx.apiKeys.length === 0 && provider.apiKeyEnv ? clientKey : undefined);
+  // The client's own key goes only to providers that opt in, and only when the gateway has no keys of its own.
+  const apiKey = configuredKey ?? (ctx.apiKeys.length === 0 && provider.forwardClientKey ? clientKey : undefined);
   return {
     provider: attempt.model.provider,
     baseUrl: provider.baseUrl,
@@ -38,7 +39,8 @@ function target(ctx: GatewayContext, attempt: Attempt, clientKey: string | undef
 }
 
 export function isRetryable(result: UpstreamResult): boolean {
-  return result.kind === 'failure' ? result.code !== 'aborted' : result.kind === 'http_error' && result.status >= 500;
+  if (result.kind === 'failure') return result.code !== 'aborted' && result.code !== 'invalid_request';
+  return result.kind === 'http_error' && result.status >= 500;
 }
 
 export function describeFailure(result: UpstreamResult): string {

@@ -87,3 +87,35 @@ routers:
     db.close();
   }
 });
+
+it('on SIGTERM lets a stream longer than 5 s finish, logs it, then exits 0', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'triage-serve-long-'));
+  const configFile = join(dir, 'triage.config.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      providers: { up: { baseUrl: upstream.url } },
+      models: { strong: { provider: 'up', id: 's' }, weak: { provider: 'up', id: 'w' } },
+      routers: { default: { strong: 'strong', weak: 'weak', scorer: 'random', threshold: 0.5 } },
+    }),
+  );
+  const dbPath = join(dir, 'log.db');
+  const gateway = await spawnGateway(['--config', configFile, '--db', dbPath]);
+  upstream.setBehaviour({ text: 'a b c d e f g', chunks: 7, chunkDelayMs: 800 });
+  const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'triage', stream: true, messages: [{ role: 'user', content: 'go' }] }),
+  });
+  const id = response.headers.get('x-triage-decision-id')!;
+  const body = response.text();
+  const exited = gateway.stop('SIGTERM');
+  expect(await body).toContain('data: [DONE]');
+  expect(await exited).toBe(0);
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    expect(db.prepare('SELECT status FROM decisions WHERE id = ?').get(id)).toEqual({ status: 200 });
+  } finally {
+    db.close();
+  }
+}, 30_000);

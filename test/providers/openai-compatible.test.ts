@@ -96,7 +96,7 @@ describe('openai-compatible wire format', () => {
     expect(parts).toEqual([
       { type: 'chunk', data: JSON.stringify(chunk), json: chunk, isUsageOnly: false },
       { type: 'usage', usage: { promptTokens: 3, completionTokens: 1, cachedTokens: 0 } },
-      { type: 'done' },
+      { type: 'done', sentinel: true },
     ]);
   });
 

@@ -130,7 +130,7 @@ export function describeProviderConformance(name: string, options: ConformanceOp
       expect(usageOnly[0]?.json?.['choices']).toEqual([]);
       expect(chunks(parts).every((p) => p.json !== null && JSON.parse(p.data) !== null)).toBe(true);
       expect(parts.filter((p) => p.type === 'usage')).toEqual([{ type: 'usage', usage: { promptTokens: 20, completionTokens: 4, cachedTokens: 16 } }]);
-      expect(parts.at(-1)).toEqual({ type: 'done' });
+      expect(parts.at(-1)).toEqual({ type: 'done', sentinel: true });
       expect(parts.filter((p) => p.type === 'done' || p.type === 'error')).toHaveLength(1);
     });
 
@@ -139,7 +139,7 @@ export function describeProviderConformance(name: string, options: ConformanceOp
       const result = expectKind(await adapter.chat({ target: target(), request: chatRequest({ stream: true, tools: TOOLS }) }), 'stream');
       const parts = await collect(result.parts);
       expect(streamedText(parts, 'arguments')).toBe('{"city":"Lima","unit":"C"}');
-      expect(parts.at(-1)).toEqual({ type: 'done' });
+      expect(parts.at(-1)).toEqual({ type: 'done', sentinel: true });
     });
 
     it('parses \\r\\n line endings and keep-alive comments', async () => {
@@ -147,7 +147,7 @@ export function describeProviderConformance(name: string, options: ConformanceOp
       const result = expectKind(await adapter.chat({ target: target(), request: chatRequest({ stream: true }) }), 'stream');
       const parts = await collect(result.parts);
       expect(streamedText(parts)).toBe('abcdefgh');
-      expect(parts.at(-1)).toEqual({ type: 'done' });
+      expect(parts.at(-1)).toEqual({ type: 'done', sentinel: true });
     });
 
     it('delivers the first chunk while the upstream is still holding the stream open', async () => {
@@ -165,7 +165,7 @@ export function describeProviderConformance(name: string, options: ConformanceOp
       const rest: StreamPart[] = [];
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) rest.push(next.value);
       expect(streamedText([...early, ...rest])).toBe('first|second');
-      expect(rest.at(-1)).toEqual({ type: 'done' });
+      expect(rest.at(-1)).toEqual({ type: 'done', sentinel: true });
       expect(await upstream.requests[0]?.outcome).toBe('completed');
     });
 

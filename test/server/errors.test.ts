@@ -192,6 +192,15 @@ describe('upstream keys', () => {
       });
       expect(response.status).toBe(200);
       expect(upstream.requests.at(-1)!.headers.authorization).toBe('Bearer sk-client-own');
+      // A provider that did not opt in never sees the client's key.
+      const weak = await fetch(`${byo.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-client-own' },
+        body: JSON.stringify({ model: 'triage/alwaysWeak', messages: hello }),
+      });
+      expect(weak.status).toBe(200);
+      expect(upstream.requests.at(-1)!.body.model).toBe('fake-weak');
+      expect(upstream.requests.at(-1)!.headers.authorization).toBeUndefined();
     } finally {
       await byo.dispose();
     }
@@ -245,5 +254,45 @@ describe('client going away', () => {
       .poll(async () => (await gateway.store.decisions({})).find((r) => r.tags['probe'] === 'abort')?.status, { timeout: 3000 })
       .toBe(499);
     upstream.setBehaviour({});
+  });
+});
+
+describe('upstream headers', () => {
+  it('passes rate-limit and retry-after headers through, on errors and on success', async () => {
+    upstream.setBehaviour({
+      respondWith: { status: 429, body: { error: { message: 'slow down', type: 'rate_limit_error' } } },
+      responseHeaders: { 'retry-after': '7', 'x-ratelimit-remaining-requests': '0', 'x-request-id': 'req_123', 'set-cookie': 'secret=1' },
+    });
+    const limited = await post({ model: 'triage/alwaysStrong', messages: hello });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('7');
+    expect(limited.headers.get('x-ratelimit-remaining-requests')).toBe('0');
+    expect(limited.headers.get('x-request-id')).toBe('req_123');
+    expect(limited.headers.get('set-cookie')).toBeNull();
+    upstream.setBehaviour({ responseHeaders: { 'x-request-id': 'req_456' } });
+    const ok = await post({ model: 'triage/alwaysStrong', messages: hello });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('x-request-id')).toBe('req_456');
+    upstream.setBehaviour({});
+  });
+
+  it('answers 400, without calling or retrying upstream, when the body cannot be re-serialised', async () => {
+    let deep = '0';
+    for (let i = 0; i < 200_000; i++) deep = `[${deep}]`;
+    // A gateway with the default 10 MiB body limit (the suite's gateway allows 4 KiB only).
+    const roomy = await startTestGateway({ raw: testConfig(upstream.url, weakUpstream.url) });
+    try {
+      const before = upstream.requests.length + weakUpstream.requests.length;
+      const response = await fetch(`${roomy.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `{"model":"triage/resilient","messages":[{"role":"user","content":"hi"}],"extra":${deep}}`,
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+      expect(upstream.requests.length + weakUpstream.requests.length).toBe(before);
+    } finally {
+      await roomy.dispose();
+    }
   });
 });

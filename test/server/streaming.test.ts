@@ -73,3 +73,39 @@ it('aborts the upstream and logs 499 when the client goes away mid-stream', asyn
   const id = response.headers.get('x-triage-decision-id')!;
   await expect.poll(async () => (await gateway.store.get(id))?.status, { timeout: 3000 }).toBe(499);
 });
+
+async function streamThrough(): Promise<{ text: string; id: string }> {
+  const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'triage/alwaysWeak', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  expect(response.status).toBe(200);
+  return { text: await response.text(), id: response.headers.get('x-triage-decision-id')! };
+}
+
+it('reports a stream the upstream ends early (no finish, no [DONE]) as truncated, not as success', async () => {
+  upstream.setBehaviour({ text: 'alpha beta gamma', chunks: 3, endAfterEvents: 2 });
+  const { text, id } = await streamThrough();
+  expect(text).toContain('"upstream_truncated"');
+  expect(text).not.toContain('[DONE]');
+  const logged = await gateway.store.get(id);
+  expect(logged).toMatchObject({ status: 502, error: 'upstream closed the stream before the answer finished' });
+});
+
+it('passes an error event inside a stream to the client and logs it as a failure', async () => {
+  upstream.setBehaviour({ text: 'alpha beta gamma', chunks: 3, errorEventAfterEvents: 2 });
+  const { text, id } = await streamThrough();
+  expect(text).toContain('fake upstream overloaded mid-stream');
+  const logged = await gateway.store.get(id);
+  expect(logged?.status).toBe(502);
+  expect(logged?.error).toContain('fake upstream overloaded mid-stream');
+});
+
+it('accepts a complete stream that closes without [DONE] after its finish chunk', async () => {
+  // 1 role chunk + 3 content chunks + the finish chunk = 5 events, then a clean close.
+  upstream.setBehaviour({ text: 'alpha beta gamma', chunks: 3, endAfterEvents: 5 });
+  const { text, id } = await streamThrough();
+  expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+  expect((await gateway.store.get(id))?.status).toBe(200);
+});

@@ -32,6 +32,12 @@ export interface FakeBehaviour {
   holdStream: boolean;
   /** Reset the connection after this many SSE events (role chunk included). */
   resetAfterEvents: number | undefined;
+  /** End the response cleanly after this many SSE events, with no finish chunk and no [DONE] (a truncated stream). */
+  endAfterEvents: number | undefined;
+  /** Send an SSE error event (`data: {"error": ...}`) after this many events, then [DONE]. */
+  errorEventAfterEvents: number | undefined;
+  /** Extra response headers on every chat answer (e.g. rate-limit headers). */
+  responseHeaders: Record<string, string>;
   /** Answer chat requests with this status and body instead (a string body is sent as is); `model` limits it to that request model. */
   respondWith: { status: number; body: unknown; contentType?: string; model?: string } | undefined;
   /** Answer 401 unless the request carries `Authorization: Bearer <requireApiKey>`. */
@@ -54,6 +60,9 @@ export const DEFAULT_BEHAVIOUR: FakeBehaviour = {
   toolArguments: '{"city":"Paris"}',
   holdStream: false,
   resetAfterEvents: undefined,
+  endAfterEvents: undefined,
+  errorEventAfterEvents: undefined,
+  responseHeaders: {},
   respondWith: undefined,
   requireApiKey: undefined,
   lineEnding: '\n',
@@ -154,9 +163,9 @@ export async function startFakeUpstream(options: Partial<FakeBehaviour> = {}): P
   };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, contentType = 'application/json', headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { ...headers, 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
@@ -191,12 +200,12 @@ async function handle(
   if (res.destroyed) return;
   const forced = b.respondWith;
   if (forced && (forced.model === undefined || forced.model === request.model)) {
-    return sendJson(res, forced.status, forced.body, forced.contentType);
+    return sendJson(res, forced.status, forced.body, forced.contentType, b.responseHeaders);
   }
   const completion = new Completion(b, request, sequence);
-  if (request.stream !== true) return sendJson(res, 200, completion.json());
+  if (request.stream !== true) return sendJson(res, 200, completion.json(), 'application/json', b.responseHeaders);
 
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  res.writeHead(200, { ...b.responseHeaders, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   const includeUsage = b.streamUsage === 'always' || (b.streamUsage === 'requested' && request.stream_options?.include_usage === true);
   const events = completion.streamEvents(includeUsage);
   let written = 0;
@@ -212,6 +221,11 @@ async function handle(
     if (b.resetAfterEvents !== undefined && written >= b.resetAfterEvents) {
       await sleep(20); // let the written events leave before the reset
       return reset();
+    }
+    if (b.endAfterEvents !== undefined && written >= b.endAfterEvents) return void res.end();
+    if (b.errorEventAfterEvents !== undefined && written >= b.errorEventAfterEvents) {
+      res.write(`data: ${JSON.stringify(openAiError('fake upstream overloaded mid-stream', 'server_error'))}${eol}${eol}`);
+      break;
     }
   }
   res.end(`data: [DONE]${b.lineEnding}${b.lineEnding}`);

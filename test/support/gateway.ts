@@ -22,7 +22,7 @@ export interface TestGateway extends RunningGateway {
 export function testConfig(strongUrl: string, weakUrl = strongUrl, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     providers: {
-      strongProvider: { baseUrl: strongUrl, apiKeyEnv: 'FAKE_STRONG_KEY' },
+      strongProvider: { baseUrl: strongUrl, apiKeyEnv: 'FAKE_STRONG_KEY', forwardClientKey: true },
       weakProvider: { baseUrl: weakUrl },
     },
     models: {
@@ -44,6 +44,7 @@ export async function startTestGateway(options: {
   env?: Record<string, string>;
   scorerFactory?: ScorerFactory;
   mutate?: (config: TriageConfig) => void;
+  shutdownGraceMs?: number;
 }): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'triage-gw-'));
   const dbPath = join(dir, 'triage.db');
@@ -58,7 +59,7 @@ export async function startTestGateway(options: {
     log: createLogger('silent'),
     host: '127.0.0.1',
     port: 0,
-    shutdownGraceMs: 2000,
+    shutdownGraceMs: options.shutdownGraceMs ?? 2000,
   });
   return {
     ...gateway,

@@ -3,6 +3,7 @@
 // (json, stream, http_error or failure). Never throws, never puts the API key in a message.
 
 import type {
+  PassThroughHeaders,
   ProviderAdapter,
   StreamPart,
   UpstreamCall,
@@ -33,6 +34,17 @@ function failure(target: UpstreamTarget, code: UpstreamFailureCode, detail: stri
   return { kind: 'failure', code, message: safeMessage(target, code, 'request', detail), warnings: [] };
 }
 
+/** Upstream headers a client (or its SDK's back-off) relies on: rate limits, retry-after, request ids. */
+const PASS_THROUGH_HEADER = /^(retry-after|retry-after-ms|x-ratelimit-[a-z-]+|x-request-id|openai-processing-ms)$/;
+
+function passThroughHeaders(response: Response): PassThroughHeaders {
+  const headers: PassThroughHeaders = {};
+  response.headers.forEach((value, name) => {
+    if (PASS_THROUGH_HEADER.test(name)) headers[name] = value;
+  });
+  return headers;
+}
+
 async function chatComplete(call: UpstreamCall): Promise<UpstreamResult> {
   const { target, request } = call;
   const stream = request.stream === true;
@@ -41,6 +53,13 @@ async function chatComplete(call: UpstreamCall): Promise<UpstreamResult> {
     url = chatCompletionsUrl(target);
   } catch {
     return failure(target, 'connection', 'baseUrl is not a valid URL');
+  }
+
+  let body: string;
+  try {
+    body = JSON.stringify(chatCompleteBody(request, target));
+  } catch (error) {
+    return failure(target, 'invalid_request', `the request body cannot be serialised (${error instanceof Error ? error.message : String(error)})`);
   }
 
   const guard = new CallGuard(call.signal);
@@ -52,7 +71,7 @@ async function chatComplete(call: UpstreamCall): Promise<UpstreamResult> {
     response = await fetch(url, {
       method: 'POST',
       headers: requestHeaders(target, stream),
-      body: JSON.stringify(chatCompleteBody(request, target)),
+      body,
       signal: guard.signal,
       redirect: 'manual',
     });
@@ -66,7 +85,7 @@ async function chatComplete(call: UpstreamCall): Promise<UpstreamResult> {
   if (status >= 400) {
     const body = await readErrorBody(response, target.apiKey);
     guard.disarm();
-    return { kind: 'http_error', status, body, ttfbMs, warnings: [] };
+    return { kind: 'http_error', status, body, ttfbMs, headers: passThroughHeaders(response), warnings: [] };
   }
   if (status < 200 || status >= 300 || response.body === null) {
     guard.stop('aborted');
@@ -84,7 +103,7 @@ async function chatComplete(call: UpstreamCall): Promise<UpstreamResult> {
   }
   const completion = readChatCompletion(text);
   if (!completion) return failure(target, 'bad_response', 'body is not a JSON object');
-  return { kind: 'json', status, body: completion.body, usage: completion.usage, ttfbMs, warnings: [] };
+  return { kind: 'json', status, body: completion.body, usage: completion.usage, ttfbMs, headers: passThroughHeaders(response), warnings: [] };
 }
 
 function openStream(response: Response, guard: CallGuard, target: UpstreamTarget, ttfbMs: number): UpstreamResult {
@@ -105,5 +124,5 @@ function openStream(response: Response, guard: CallGuard, target: UpstreamTarget
     classify: chatCompleteStreamParts,
     brokenPart,
   });
-  return { kind: 'stream', status: response.status, parts, ttfbMs, warnings: [] };
+  return { kind: 'stream', status: response.status, parts, ttfbMs, headers: passThroughHeaders(response), warnings: [] };
 }

@@ -65,5 +65,7 @@ export function failureMessage(
       return `${provider}: ${what} failed (${detail})`;
     case 'bad_response':
       return `${provider}: ${what} returned an unusable response (${detail})`;
+    case 'invalid_request':
+      return `${provider}: ${what} not sent: ${detail}`;
   }
 }

@@ -51,13 +51,14 @@ async function* readParts(options: SseStreamOptions): AsyncGenerator<StreamPart,
       const events = read.done ? parser.end() : parser.push(read.value);
       for (const data of events) {
         if (data.trim() === DONE_SENTINEL) {
-          yield { type: 'done' };
+          yield { type: 'done', sentinel: true };
           return;
         }
         yield* classify(data);
       }
       if (read.done) {
-        yield { type: 'done' };
+        // Closed without [DONE]: the consumer decides whether that is a complete answer.
+        yield { type: 'done', sentinel: false };
         return;
       }
     }

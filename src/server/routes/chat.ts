@@ -55,6 +55,9 @@ function noteServed(ctx: GatewayContext, prepared: Prepared, outcome: AttemptOut
 
 function upstreamError(outcome: AttemptOutcome): GatewayError {
   const { result, attempt } = outcome;
+  if (result.kind === 'failure' && result.code === 'invalid_request') {
+    return new GatewayError(400, result.message, 'invalid_request_error', 'invalid_request');
+  }
   if (result.kind === 'failure') {
     return result.code === 'timeout'
       ? new GatewayError(504, `upstream ${attempt.alias} timed out: ${result.message}`, 'timeout_error', 'upstream_timeout')
@@ -64,6 +67,16 @@ function upstreamError(outcome: AttemptOutcome): GatewayError {
   return new GatewayError(502, `upstream ${attempt.alias} answered with status ${status}`, 'upstream_error', 'upstream_error');
 }
 
+function hasFinishReason(json: Record<string, unknown>): boolean {
+  const choices = json['choices'];
+  return Array.isArray(choices) && choices.some((c) => typeof c === 'object' && c !== null && (c as Record<string, unknown>)['finish_reason'] != null);
+}
+
+function describeErrorEvent(error: unknown): string {
+  const message = typeof error === 'object' && error !== null ? (error as Record<string, unknown>)['message'] : error;
+  return `upstream sent an error event: ${typeof message === 'string' ? message : JSON.stringify(message)}`.slice(0, 500);
+}
+
 /** The chunk as the client would get it without include_usage: no `usage` field at all. */
 function withoutUsage(part: Extract<StreamPart, { type: 'chunk' }>): string {
   if (!part.json || !('usage' in part.json)) return part.data;
@@ -71,12 +84,21 @@ function withoutUsage(part: Extract<StreamPart, { type: 'chunk' }>): string {
   return JSON.stringify(rest);
 }
 
-function streamResponse(ctx: GatewayContext, prepared: Prepared, outcome: AttemptOutcome, parts: AsyncIterable<StreamPart>): Response {
+function streamResponse(
+  ctx: GatewayContext,
+  prepared: Prepared,
+  outcome: AttemptOutcome,
+  parts: AsyncIterable<StreamPart>,
+  upstreamHeaders: Record<string, string>,
+  done: () => void,
+): Response {
   const { record, request } = prepared;
   const clientWantsUsage = request.stream_options?.include_usage === true;
   const iterator = parts[Symbol.asyncIterator]();
   let usage: Usage | undefined;
   let finished = false;
+  let sawFinishReason = false;
+  let upstreamErrorEvent: string | null = null;
   const end = (status: number, error: string | null) => {
     if (finished) return;
     finished = true;
@@ -84,6 +106,7 @@ function streamResponse(ctx: GatewayContext, prepared: Prepared, outcome: Attemp
     record.error = error;
     applyUsage(ctx, record, outcome, usage);
     finish(ctx, prepared, outcome);
+    done();
   };
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -94,27 +117,34 @@ function streamResponse(ctx: GatewayContext, prepared: Prepared, outcome: Attemp
         } catch (error) {
           next = { done: false, value: { type: 'error', message: (error as Error).message, code: 'bad_response' } };
         }
-        if (next.done) {
-          controller.enqueue(encoder.encode('data: [DONE]\n\n'));
-          controller.close();
-          end(200, null);
-          return;
-        }
-        const part = next.value;
+        const part: StreamPart = next.done ? { type: 'done', sentinel: false } : next.value;
         switch (part.type) {
           case 'chunk':
             if (record.ttfbMs === null) record.ttfbMs = performance.now() - prepared.startedMs;
+            if (part.json && hasFinishReason(part.json)) sawFinishReason = true;
+            // An error event inside a 200 stream is passed on to the client and logged as a failure.
+            if (part.json && 'error' in part.json) upstreamErrorEvent ??= describeErrorEvent(part.json['error']);
             if (part.isUsageOnly && !clientWantsUsage) continue;
             controller.enqueue(encoder.encode(`data: ${clientWantsUsage ? part.data : withoutUsage(part)}\n\n`));
             return;
           case 'usage':
             usage = part.usage;
             continue;
-          case 'done':
+          case 'done': {
+            if (!part.sentinel && !sawFinishReason && upstreamErrorEvent === null) {
+              // Closed early, with neither [DONE] nor a finish_reason: a truncated answer, not a success.
+              const message = 'upstream closed the stream before the answer finished';
+              const payload = { error: { message, type: 'upstream_error', code: 'upstream_truncated' } };
+              controller.enqueue(encoder.encode(`data: ${JSON.stringify(payload)}\n\n`));
+              controller.close();
+              end(502, message);
+              return;
+            }
             controller.enqueue(encoder.encode('data: [DONE]\n\n'));
             controller.close();
-            end(200, null);
+            end(upstreamErrorEvent === null ? 200 : 502, upstreamErrorEvent);
             return;
+          }
           case 'error': {
             const status = part.code === 'timeout' ? 504 : 502;
             const type = part.code === 'timeout' ? 'timeout_error' : 'upstream_error';
@@ -139,12 +169,25 @@ function streamResponse(ctx: GatewayContext, prepared: Prepared, outcome: Attemp
       'cache-control': 'no-cache',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
+      ...upstreamHeaders,
       ...decisionHeaders(prepared, outcome.attempt.model.id, outcome.result.warnings),
     },
   });
 }
 
 export async function handleChat(ctx: GatewayContext, c: Context): Promise<Response> {
+  const done = ctx.inflight.begin();
+  let handedToStream = false;
+  try {
+    return await answerChat(ctx, c, done, () => {
+      handedToStream = true;
+    });
+  } finally {
+    if (!handedToStream) done();
+  }
+}
+
+async function answerChat(ctx: GatewayContext, c: Context, done: () => void, markStreaming: () => void): Promise<Response> {
   const receivedAt = Date.now();
   const startedMs = performance.now();
   const bodyText = await c.req.text();
@@ -172,7 +215,9 @@ export async function handleChat(ctx: GatewayContext, c: Context): Promise<Respo
 
   switch (result.kind) {
     case 'stream':
-      return streamResponse(ctx, prepared, outcome, result.parts);
+      // From here the stream owns the in-flight mark and ends it with its last chunk or cancellation.
+      markStreaming();
+      return streamResponse(ctx, prepared, outcome, result.parts, result.headers, done);
     case 'json': {
       record.status = result.status;
       record.ttfbMs = upstreamStartedMs - prepared.startedMs + result.ttfbMs;
@@ -180,7 +225,7 @@ export async function handleChat(ctx: GatewayContext, c: Context): Promise<Respo
       finish(ctx, prepared, outcome);
       return new Response(JSON.stringify(result.body), {
         status: result.status,
-        headers: { 'content-type': 'application/json', ...decisionHeaders(prepared, outcome.attempt.model.id, result.warnings) },
+        headers: { 'content-type': 'application/json', ...result.headers, ...decisionHeaders(prepared, outcome.attempt.model.id, result.warnings) },
       });
     }
     case 'http_error':
@@ -191,7 +236,7 @@ export async function handleChat(ctx: GatewayContext, c: Context): Promise<Respo
         finish(ctx, prepared, outcome);
         return new Response(JSON.stringify(result.body), {
           status: result.status,
-          headers: { 'content-type': 'application/json', ...decisionHeaders(prepared, outcome.attempt.model.id, result.warnings) },
+          headers: { 'content-type': 'application/json', ...result.headers, ...decisionHeaders(prepared, outcome.attempt.model.id, result.warnings) },
         });
       }
       break;
@@ -209,5 +254,6 @@ export async function handleChat(ctx: GatewayContext, c: Context): Promise<Respo
   record.status = error.status;
   record.error = error.message;
   finish(ctx, prepared, outcome);
-  return errorResponse(error, decisionHeaders(prepared, outcome.attempt.model.id));
+  const passed = outcome.result.kind === 'http_error' ? outcome.result.headers : {};
+  return errorResponse(error, { ...passed, ...decisionHeaders(prepared, outcome.attempt.model.id) });
 }

@@ -5,6 +5,15 @@ import type { GatewayContext } from '../context.ts';
 import { decisionHeaders, prepare } from '../prepare.ts';
 
 export async function handleRoute(ctx: GatewayContext, c: Context): Promise<Response> {
+  const done = ctx.inflight.begin();
+  try {
+    return await answerRoute(ctx, c);
+  } finally {
+    done();
+  }
+}
+
+async function answerRoute(ctx: GatewayContext, c: Context): Promise<Response> {
   const receivedAt = Date.now();
   const startedMs = performance.now();
   const prepared = await prepare(
