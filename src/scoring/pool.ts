@@ -36,23 +36,35 @@ function specKey(spec: ScorerSpec): string {
   return spec.scorer === 'random' ? `random:${spec.seed ?? ''}` : `learned:${spec.model ?? ''}`;
 }
 
-export function createScorerPool(factory: ScorerFactory): ScorerPool {
+/**
+ * A failed load is remembered for `retryFailedAfterMs` (default 30 s), so a broken model does not
+ * cost a reload on every request; after that the next request tries again.
+ */
+export function createScorerPool(factory: ScorerFactory, options: { retryFailedAfterMs?: number; now?: () => number } = {}): ScorerPool {
+  const retryAfter = options.retryFailedAfterMs ?? 30_000;
+  const now = options.now ?? Date.now;
   const scorers = new Map<string, Promise<Scorer>>();
+  const failedAt = new Map<string, number>();
   return {
     get(spec) {
       const key = specKey(spec);
+      const failed = failedAt.get(key);
+      if (failed !== undefined && now() - failed >= retryAfter) {
+        scorers.delete(key);
+        failedAt.delete(key);
+      }
       let scorer = scorers.get(key);
       if (!scorer) {
         scorer = factory(spec);
         scorers.set(key, scorer);
-        // A failed load is not cached: the next request tries again.
-        scorer.catch(() => scorers.delete(key));
+        scorer.catch(() => failedAt.set(key, now()));
       }
       return scorer;
     },
     async closeAll() {
       const pending = [...scorers.values()];
       scorers.clear();
+      failedAt.clear();
       await Promise.allSettled(pending.map(async (scorer) => (await scorer).close()));
     },
   };

@@ -113,3 +113,37 @@ describe('resolveTarget', () => {
     expect(() => resolveTarget(config, 'router-bert-0.5')).toThrow(/valid names: triage, triage\/default/);
   });
 });
+
+describe('scorer pool', () => {
+  it('remembers a failed load for a while instead of reloading on every request', async () => {
+    let loads = 0;
+    let clock = 0;
+    const pool = createScorerPool(
+      async () => {
+        loads++;
+        throw new Error('corrupt model');
+      },
+      { retryFailedAfterMs: 1000, now: () => clock },
+    );
+    const spec = { scorer: 'learned' as const };
+    await expect(pool.get(spec)).rejects.toThrow('corrupt model');
+    clock = 500;
+    await expect(pool.get(spec)).rejects.toThrow('corrupt model');
+    expect(loads).toBe(1);
+    clock = 1600;
+    await expect(pool.get(spec)).rejects.toThrow('corrupt model');
+    expect(loads).toBe(2);
+  });
+
+  it('shares one loaded scorer between requests', async () => {
+    let loads = 0;
+    const pool = createScorerPool(async () => {
+      loads++;
+      return createRandomScorer({ seed: 1 });
+    });
+    const [a, b] = await Promise.all([pool.get({ scorer: 'random', seed: 1 }), pool.get({ scorer: 'random', seed: 1 })]);
+    expect(a).toBe(b);
+    expect(loads).toBe(1);
+    await pool.closeAll();
+  });
+});
