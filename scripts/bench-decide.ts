@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import type { ChatMessage, ChatRequest } from '../src/protocol/chat.ts';
 import { createLearnedScorer, type LearnedScorer } from '../src/scoring/learned.ts';
+import { seededRandom } from '../src/eval/prng.ts';
 
 const WORDS = (
   'the of and to in is that for it as with was on be by this are or from at which an have not but they his her we ' +
@@ -20,19 +21,10 @@ const WORDS = (
   'explain compare analyse write summarise translate list describe design implement optimise debug test deploy'
 ).split(' ');
 
-function createRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** About `tokens` tokens of English-like text (~0.75 words per token), unique per seed. */
 function text(tokens: number, seed: number): string {
-  const random = createRandom(seed);
+  const random = seededRandom(seed);
   const words: string[] = [`(${seed})`];
   const count = Math.round(tokens * 0.75);
   for (let i = 0; i < count; i++) {

@@ -10,6 +10,7 @@ import type { ChatMessage, ChatRequest } from '../src/protocol/chat.ts';
 import { createFeatureExtractor } from '../src/scoring/features/extractor.ts';
 import { structuralFeatures } from '../src/scoring/features/structural.ts';
 import { shapeInput } from '../src/scoring/shaping.ts';
+import { seededRandom } from '../src/eval/prng.ts';
 
 const VOCABULARY = (
   'the a of to and in is that for it as with on be this by from are or an which can how what why ' +
@@ -19,21 +20,10 @@ const VOCABULARY = (
   'quickly carefully large small first second final important different possible simple complex'
 ).split(' ');
 
-/** Deterministic pseudo-random generator (mulberry32) so runs are comparable. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** About `tokens` tokens (4 characters each) of sentence-like text, different for each seed. */
 function text(tokens: number, seed: number): string {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const words: string[] = [];
   let chars = 0;
   while (chars < tokens * 4) {

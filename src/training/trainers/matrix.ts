@@ -1,6 +1,8 @@
 // Dense row-major matrices and the seeded random numbers every trainer uses, so a training run
 // with the same data and seed gives the same model bit for bit.
 
+import { seededRandom } from '../../eval/prng.ts';
+
 export interface Matrix {
   readonly rows: number;
   readonly cols: number;
@@ -41,17 +43,8 @@ export function pick<T extends ArrayLike<number>>(values: T, indices: readonly n
   return out;
 }
 
-/** mulberry32: a small, fast, seedable PRNG returning floats in [0, 1). */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seedable PRNG returning floats in [0, 1) (the project's one mulberry32, in eval/prng.ts). */
+export const createRandom = seededRandom;
 
 /** Standard normal samples from a uniform source (Box-Muller). */
 export function createGaussian(random: () => number): () => number {
