@@ -9,7 +9,7 @@ import { decide, type Decision } from '../routing/decide.ts';
 import { resolveTarget, UnknownModelError } from '../routing/targets.ts';
 import type { DecisionKind, DecisionRecord } from '../store/store.ts';
 import type { GatewayContext } from './context.ts';
-import { invalidRequest } from './errors.ts';
+import { GatewayError, invalidRequest } from './errors.ts';
 import { callerTags, modeSignal, parseChatRequest } from './parse.ts';
 
 export interface Prepared {
@@ -25,38 +25,19 @@ export interface Prepared {
   record: DecisionRecord;
 }
 
-export async function prepare(
-  ctx: GatewayContext,
-  kind: DecisionKind,
-  bodyText: string,
-  headers: { tags?: string; mode?: string },
-  receivedAt: number,
-  startedMs: number,
-): Promise<Prepared> {
-  const request = parseChatRequest(bodyText);
-  const tags = callerTags(request, headers.tags);
-  const mode = modeSignal(request, headers.mode);
-  let target;
-  try {
-    target = resolveTarget(ctx.config, request.model);
-  } catch (error) {
-    if (error instanceof UnknownModelError) throw invalidRequest(error.message, 'model_not_found', 'model');
-    throw error;
-  }
-
-  const id = `dec_${randomUUID().replace(/-/g, '')}`;
-  const prompt = lastUserText(request.messages);
-  const base: DecisionRecord = {
-    id,
+/** A log row with nothing decided yet. */
+function newRecord(kind: DecisionKind, receivedAt: number): DecisionRecord {
+  return {
+    id: `dec_${randomUUID().replace(/-/g, '')}`,
     createdAt: receivedAt,
     kind,
     router: null,
     scorer: null,
-    tags,
-    mode,
+    tags: {},
+    mode: null,
     taskType: null,
-    promptHash: promptHash(prompt),
-    promptText: ctx.config.server.logPrompts ? prompt : null,
+    promptHash: '',
+    promptText: null,
     score: null,
     threshold: null,
     tier: null,
@@ -65,7 +46,7 @@ export async function prepare(
     modelId: null,
     provider: null,
     fallbackUsed: false,
-    stream: request.stream === true,
+    stream: false,
     status: 0,
     error: null,
     promptTokens: null,
@@ -76,6 +57,52 @@ export async function prepare(
     latencyMs: null,
     ttfbMs: null,
   };
+}
+
+function readRequest(ctx: GatewayContext, bodyText: string, headers: { tags?: string; mode?: string }) {
+  const request = parseChatRequest(bodyText);
+  const tags = callerTags(request, headers.tags);
+  const mode = modeSignal(request, headers.mode);
+  try {
+    return { request, tags, mode, target: resolveTarget(ctx.config, request.model) };
+  } catch (error) {
+    if (error instanceof UnknownModelError) throw invalidRequest(error.message, 'model_not_found', 'model');
+    throw error;
+  }
+}
+
+export async function prepare(
+  ctx: GatewayContext,
+  kind: DecisionKind,
+  bodyText: string,
+  headers: { tags?: string; mode?: string },
+  receivedAt: number,
+  startedMs: number,
+): Promise<Prepared> {
+  const base = newRecord(kind, receivedAt);
+  let read: ReturnType<typeof readRequest>;
+  try {
+    read = readRequest(ctx, bodyText, headers);
+  } catch (error) {
+    if (error instanceof GatewayError) {
+      // Rejected requests are logged too (one row per request), so failing clients show up in the log.
+      base.status = error.status;
+      base.error = error.message;
+      base.reason = 'rejected';
+      base.latencyMs = performance.now() - startedMs;
+      ctx.store.log(base);
+      ctx.metrics.requests.inc({ router: 'none', model: 'none', status: String(error.status) });
+    }
+    throw error;
+  }
+  const { request, tags, mode, target } = read;
+  const { id } = base;
+  const prompt = lastUserText(request.messages);
+  base.tags = tags;
+  base.mode = mode;
+  base.promptHash = promptHash(prompt);
+  base.promptText = ctx.config.server.logPrompts ? prompt : null;
+  base.stream = request.stream === true;
 
   if (target.kind === 'model') {
     const record = { ...base, modelAlias: target.alias, modelId: target.model.id, provider: target.model.provider };

@@ -62,6 +62,8 @@ describe('request validation', () => {
     const error = await expectError(await post({ model: 'gpt-7-ultra', messages: hello }), 400, 'model_not_found');
     expect(error.message).toContain('triage/default');
     expect(error.message).toContain('fake-strong');
+    const rejected = (await gateway.store.decisions({})).find((r) => r.error?.includes('gpt-7-ultra'));
+    expect(rejected).toMatchObject({ status: 400, reason: 'rejected', kind: 'chat', modelAlias: null });
     await expectError(await post({ model: 'router-mf-0.5', messages: hello }), 400, 'model_not_found');
     await expectError(await post({ model: 'router-random-1.5', messages: hello }), 400, 'model_not_found');
   });
