@@ -92,7 +92,7 @@ console.log(`bench:gateway — ${total} non-streaming requests, concurrency ${co
 console.log(row('upstream direct', a));
 console.log(row('through the gateway', b));
 console.log(`added p50 latency: ${(percentile(b.latencies, 50) - percentile(a.latencies, 50)).toFixed(2)} ms`);
-console.log(`log rows written: ${(await gateway.ctx.store.decisions({})).length}`);
+console.log(`log rows written: ${(await gateway.ctx.store.decisions({})).length} of ${2 * total} gateway requests (warm-up included), dropped: ${gateway.ctx.store.stats().droppedRows}`);
 await gateway.close();
 await upstream.close();
 rmSync(dir, { recursive: true, force: true });
