@@ -1,9 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { help, run } from '../../src/cli/data.ts';
 import { MIRROR } from './paths.ts';
+import { suiteTempDir } from '../support/temp-dir.ts';
 
 async function captured(args: string[]): Promise<{ code: number; out: string }> {
   const chunks: string[] = [];
@@ -19,16 +18,10 @@ async function captured(args: string[]): Promise<{ code: number; out: string }> 
 }
 
 describe('triage data', () => {
-  let out: string;
-  beforeAll(async () => {
-    out = await mkdtemp(join(tmpdir(), 'triage-cli-data-'));
-  });
-  afterAll(async () => {
-    await rm(out, { recursive: true, force: true });
-  });
+  const tmp = suiteTempDir('triage-cli-data-');
 
   it('fetch prints files verified, counts and label balance per source', async () => {
-    const { code, out: text } = await captured(['fetch', '--mirror', MIRROR, '--out', out, '--source', 'mt-bench,routellm-gsm8k']);
+    const { code, out: text } = await captured(['fetch', '--mirror', MIRROR, '--out', tmp.path, '--source', 'mt-bench,routellm-gsm8k']);
     expect(code).toBe(0);
     expect(text).toContain('mt-bench: 3 file(s) verified (3 mirror)');
     expect(text).toContain('records 72 (train 0, test 72)');
@@ -37,7 +30,7 @@ describe('triage data', () => {
   });
 
   it('check validates a labelled file', async () => {
-    const { code, out: text } = await captured(['check', join(out, 'mt-bench.jsonl')]);
+    const { code, out: text } = await captured(['check', join(tmp.path, 'mt-bench.jsonl')]);
     expect(code).toBe(0);
     expect(text).toContain('72 valid records (train 0, test 72)');
   });
@@ -51,7 +44,7 @@ describe('triage data', () => {
   });
 
   it('rejects a malformed --hub and unknown subcommands', async () => {
-    await expect(run(['fetch', '--hub', 'nonsense', '--offline', '--out', out])).rejects.toThrow(/--hub expects NAME=PATH/);
+    await expect(run(['fetch', '--hub', 'nonsense', '--offline', '--out', tmp.path])).rejects.toThrow(/--hub expects NAME=PATH/);
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     expect(await run(['frobnicate'])).toBe(2);
     stderr.mockRestore();

@@ -1,13 +1,13 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildDatasets } from '../../src/training/data/build.ts';
 import { assertDisjoint, assertNoMtBench, DataLeakError, removeLeaks, testHashes } from '../../src/training/data/disjoint.ts';
 import { computePromptHash, makeRecord } from '../../src/training/data/format.ts';
 import { readRecords } from '../../src/training/data/jsonl.ts';
 import { readManifest } from '../../src/training/data/manifest.ts';
 import { HUB_FIXTURES, MIRROR, PROJECT_MANIFEST } from './paths.ts';
+import { suiteTempDir } from '../support/temp-dir.ts';
 
 const record = (id: string, prompt: string, split: 'train' | 'test', source = 'mine') =>
   makeRecord({ id, prompt, scores: { s: 1, w: 0 }, source, split });
@@ -38,18 +38,12 @@ describe('train/test separation', () => {
 });
 
 describe('buildDatasets', () => {
-  let out: string;
-  beforeAll(async () => {
-    out = await mkdtemp(join(tmpdir(), 'triage-build-'));
-  });
-  afterAll(async () => {
-    await rm(out, { recursive: true, force: true });
-  });
+  const tmp = suiteTempDir('triage-build-');
 
   it('drops a hub training prompt that is an MT-Bench question and keeps the sets disjoint', async () => {
     const reports = await buildDatasets({
       manifest: await readManifest(PROJECT_MANIFEST),
-      outDir: out,
+      outDir: tmp.path,
       sources: ['mt-bench', 'gpt4-judge'],
       hubExports: { 'gpt4-judge': join(HUB_FIXTURES, 'gpt4-dataset-sample.jsonl') },
       fetch: { mirror: MIRROR },
@@ -58,8 +52,8 @@ describe('buildDatasets', () => {
     const mt = reports.find((r) => r.source === 'mt-bench');
     expect(mt?.summary.test).toBe(72);
     expect(mt?.origins).toEqual({ mirror: 3 });
-    const written = await readRecords(join(out, 'gpt4-judge.jsonl'));
-    const mtHashes = testHashes(await readRecords(join(out, 'mt-bench.jsonl')), computePromptHash);
+    const written = await readRecords(join(tmp.path, 'gpt4-judge.jsonl'));
+    const mtHashes = testHashes(await readRecords(join(tmp.path, 'mt-bench.jsonl')), computePromptHash);
     const leaked = written.filter((r) => r.split === 'train' && mtHashes.has(r.promptHash));
     expect(leaked).toEqual([]);
     // The fixture's fifth prompt is MT-Bench question 86 in other case and spacing (its hash falls
@@ -69,25 +63,25 @@ describe('buildDatasets', () => {
     expect(written.some((r) => r.promptHash === q86)).toBe(false);
     expect(judge?.droppedLeaks).toBe(1);
     expect(judge?.summary.records).toBe(4);
-    expect(await readFile(join(out, 'raw', '.gitignore'), 'utf8')).toContain('*');
+    expect(await readFile(join(tmp.path, 'raw', '.gitignore'), 'utf8')).toContain('*');
   });
 
   it('checks new training data against test sets already on disk', async () => {
     // mt-bench.jsonl from the previous build is on disk; building gpt4-judge alone must still see it.
-    await cp(join(out, 'gpt4-judge.jsonl'), join(out, 'before.jsonl'));
+    await cp(join(tmp.path, 'gpt4-judge.jsonl'), join(tmp.path, 'before.jsonl'));
     const [report] = await buildDatasets({
       manifest: await readManifest(PROJECT_MANIFEST),
-      outDir: out,
+      outDir: tmp.path,
       sources: ['gpt4-judge'],
       hubExports: { 'gpt4-judge': join(HUB_FIXTURES, 'gpt4-dataset-sample.jsonl') },
     });
-    expect(await readFile(join(out, 'gpt4-judge.jsonl'), 'utf8')).toBe(await readFile(join(out, 'before.jsonl'), 'utf8'));
+    expect(await readFile(join(tmp.path, 'gpt4-judge.jsonl'), 'utf8')).toBe(await readFile(join(tmp.path, 'before.jsonl'), 'utf8'));
     expect(report?.droppedLeaks).toBe(1);
   });
 
   it('rejects unknown sources and hub sources without an export', async () => {
     const manifest = await readManifest(PROJECT_MANIFEST);
-    await expect(buildDatasets({ manifest, outDir: out, sources: ['nope'] })).rejects.toThrow(/unknown data source/);
-    await expect(buildDatasets({ manifest, outDir: out, sources: ['arena-battles'] })).rejects.toThrow(/needs a downloaded export/);
+    await expect(buildDatasets({ manifest, outDir: tmp.path, sources: ['nope'] })).rejects.toThrow(/unknown data source/);
+    await expect(buildDatasets({ manifest, outDir: tmp.path, sources: ['arena-battles'] })).rejects.toThrow(/needs a downloaded export/);
   });
 });

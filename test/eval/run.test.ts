@@ -1,9 +1,8 @@
 // evaluate() end to end, and the baselines on the real public data against the data README.
 
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/eval/run.ts';
 import { textReport } from '../../src/eval/report.ts';
 import type { ScoredRecord } from '../../src/eval/types.ts';
@@ -12,6 +11,7 @@ import { rawFilesAt } from '../../src/training/data/raw-files.ts';
 import { MANIFEST_SOURCES } from '../../src/training/data/sources/index.ts';
 import { MIRROR, STRONG, WEAK } from '../data/paths.ts';
 import { assertWellFormedXml } from './xml.ts';
+import { suiteTempDir } from '../support/temp-dir.ts';
 
 
 async function publicSet(name: string): Promise<ScoredRecord[]> {
@@ -22,13 +22,7 @@ async function publicSet(name: string): Promise<ScoredRecord[]> {
 }
 
 describe('evaluate()', () => {
-  let out: string;
-  beforeAll(async () => {
-    out = await mkdtemp(join(tmpdir(), 'triage-eval-'));
-  });
-  afterAll(async () => {
-    await rm(out, { recursive: true, force: true });
-  });
+  const tmp = suiteTempDir('triage-eval-');
 
   it('scores routers and baselines, skips unscored records, writes results.md and one SVG per benchmark', async () => {
     const records: ScoredRecord[] = [
@@ -49,7 +43,7 @@ describe('evaluate()', () => {
     const results = await evaluate({
       benchmarks: [{ name: 'tiny', records, strong: 's', weak: 'w' }, { name: 'MT-Bench tiny', records, strong: 's', weak: 'w' }],
       routers: [lengthRouter],
-      outDir: out,
+      outDir: tmp.path,
       bootstrap: { resamples: 50 },
     });
     expect(seen).toEqual([4, 4]);
@@ -60,12 +54,12 @@ describe('evaluate()', () => {
     // Same numbers as the hand-computed case in metrics.test.ts (lengths 4,3,2,1).
     expect(tiny?.results[0]?.apgr).toBeCloseTo(0.625, 12);
     expect(tiny?.results[0]?.ci?.used).toBeGreaterThan(0);
-    expect(results.files.map((f) => f.slice(out.length + 1))).toEqual(['results.md', 'tiny.svg', 'MT-Bench_tiny.svg']);
-    const markdown = await readFile(join(out, 'results.md'), 'utf8');
+    expect(results.files.map((f) => f.slice(tmp.path.length + 1))).toEqual(['results.md', 'tiny.svg', 'MT-Bench_tiny.svg']);
+    const markdown = await readFile(join(tmp.path, 'results.md'), 'utf8');
     expect(markdown).toMatch(/\| prompt length \| 0\.625 \[/);
     expect(markdown).toContain('RouteLLM published: Matrix factorisation');
     expect(markdown.split('## tiny')[1]?.split('## ')[0]).not.toContain('RouteLLM published');
-    const svg = await readFile(join(out, 'tiny.svg'), 'utf8');
+    const svg = await readFile(join(tmp.path, 'tiny.svg'), 'utf8');
     expect(assertWellFormedXml(svg).elements.filter((e) => e === 'path')).toHaveLength(3);
     expect(textReport(results.benchmarks)).toContain('prompt length');
   });

@@ -9,22 +9,9 @@ import {
 } from '../../src/scoring/features/task-types.ts';
 import { TASK_TYPE_DEFINITIONS } from '../../src/scoring/features/task-type-descriptions.ts';
 import { HELD_OUT_TASK_PROMPTS, LABELLED_TASK_PROMPTS } from './features-task-type-prompts.ts';
+import { countingEmbedder } from '../support/counting-embedder.ts';
 
 /** Wraps a real embedder and counts the texts it is asked to embed. */
-function counting(embedder: Embedder): Embedder & { texts: number } {
-  const wrapper = {
-    id: `${embedder.id}+counting${Math.random()}`,
-    dim: embedder.dim,
-    texts: 0,
-    async embed(texts: readonly string[]) {
-      wrapper.texts += texts.length;
-      return embedder.embed(texts);
-    },
-    close: () => embedder.close(),
-  };
-  return wrapper;
-}
-
 async function hitRate(embedder: Embedder, prompts: ReadonlyArray<readonly [string, string]>): Promise<number> {
   const prototypes = await taskTypePrototypes(embedder);
   const embeddings = await embedder.embed(prompts.map(([, prompt]) => prompt));
@@ -88,7 +75,9 @@ describe.each(CASES)('task types with $spec', ({ spec, labelledFloor, heldOutFlo
 
 describe('task-type prototypes', () => {
   it('are built once per embedder id and options', async () => {
-    const embedder = counting(await createEmbedder('glove-100d'));
+    const inner = await createEmbedder('glove-100d');
+    // A unique id, so the prototype cache (keyed by embedder id) starts empty for this test.
+    const embedder = countingEmbedder(inner, `${inner.id}+counting${Math.random()}`);
     const first = await taskTypePrototypes(embedder);
     const descriptions = embedder.texts;
     expect(descriptions).toBe(TASK_TYPE_DEFINITIONS.flatMap((t) => t.descriptions).length);

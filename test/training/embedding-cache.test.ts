@@ -4,33 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEmbedder } from '../../src/embedding/registry.ts';
-import type { Embedder } from '../../src/embedding/embedder.ts';
 import { cacheFolderName, createDiskCachedEmbedder, EMBEDDING_CACHE_FILE } from '../../src/training/embedding-cache.ts';
+import { countingEmbedder } from '../support/counting-embedder.ts';
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 /** Counts calls so the test can tell computed vectors from cached ones. */
-function counting(inner: Embedder): Embedder & { texts: number } {
-  const wrapper = {
-    id: inner.id,
-    dim: inner.dim,
-    texts: 0,
-    async embed(texts: readonly string[]) {
-      wrapper.texts += texts.length;
-      return inner.embed(texts);
-    },
-    close: () => inner.close(),
-  };
-  return wrapper;
-}
-
 describe('disk-cached embedder', () => {
   it('embeds each distinct text once, persists it, and a new instance reads it from disk', async () => {
     const root = await mkdtemp(join(tmpdir(), 'triage-embcache-'));
     dirs.push(root);
     const texts = ['What is 2 + 2?', 'Write a haiku about rain.', 'What is 2 + 2?', ''];
-    const first = counting(await createEmbedder('hashed-ngrams:64'));
+    const first = countingEmbedder(await createEmbedder('hashed-ngrams:64'));
     const cached = await createDiskCachedEmbedder(first, root);
     const vectors = await cached.embed(texts);
     expect(first.texts).toBe(3);
@@ -39,7 +25,7 @@ describe('disk-cached embedder', () => {
     const file = join(root, cacheFolderName(first.id), EMBEDDING_CACHE_FILE);
     expect((await stat(file)).size).toBe(3 * (32 + 64 * 4));
 
-    const second = counting(await createEmbedder('hashed-ngrams:64'));
+    const second = countingEmbedder(await createEmbedder('hashed-ngrams:64'));
     const reopened = await createDiskCachedEmbedder(second, root);
     const again = await reopened.embed([...texts, 'a new prompt']);
     expect(second.texts).toBe(1);
