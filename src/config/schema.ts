@@ -67,8 +67,19 @@ const RouterSchema = z
     threshold: z.number().min(0).max(1).default(0.5),
     /** Time budget for scoring; past it the request goes to the strong model. */
     scoreTimeoutMs: z.number().int().positive().default(250),
-    /** On upstream 5xx, timeout or refused connection, retry once on the other model. */
+    /** On upstream 5xx, timeout or refused connection, retry once on the other model (the two-model fallback list). */
     retryOnOtherModel: z.boolean().default(false),
+    /** Model aliases tried in order after the chosen one fails before its first byte reaches the client. */
+    fallbacks: z.array(z.string().min(1)).max(8).optional(),
+    /** Bounds on the fallback chain: attempts in all, an overall deadline, and the longest Retry-After honoured. */
+    retry: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(10).default(3),
+        deadlineMs: z.number().int().positive().optional(),
+        maxRetryAfterMs: z.number().int().nonnegative().default(2000),
+      })
+      .strict()
+      .default({ maxAttempts: 3, maxRetryAfterMs: 2000 }),
     /** Mode table: overrides the built-in one per mode. */
     modes: z.partialRecord(ModeSchema, ModeRouteSchema).optional(),
     /** Inferred task type (when the client sends no mode) -> route; unlisted types are scored. */
@@ -87,6 +98,18 @@ const ServerSchema = z
     logPrompts: z.boolean().default(false),
     /** On shutdown, how long in-flight requests may take to finish before their connections are cut. */
     shutdownGraceMs: z.number().int().nonnegative().default(10_000),
+    /** Largest upstream response body, or single stream event, the gateway reads. */
+    maxUpstreamBodyBytes: z.number().int().positive().default(32 * 1024 * 1024),
+    /** Per-provider circuit breaker: open after this many consecutive failures, probe again after cooldownMs. */
+    circuitBreaker: z
+      .object({
+        failureThreshold: z.number().int().min(1).default(5),
+        cooldownMs: z.number().int().positive().default(30_000),
+      })
+      .strict()
+      .default({ failureThreshold: 5, cooldownMs: 30_000 }),
+    /** Start even when a router's scorer cannot load (its requests then go to the strong model). */
+    allowDegradedStart: z.boolean().default(false),
   })
   .strict();
 
@@ -118,7 +141,7 @@ export const ConfigSchema = z
   .strict()
   .superRefine((config, ctx) => {
     for (const [alias, model] of Object.entries(config.models)) {
-      if (!config.providers[model.provider]) {
+      if (!Object.hasOwn(config.providers, model.provider)) {
         ctx.addIssue({
           code: 'custom',
           path: ['models', alias, 'provider'],
@@ -127,8 +150,17 @@ export const ConfigSchema = z
       }
     }
     for (const [name, router] of Object.entries(config.routers)) {
+      for (const [index, alias] of (router.fallbacks ?? []).entries()) {
+        if (!Object.hasOwn(config.models, alias)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['routers', name, 'fallbacks', index],
+            message: `unknown model alias "${alias}" (known: ${Object.keys(config.models).join(', ') || 'none'})`,
+          });
+        }
+      }
       for (const tier of ['strong', 'weak'] as const) {
-        if (!config.models[router[tier]]) {
+        if (!Object.hasOwn(config.models, router[tier])) {
           ctx.addIssue({
             code: 'custom',
             path: ['routers', name, tier],
@@ -137,7 +169,7 @@ export const ConfigSchema = z
         }
       }
     }
-    if (!config.routers[config.defaultRouter]) {
+    if (!Object.hasOwn(config.routers, config.defaultRouter)) {
       ctx.addIssue({
         code: 'custom',
         path: ['defaultRouter'],

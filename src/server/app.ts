@@ -20,9 +20,18 @@ export function createApp(ctx: GatewayContext): Hono {
       errorResponse(new GatewayError(413, `request body exceeds the limit of ${limit} bytes`, 'invalid_request_error', 'request_too_large')),
   });
 
-  app.get('/healthz', (c) =>
-    c.json({ status: 'ok', uptime_s: Math.round((Date.now() - ctx.startedAt) / 1000), routers: Object.keys(ctx.config.routers) }),
-  );
+  app.get('/healthz', (c) => {
+    const breakers = ctx.breakers.snapshot();
+    const open = Object.entries(breakers).filter(([, b]) => b.state !== 'closed').map(([name]) => name);
+    const log = ctx.store.stats();
+    return c.json({
+      status: open.length === 0 ? 'ok' : 'degraded',
+      uptime_s: Math.round((Date.now() - ctx.startedAt) / 1000),
+      routers: Object.keys(ctx.config.routers),
+      providers: Object.fromEntries(Object.entries(breakers).map(([name, b]) => [name, { circuit: b.state, consecutive_failures: b.consecutiveFailures }])),
+      log: { pending_rows: log.pendingRows, dropped_rows: log.droppedRows, write_failures: log.writeFailures },
+    });
+  });
   app.get('/metrics', (c) => c.text(ctx.metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
 
   app.use('/v1/*', gatewayAuth(ctx.apiKeys));

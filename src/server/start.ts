@@ -16,6 +16,7 @@ import { createApp } from './app.ts';
 import type { GatewayContext } from './context.ts';
 import { InflightRequests } from './inflight.ts';
 import { GatewayMetrics } from './metrics.ts';
+import { BreakerRegistry } from './upstream/breaker.ts';
 
 export interface GatewayOptions {
   config: TriageConfig;
@@ -85,7 +86,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     apiKeys: readList(env, config.auth.keysEnv),
     startedAt: Date.now(),
     inflight: new InflightRequests(),
+    breakers: new BreakerRegistry(config.server.circuitBreaker),
+    exchangeHooks: [],
+    closing: false,
   };
+  for (const name of Object.keys(config.providers)) ctx.breakers.get(name);
+  metrics.breakers(() => ctx.breakers.snapshot());
   await warmScorers(ctx);
 
   const app = createApp(ctx);
@@ -112,6 +118,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      ctx.closing = true;
       const grace = options.shutdownGraceMs ?? config.server.shutdownGraceMs;
       // Stop accepting; keep closing sockets that go idle (keep-alive) until in-flight requests end.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,0 +1,164 @@
+// Calls the upstream for a decision: tries its models in order (the Decision's retry policy) until
+// one answers usably, within bounded attempts and an overall deadline. A try is abandoned on a
+// connection error, a timeout, an unusable answer, a 429 or 5xx, an open circuit breaker, or a
+// stream that fails before its first real chunk (nothing has reached the client yet). Keys come
+// from the environment, or the client's own key for providers with forwardClientKey when the
+// gateway has no keys.
+
+import { readSecret } from '../../config/env.ts';
+import { own } from '../../config/lookup.ts';
+import type { ModelConfig } from '../../config/types.ts';
+import type { ChatRequest } from '../../protocol/chat.ts';
+import type { RetryPolicy } from '../../routing/decide.ts';
+import type { UpstreamResult, UpstreamTarget } from '../../providers/spec.ts';
+import type { GatewayContext } from '../context.ts';
+import type { CircuitBreaker } from './breaker.ts';
+import { peekStream } from './peek.ts';
+
+export interface Attempt {
+  alias: string;
+  model: ModelConfig;
+}
+
+export interface AttemptOutcome {
+  attempt: Attempt;
+  /** The answer of the attempt that served; for a stream, its parts start with the peeked ones. */
+  result: UpstreamResult;
+  /** True when this is not the first attempt. */
+  retried: boolean;
+  /** Why each abandoned attempt was abandoned, in order. */
+  failures: string[];
+  /** The served attempt's breaker: the stream relay reports a mid-stream failure to it. */
+  breaker: CircuitBreaker | undefined;
+}
+
+/** The two-model policy (one retry, no deadline) for callers without a Decision. */
+export const SINGLE_ATTEMPT: RetryPolicy = { maxAttempts: 1, deadlineMs: undefined, maxRetryAfterMs: 0 };
+
+function target(ctx: GatewayContext, attempt: Attempt, clientKey: string | undefined, timeoutMs: number | undefined): UpstreamTarget {
+  const provider = own(ctx.config.providers, attempt.model.provider);
+  if (!provider) throw new Error(`model ${attempt.alias} names unknown provider ${attempt.model.provider}`);
+  const configuredKey = readSecret(ctx.env, provider.apiKeyEnv);
+  // The client's own key goes only to providers that opt in, and only when the gateway has no keys of its own.
+  const apiKey = configuredKey ?? (ctx.apiKeys.length === 0 && provider.forwardClientKey ? clientKey : undefined);
+  const providerTimeout = provider.timeoutMs ?? ctx.config.server.upstreamTimeoutMs;
+  return {
+    provider: attempt.model.provider,
+    baseUrl: provider.baseUrl,
+    apiKey,
+    headers: provider.headers,
+    modelId: attempt.model.id,
+    timeoutMs: Math.max(1, Math.min(providerTimeout, timeoutMs ?? providerTimeout)),
+    maxResponseBytes: ctx.config.server.maxUpstreamBodyBytes,
+  };
+}
+
+/** What an attempt's result means: serve it, try the next model, or stop here (not retryable). */
+type Verdict = 'serve' | 'retry' | 'final';
+
+function verdictOf(result: UpstreamResult): Verdict {
+  switch (result.kind) {
+    case 'json':
+    case 'stream':
+      return 'serve';
+    case 'http_error':
+      return result.status >= 500 || result.status === 429 ? 'retry' : 'final';
+    case 'failure':
+      return result.code === 'aborted' || result.code === 'invalid_request' ? 'final' : 'retry';
+  }
+}
+
+/** Whether a result says the provider is unhealthy (for its breaker); null says nothing either way. */
+function healthOf(result: UpstreamResult): boolean | null {
+  if (result.kind === 'failure') return result.code === 'aborted' || result.code === 'invalid_request' || result.code === 'circuit_open' ? null : false;
+  if (result.kind === 'http_error') return result.status === 429 ? null : result.status < 500;
+  return true;
+}
+
+export function describeFailure(result: UpstreamResult): string {
+  if (result.kind === 'failure') return `${result.code}: ${result.message}`;
+  if (result.kind === 'http_error') return `upstream status ${result.status}`;
+  return 'ok';
+}
+
+/** Retry-After (seconds or an HTTP date) or retry-after-ms of a 429, in milliseconds. */
+function retryAfterMs(result: UpstreamResult): number {
+  if (result.kind !== 'http_error') return 0;
+  const ms = Number(result.headers['retry-after-ms']);
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const value = result.headers['retry-after'];
+  if (value === undefined) return 0;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : 0;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function circuitOpen(attempt: Attempt): UpstreamResult {
+  const message = `${attempt.model.provider}: upstream request not sent: circuit breaker open after repeated failures`;
+  return { kind: 'failure', code: 'circuit_open', message, warnings: [] };
+}
+
+const deadlineFailure: UpstreamResult = { kind: 'failure', code: 'timeout', message: 'the retry deadline passed before any upstream answered', warnings: [] };
+
+export async function callUpstream(
+  ctx: GatewayContext,
+  attempts: readonly Attempt[],
+  request: ChatRequest,
+  clientKey: string | undefined,
+  signal: AbortSignal | undefined,
+  policy: RetryPolicy,
+): Promise<AttemptOutcome> {
+  const deadline = policy.deadlineMs === undefined ? undefined : performance.now() + policy.deadlineMs;
+  const tries = attempts.slice(0, Math.max(1, policy.maxAttempts));
+  const failures: string[] = [];
+  let last: AttemptOutcome | undefined;
+  for (const [index, attempt] of tries.entries()) {
+    const remaining = deadline === undefined ? undefined : deadline - performance.now();
+    if (remaining !== undefined && remaining <= 0) return last ?? { attempt, result: deadlineFailure, retried: index > 0, failures, breaker: undefined };
+    const provider = own(ctx.config.providers, attempt.model.provider);
+    const breaker = ctx.breakers.get(attempt.model.provider);
+    let result: UpstreamResult;
+    if (!breaker.tryAcquire()) {
+      result = circuitOpen(attempt);
+    } else {
+      const adapter = ctx.provider(provider?.kind ?? 'openai-compatible');
+      result = await adapter.chat({ target: target(ctx, attempt, clientKey, remaining), request, signal });
+      if (result.kind === 'stream') {
+        const peeked = await peekStream(result.parts);
+        if (peeked.failure !== null) result = { kind: 'failure', code: peeked.failure.code, message: peeked.failure.message, warnings: result.warnings };
+        else result = { ...result, parts: peeked.parts };
+      }
+      const health = healthOf(result);
+      if (health === true) breaker.success();
+      else if (health === false) breaker.failure();
+      else breaker.release();
+    }
+    last = { attempt, result, retried: index > 0, failures: [...failures], breaker };
+    const next = tries[index + 1];
+    if (verdictOf(result) !== 'retry' || next === undefined) return last;
+    const failure = describeFailure(result);
+    failures.push(`${attempt.alias}: ${failure}`);
+    ctx.log.warn('upstream_failed_trying_next', { model: attempt.alias, next: next.alias, failure });
+    if (result.kind === 'http_error' && result.status === 429 && next.model === attempt.model) {
+      // The same deployment again: wait as long as it asked, within the policy's bound and the deadline.
+      const left = deadline === undefined ? Number.POSITIVE_INFINITY : deadline - performance.now();
+      const wait = Math.min(retryAfterMs(result), policy.maxRetryAfterMs, Math.max(0, left));
+      if (wait > 0) await sleep(wait, signal);
+    }
+  }
+  if (!last) throw new Error('no upstream attempt to make');
+  return last;
+}
