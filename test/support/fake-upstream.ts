@@ -48,6 +48,8 @@ export interface FakeBehaviour {
   keepAliveComments: boolean;
   /** Ids listed by GET /v1/models. */
   models: string[];
+  /** Send 200 stream headers, then fail before any event: reset, stall (never write), an error event, or malformed JSON. */
+  failBeforeFirstEvent: 'reset' | 'stall' | 'error-event' | 'malformed' | undefined;
 }
 
 export const DEFAULT_BEHAVIOUR: FakeBehaviour = {
@@ -68,6 +70,7 @@ export const DEFAULT_BEHAVIOUR: FakeBehaviour = {
   lineEnding: '\n',
   keepAliveComments: false,
   models: ['fake-strong', 'fake-weak'],
+  failBeforeFirstEvent: undefined,
 };
 
 export type RequestOutcome = 'completed' | 'client-closed' | 'reset';
@@ -206,6 +209,22 @@ async function handle(
   if (request.stream !== true) return sendJson(res, 200, completion.json(), 'application/json', b.responseHeaders);
 
   res.writeHead(200, { ...b.responseHeaders, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  if (b.failBeforeFirstEvent !== undefined) {
+    res.flushHeaders();
+    const eol = b.lineEnding;
+    switch (b.failBeforeFirstEvent) {
+      case 'reset':
+        await sleep(20);
+        return reset();
+      case 'stall':
+        await held;
+        return void res.end();
+      case 'error-event':
+        return void res.end(`data: ${JSON.stringify(openAiError('fake upstream overloaded', 'server_error'))}${eol}${eol}data: [DONE]${eol}${eol}`);
+      case 'malformed':
+        return void res.end(`data: {"choices": [${eol}${eol}data: [DONE]${eol}${eol}`);
+    }
+  }
   const includeUsage = b.streamUsage === 'always' || (b.streamUsage === 'requested' && request.stream_options?.include_usage === true);
   const events = completion.streamEvents(includeUsage);
   let written = 0;
