@@ -43,6 +43,7 @@ function newRecord(kind: DecisionKind, receivedAt: number): DecisionRecord {
     decisionMs: null,
     latencyMs: null,
     ttfbMs: null,
+    keyId: null,
   };
 }
 

@@ -71,6 +71,8 @@ export class MemoryDecisionStore implements DecisionStore {
 
   async recordOutcome(outcome: DecisionOutcome): Promise<void> {
     this.assertOpen();
+    const same = this.outcomeList.findIndex((o) => o.decisionId === outcome.decisionId && o.source === outcome.source);
+    if (same !== -1) this.outcomeList.splice(same, 1);
     this.outcomeList.push({ ...outcome });
   }
 

@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import type { GatewayContext } from '../context.ts';
 import { GatewayError, errorResponse } from '../errors.ts';
 import { Exchange } from '../exchange.ts';
+import { requestKeyId } from '../middleware/auth.ts';
 import { decisionHeaders, prepare } from '../prepare.ts';
 import { relayStream } from '../stream-relay.ts';
 import { callUpstream, type AttemptOutcome } from '../upstream/call.ts';
@@ -30,6 +31,7 @@ function upstreamError(outcome: AttemptOutcome): GatewayError {
 
 export async function handleChat(ctx: GatewayContext, c: Context): Promise<Response> {
   const exchange = new Exchange(ctx, 'chat');
+  exchange.record.keyId = requestKeyId(c);
   let streaming = false;
   try {
     const response = await answerChat(ctx, c, exchange);

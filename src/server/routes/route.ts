@@ -4,10 +4,12 @@ import type { Context } from 'hono';
 import type { GatewayContext } from '../context.ts';
 import { GatewayError } from '../errors.ts';
 import { Exchange } from '../exchange.ts';
+import { requestKeyId } from '../middleware/auth.ts';
 import { decisionHeaders, prepare } from '../prepare.ts';
 
 export async function handleRoute(ctx: GatewayContext, c: Context): Promise<Response> {
   const exchange = new Exchange(ctx, 'route');
+  exchange.record.keyId = requestKeyId(c);
   try {
     return await answerRoute(ctx, c, exchange);
   } catch (error) {
