@@ -46,13 +46,41 @@ const ProviderSchema = z
   })
   .strict();
 
-const ModelSchema = z
+const DeploymentSchema = z
   .object({
     provider: z.string().min(1),
     id: z.string().min(1),
-    pricePerMTok: PriceSchema.default({ input: 0, output: 0 }),
+    /** Share of the alias's traffic (relative to the other deployments). */
+    weight: z.number().positive().default(1),
+    /** This deployment's own prices, when they differ from the alias's. */
+    pricePerMTok: PriceSchema.optional(),
   })
   .strict();
+export type Deployment = z.infer<typeof DeploymentSchema>;
+
+/**
+ * A model alias: one upstream model (provider + id), or several deployments of it across providers
+ * or regions. `deployments` is always filled after parsing (one entry for the plain form), and
+ * provider/id name the first deployment.
+ */
+const ModelSchema = z
+  .object({
+    provider: z.string().min(1).optional(),
+    id: z.string().min(1).optional(),
+    pricePerMTok: PriceSchema.default({ input: 0, output: 0 }),
+    deployments: z.array(DeploymentSchema).min(1).max(16).optional(),
+  })
+  .strict()
+  .superRefine((model, ctx) => {
+    if (model.deployments === undefined && (model.provider === undefined || model.id === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give provider and id, or a deployments list' });
+    }
+  })
+  .transform((model) => {
+    const deployments = model.deployments ?? [{ provider: model.provider ?? '', id: model.id ?? '', weight: 1 }];
+    const first = deployments[0] ?? { provider: '', id: '', weight: 1 };
+    return { provider: model.provider ?? first.provider, id: model.id ?? first.id, pricePerMTok: model.pricePerMTok, deployments };
+  });
 
 const RouterSchema = z
   .object({
@@ -141,12 +169,12 @@ export const ConfigSchema = z
   .strict()
   .superRefine((config, ctx) => {
     for (const [alias, model] of Object.entries(config.models)) {
-      if (!Object.hasOwn(config.providers, model.provider)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['models', alias, 'provider'],
-          message: `unknown provider "${model.provider}" (known: ${Object.keys(config.providers).join(', ') || 'none'})`,
-        });
+      const named = [{ path: ['models', alias, 'provider'], provider: model.provider }];
+      model.deployments.forEach((d, i) => named.push({ path: ['models', alias, 'deployments', String(i), 'provider'], provider: d.provider }));
+      for (const { path, provider } of named) {
+        if (!Object.hasOwn(config.providers, provider)) {
+          ctx.addIssue({ code: 'custom', path, message: `unknown provider "${provider}" (known: ${Object.keys(config.providers).join(', ') || 'none'})` });
+        }
       }
     }
     for (const [name, router] of Object.entries(config.routers)) {

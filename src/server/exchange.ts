@@ -80,8 +80,8 @@ export class Exchange {
     this.outcome = outcome;
     const { record } = this;
     record.modelAlias = outcome.attempt.alias;
-    record.modelId = outcome.attempt.model.id;
-    record.provider = outcome.attempt.model.provider;
+    record.modelId = outcome.attempt.deployment.id;
+    record.provider = outcome.attempt.deployment.provider;
     if (!outcome.retried) return;
     record.fallbackUsed = true;
     const tier: Tier | null = router === null ? null : outcome.attempt.alias === router.strong ? 'strong' : outcome.attempt.alias === router.weak ? 'weak' : record.tier;
@@ -103,7 +103,7 @@ export class Exchange {
     record.promptTokens = usage.promptTokens;
     record.completionTokens = usage.completionTokens;
     record.cachedTokens = usage.cachedTokens;
-    record.costUsd = costUsd(usage, outcome.attempt.model.pricePerMTok);
+    record.costUsd = costUsd(usage, outcome.attempt.deployment.pricePerMTok ?? outcome.attempt.model.pricePerMTok);
     const model = outcome.attempt.alias;
     this.ctx.metrics.tokens.inc({ model, type: 'prompt' }, usage.promptTokens);
     this.ctx.metrics.tokens.inc({ model, type: 'completion' }, usage.completionTokens);

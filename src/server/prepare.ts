@@ -13,7 +13,7 @@ import type { GatewayContext } from './context.ts';
 import { GatewayError, invalidRequest } from './errors.ts';
 import type { Exchange } from './exchange.ts';
 import { callerTags, modeSignal, parseChatRequest } from './parse.ts';
-import { SINGLE_ATTEMPT, type Attempt } from './upstream/call.ts';
+import { PASS_THROUGH_POLICY, type Attempt } from './upstream/call.ts';
 
 export interface Prepared {
   request: ChatRequest;
@@ -76,7 +76,7 @@ export async function prepare(
     record.modelId = target.model.id;
     record.provider = target.model.provider;
     const attempts = [{ alias: target.alias, model: target.model }];
-    return { request, attempts, retry: SINGLE_ATTEMPT, decision: null, router: null, warnings: [] };
+    return { request, attempts, retry: PASS_THROUGH_POLICY, decision: null, router: null, warnings: [] };
   }
 
   exchange.metricsRouter = target.label;

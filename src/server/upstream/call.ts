@@ -1,5 +1,7 @@
 // Calls the upstream for a decision: tries its models in order (the Decision's retry policy) until
-// one answers usably, within bounded attempts and an overall deadline. A try is abandoned on a
+// one answers usably, within bounded attempts and an overall deadline. A model with several
+// deployments spreads its load by weight, and tries its other deployments next when one fails
+// (deployments behind an open breaker go last). A try is abandoned on a
 // connection error, a timeout, an unusable answer, a 429 or 5xx, an open circuit breaker, or a
 // stream that fails before its first real chunk (nothing has reached the client yet). Keys come
 // from the environment, or the client's own key for providers with forwardClientKey when the
@@ -7,7 +9,7 @@
 
 import { readSecret } from '../../config/env.ts';
 import { own } from '../../config/lookup.ts';
-import type { ModelConfig } from '../../config/types.ts';
+import type { Deployment, ModelConfig } from '../../config/types.ts';
 import type { ChatRequest } from '../../protocol/chat.ts';
 import type { RetryPolicy } from '../../routing/decide.ts';
 import type { UpstreamResult, UpstreamTarget } from '../../providers/spec.ts';
@@ -20,8 +22,32 @@ export interface Attempt {
   model: ModelConfig;
 }
 
+/** One try: a model alias on one of its deployments. */
+export interface DeploymentAttempt extends Attempt {
+  deployment: Deployment;
+}
+
+/** Weighted random order of a model's deployments; those whose breaker is not closed go last. */
+export function deploymentOrder(deployments: readonly Deployment[], isClosed: (provider: string) => boolean, random: () => number = Math.random): Deployment[] {
+  const pool = [...deployments];
+  const ordered: Deployment[] = [];
+  while (pool.length > 0) {
+    const total = pool.reduce((sum, d) => sum + d.weight, 0);
+    let pick = random() * total;
+    let index = pool.findIndex((d) => (pick -= d.weight) < 0);
+    if (index === -1) index = pool.length - 1;
+    ordered.push(...pool.splice(index, 1));
+  }
+  return [...ordered.filter((d) => isClosed(d.provider)), ...ordered.filter((d) => !isClosed(d.provider))];
+}
+
+function expand(ctx: GatewayContext, attempts: readonly Attempt[]): DeploymentAttempt[] {
+  const isClosed = (provider: string) => ctx.breakers.get(provider).state === 'closed';
+  return attempts.flatMap((attempt) => deploymentOrder(attempt.model.deployments, isClosed).map((deployment) => ({ ...attempt, deployment })));
+}
+
 export interface AttemptOutcome {
-  attempt: Attempt;
+  attempt: DeploymentAttempt;
   /** The answer of the attempt that served; for a stream, its parts start with the peeked ones. */
   result: UpstreamResult;
   /** True when this is not the first attempt. */
@@ -32,22 +58,22 @@ export interface AttemptOutcome {
   breaker: CircuitBreaker | undefined;
 }
 
-/** The two-model policy (one retry, no deadline) for callers without a Decision. */
-export const SINGLE_ATTEMPT: RetryPolicy = { maxAttempts: 1, deadlineMs: undefined, maxRetryAfterMs: 0 };
+/** The policy for a model named directly (no router): its own deployments only, at most 3 tries. */
+export const PASS_THROUGH_POLICY: RetryPolicy = { maxAttempts: 3, deadlineMs: undefined, maxRetryAfterMs: 2000 };
 
-function target(ctx: GatewayContext, attempt: Attempt, clientKey: string | undefined, timeoutMs: number | undefined): UpstreamTarget {
-  const provider = own(ctx.config.providers, attempt.model.provider);
-  if (!provider) throw new Error(`model ${attempt.alias} names unknown provider ${attempt.model.provider}`);
+function target(ctx: GatewayContext, attempt: DeploymentAttempt, clientKey: string | undefined, timeoutMs: number | undefined): UpstreamTarget {
+  const provider = own(ctx.config.providers, attempt.deployment.provider);
+  if (!provider) throw new Error(`model ${attempt.alias} names unknown provider ${attempt.deployment.provider}`);
   const configuredKey = readSecret(ctx.env, provider.apiKeyEnv);
   // The client's own key goes only to providers that opt in, and only when the gateway has no keys of its own.
   const apiKey = configuredKey ?? (ctx.apiKeys.length === 0 && provider.forwardClientKey ? clientKey : undefined);
   const providerTimeout = provider.timeoutMs ?? ctx.config.server.upstreamTimeoutMs;
   return {
-    provider: attempt.model.provider,
+    provider: attempt.deployment.provider,
     baseUrl: provider.baseUrl,
     apiKey,
     headers: provider.headers,
-    modelId: attempt.model.id,
+    modelId: attempt.deployment.id,
     timeoutMs: Math.max(1, Math.min(providerTimeout, timeoutMs ?? providerTimeout)),
     maxResponseBytes: ctx.config.server.maxUpstreamBodyBytes,
   };
@@ -106,8 +132,8 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-function circuitOpen(attempt: Attempt): UpstreamResult {
-  const message = `${attempt.model.provider}: upstream request not sent: circuit breaker open after repeated failures`;
+function circuitOpen(attempt: DeploymentAttempt): UpstreamResult {
+  const message = `${attempt.deployment.provider}: upstream request not sent: circuit breaker open after repeated failures`;
   return { kind: 'failure', code: 'circuit_open', message, warnings: [] };
 }
 
@@ -122,14 +148,14 @@ export async function callUpstream(
   policy: RetryPolicy,
 ): Promise<AttemptOutcome> {
   const deadline = policy.deadlineMs === undefined ? undefined : performance.now() + policy.deadlineMs;
-  const tries = attempts.slice(0, Math.max(1, policy.maxAttempts));
+  const tries = expand(ctx, attempts).slice(0, Math.max(1, policy.maxAttempts));
   const failures: string[] = [];
   let last: AttemptOutcome | undefined;
   for (const [index, attempt] of tries.entries()) {
     const remaining = deadline === undefined ? undefined : deadline - performance.now();
     if (remaining !== undefined && remaining <= 0) return last ?? { attempt, result: deadlineFailure, retried: index > 0, failures, breaker: undefined };
-    const provider = own(ctx.config.providers, attempt.model.provider);
-    const breaker = ctx.breakers.get(attempt.model.provider);
+    const provider = own(ctx.config.providers, attempt.deployment.provider);
+    const breaker = ctx.breakers.get(attempt.deployment.provider);
     let result: UpstreamResult;
     if (!breaker.tryAcquire()) {
       result = circuitOpen(attempt);
@@ -152,7 +178,7 @@ export async function callUpstream(
     const failure = describeFailure(result);
     failures.push(`${attempt.alias}: ${failure}`);
     ctx.log.warn('upstream_failed_trying_next', { model: attempt.alias, next: next.alias, failure });
-    if (result.kind === 'http_error' && result.status === 429 && next.model === attempt.model) {
+    if (result.kind === 'http_error' && result.status === 429 && next.deployment === attempt.deployment) {
       // The same deployment again: wait as long as it asked, within the policy's bound and the deadline.
       const left = deadline === undefined ? Number.POSITIVE_INFINITY : deadline - performance.now();
       const wait = Math.min(retryAfterMs(result), policy.maxRetryAfterMs, Math.max(0, left));
