@@ -145,6 +145,8 @@ const AuthSchema = z
   .object({
     /** Environment variable holding comma-separated gateway keys; when set and non-empty, /v1 needs one. */
     keysEnv: z.string().default('TRIAGE_API_KEYS'),
+    /** Environment variable holding the admin key (admin endpoints; also a valid gateway key). */
+    adminKeyEnv: z.string().default('TRIAGE_ADMIN_KEY'),
   })
   .strict();
 

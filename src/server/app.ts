@@ -5,11 +5,16 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { GatewayContext } from './context.ts';
 import { GatewayError, errorResponse } from './errors.ts';
-import { gatewayAuth } from './middleware/auth.ts';
+import { gatewayAuth, requireAdmin } from './middleware/auth.ts';
 import { handleChat } from './routes/chat.ts';
 import { handleFeedback } from './routes/feedback.ts';
 import { listModels } from './routes/models.ts';
 import { handleRoute } from './routes/route.ts';
+
+async function listGatewayKeys(ctx: GatewayContext) {
+  const keys = await ctx.keys.list();
+  return keys.map((key) => ({ ...key, remaining_usd: ctx.keys.remaining({ keyId: key.id, key, admin: key.admin }) ?? null }));
+}
 
 export function createApp(ctx: GatewayContext): Hono {
   const app = new Hono();
@@ -34,11 +39,15 @@ export function createApp(ctx: GatewayContext): Hono {
   });
   app.get('/metrics', (c) => c.text(ctx.metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
 
-  app.use('/v1/*', gatewayAuth(ctx.apiKeys));
+  app.use('/v1/*', gatewayAuth(ctx.keys));
   app.post('/v1/chat/completions', tooLarge, (c) => handleChat(ctx, c));
   app.post('/v1/route', tooLarge, (c) => handleRoute(ctx, c));
   app.post('/v1/feedback', tooLarge, (c) => handleFeedback(ctx, c));
   app.get('/v1/models', (c) => c.json(listModels(ctx)));
+
+  // Admin endpoints: an admin key whenever auth is on.
+  app.use('/admin/*', requireAdmin(ctx.keys));
+  app.get('/admin/keys', async (c) => c.json({ object: 'list', data: await listGatewayKeys(ctx) }));
 
   app.notFound((c) =>
     errorResponse(new GatewayError(404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`, 'not_found_error', 'not_found')),

@@ -7,6 +7,7 @@ import type { TriageConfig } from '../config/types.ts';
 import type { ProviderAdapter } from '../providers/spec.ts';
 import type { ScorerPool } from '../scoring/pool.ts';
 import type { DecisionRecord, DecisionStore } from '../store/store.ts';
+import type { GatewayKeys } from './gateway-keys.ts';
 import type { InflightRequests } from './inflight.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { BreakerRegistry } from './upstream/breaker.ts';
@@ -19,8 +20,8 @@ export interface GatewayContext {
   provider(kind: string): ProviderAdapter;
   metrics: GatewayMetrics;
   log: Logger;
-  /** Gateway keys clients must present (empty: no auth). */
-  apiKeys: readonly string[];
+  /** Gateway keys clients must present (from the environment and the key store), and their limits. */
+  keys: GatewayKeys;
   startedAt: number;
   /** Requests still being answered; shutdown waits for them before closing the store. */
   inflight: InflightRequests;

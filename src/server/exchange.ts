@@ -58,6 +58,7 @@ export class Exchange {
   outcome: AttemptOutcome | null = null;
   #ended = false;
   readonly #done: () => void;
+  readonly #onEnd: Array<(record: DecisionRecord) => void> = [];
 
   constructor(
     private readonly ctx: GatewayContext,
@@ -111,6 +112,12 @@ export class Exchange {
     this.ctx.metrics.cost.inc({ model }, record.costUsd);
   }
 
+  /** Runs `fn` with the final row when this exchange ends (e.g. to settle a spend reservation). */
+  onEnd(fn: (record: DecisionRecord) => void): void {
+    if (this.#ended) fn(this.record);
+    else this.#onEnd.push(fn);
+  }
+
   /** Logs the row and counts the request, once; later calls do nothing. */
   end(status: number, error: string | null, statusLabel = String(status)): void {
     if (this.#ended) return;
@@ -126,7 +133,7 @@ export class Exchange {
       if (record.ttfbMs !== null) ctx.metrics.ttfbSeconds.observe({ model: served }, record.ttfbMs / 1000);
     }
     ctx.store.log(record);
-    for (const hook of ctx.exchangeHooks) {
+    for (const hook of [...this.#onEnd, ...ctx.exchangeHooks]) {
       try {
         hook(record);
       } catch (thrown) {

@@ -14,10 +14,12 @@ import { createProvider } from '../providers/registry.ts';
 import type { ProviderAdapter } from '../providers/spec.ts';
 import { createScorerPool, defaultScorerFactory, type ScorerFactory } from '../scoring/pool.ts';
 import { openSqliteStore } from '../store/sqlite/index.ts';
+import type { KeyStore } from '../store/keys.ts';
 import type { DecisionStore } from '../store/store.ts';
 import { createApp } from './app.ts';
 import type { GatewayContext } from './context.ts';
 import { InflightRequests } from './inflight.ts';
+import { GatewayKeys } from './gateway-keys.ts';
 import { GatewayMetrics } from './metrics.ts';
 import { BreakerRegistry } from './upstream/breaker.ts';
 
@@ -26,6 +28,8 @@ export interface GatewayOptions {
   env: Env;
   /** Defaults to a SQLite store at config.store.path. */
   store?: DecisionStore;
+  /** Where gateway keys live; defaults to the decision store when it holds keys too (SQLite, memory). */
+  keyStore?: KeyStore;
   scorerFactory?: ScorerFactory;
   modelsDir?: string;
   log?: Logger;
@@ -41,6 +45,10 @@ export interface RunningGateway {
   port: number;
   ctx: GatewayContext;
   close(): Promise<void>;
+}
+
+function isKeyStore(store: DecisionStore): store is DecisionStore & KeyStore {
+  return 'listKeys' in store && 'keyByHash' in store;
 }
 
 export class ScorerUnavailableError extends Error {
@@ -73,13 +81,13 @@ function warnAboutSetup(ctx: GatewayContext, host: string): void {
   for (const [name, provider] of Object.entries(ctx.config.providers)) {
     if (readSecret(ctx.env, provider.apiKeyEnv) !== undefined) continue;
     const unset = provider.apiKeyEnv ? `${provider.apiKeyEnv} is unset` : 'no apiKeyEnv';
-    if (provider.forwardClientKey && ctx.apiKeys.length === 0) {
+    if (provider.forwardClientKey && !ctx.keys.enabled) {
       ctx.log.warn('provider_uses_client_keys', { provider: name, detail: `${unset}: each request is sent with the client's own bearer key` });
     } else {
       ctx.log.warn('provider_without_key', { provider: name, detail: `${unset}: requests go upstream unauthenticated` });
     }
   }
-  if (ctx.apiKeys.length === 0 && !LOOPBACK.test(host)) {
+  if (!ctx.keys.enabled && !LOOPBACK.test(host)) {
     ctx.log.warn('open_without_auth', { host, detail: `listening on ${host} with no gateway keys: anyone who can reach this port can spend your upstream keys; set ${ctx.config.auth.keysEnv} or bind 127.0.0.1` });
   }
 }
@@ -128,7 +136,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     metrics,
     log,
-    apiKeys: readList(env, config.auth.keysEnv),
+    keys: new GatewayKeys(readList(env, config.auth.keysEnv), readSecret(env, config.auth.adminKeyEnv), options.keyStore ?? (isKeyStore(store) ? store : undefined)),
     startedAt: Date.now(),
     inflight: new InflightRequests(),
     breakers: new BreakerRegistry(config.server.circuitBreaker),
@@ -138,6 +146,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   for (const name of Object.keys(config.providers)) ctx.breakers.get(name);
   metrics.breakers(() => ctx.breakers.snapshot());
   try {
+    await ctx.keys.refresh(true);
     await warmScorers(ctx);
   } catch (error) {
     await store.close();
@@ -166,7 +175,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   warnAboutSetup(ctx, host);
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
-  log.info('listening', { url: `http://${urlHost}:${address.port}`, routers: Object.keys(config.routers), auth: ctx.apiKeys.length > 0 });
+  log.info('listening', { url: `http://${urlHost}:${address.port}`, routers: Object.keys(config.routers), auth: ctx.keys.enabled });
 
   let closing: Promise<void> | undefined;
   const close = () => {

@@ -12,12 +12,14 @@ import {
 } from '../../src/store/sqlite/index.ts';
 import { makeDecision } from './fixtures/decision.ts';
 import { useTempDir } from './fixtures/temp-dir.ts';
+import { describeKeyStoreConformance } from './key-store.conformance.ts';
 import { decisionStoreConformance } from './store.conformance.ts';
 
 const tempDir = useTempDir();
 
 decisionStoreConformance('sqlite file', () => openSqliteStore(join(tempDir(), 'log.db')));
 decisionStoreConformance('sqlite :memory:', () => openSqliteStore(':memory:'));
+describeKeyStoreConformance('sqlite file', { create: () => openSqliteStore(join(tempDir(), 'keys.db')) });
 
 const handles: { close(): unknown }[] = [];
 afterEach(async () => {

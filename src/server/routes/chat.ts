@@ -5,7 +5,8 @@ import type { Context } from 'hono';
 import type { GatewayContext } from '../context.ts';
 import { GatewayError, errorResponse } from '../errors.ts';
 import { Exchange } from '../exchange.ts';
-import { requestKeyId } from '../middleware/auth.ts';
+import { applyCallerPolicy } from '../caller-policy.ts';
+import { requestCaller, requestKeyId } from '../middleware/auth.ts';
 import { decisionHeaders, prepare } from '../prepare.ts';
 import { relayStream } from '../stream-relay.ts';
 import { callUpstream, type AttemptOutcome } from '../upstream/call.ts';
@@ -48,7 +49,9 @@ export async function handleChat(ctx: GatewayContext, c: Context): Promise<Respo
 }
 
 async function answerChat(ctx: GatewayContext, c: Context, exchange: Exchange): Promise<{ response: Response; streaming: boolean }> {
-  const prepared = await prepare(ctx, exchange, await c.req.text(), { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode') });
+  const bodyText = await c.req.text();
+  const prepared = await prepare(ctx, exchange, bodyText, { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode') });
+  await applyCallerPolicy(ctx, exchange, prepared, requestCaller(c), bodyText.length);
   const upstreamStartedMs = performance.now();
   const outcome = await callUpstream(ctx, prepared.attempts, prepared.request, bearer(c.req.header('authorization')), c.req.raw.signal, prepared.retry);
   exchange.served(outcome, prepared.router);

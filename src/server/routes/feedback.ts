@@ -43,7 +43,7 @@ export async function handleFeedback(ctx: GatewayContext, c: Context): Promise<R
   const feedback = parsed.data;
   const decision = await ctx.store.get(feedback.decision_id);
   const caller = requestKeyId(c);
-  if (!decision || (ctx.apiKeys.length > 0 && decision.keyId !== caller)) {
+  if (!decision || (ctx.keys.enabled && decision.keyId !== caller)) {
     throw new GatewayError(404, `no decision with id ${feedback.decision_id}`, 'not_found_error', 'decision_not_found', 'decision_id');
   }
   const rating = feedback.rating ?? (feedback.thumbs === undefined ? null : feedback.thumbs === 'up' ? 1 : 0);

@@ -66,7 +66,7 @@ function target(ctx: GatewayContext, attempt: DeploymentAttempt, clientKey: stri
   if (!provider) throw new Error(`model ${attempt.alias} names unknown provider ${attempt.deployment.provider}`);
   const configuredKey = readSecret(ctx.env, provider.apiKeyEnv);
   // The client's own key goes only to providers that opt in, and only when the gateway has no keys of its own.
-  const apiKey = configuredKey ?? (ctx.apiKeys.length === 0 && provider.forwardClientKey ? clientKey : undefined);
+  const apiKey = configuredKey ?? (!ctx.keys.enabled && provider.forwardClientKey ? clientKey : undefined);
   const providerTimeout = provider.timeoutMs ?? ctx.config.server.upstreamTimeoutMs;
   return {
     provider: attempt.deployment.provider,

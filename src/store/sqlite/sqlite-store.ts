@@ -11,6 +11,8 @@ import Database from 'better-sqlite3';
 import type {
   CostSummaryRow, DecisionOutcome, DecisionQuery, DecisionRecord, DecisionStore, DecisionStoreStats,
 } from '../store.ts';
+import { buildKey, type GatewayKey, type KeyStore, type NewGatewayKey } from '../keys.ts';
+import * as keySql from './key-rows.ts';
 import { applyMigrations } from './migrate.ts';
 import { migrations } from './migrations.ts';
 import * as sql from './queries.ts';
@@ -42,7 +44,7 @@ const defaultOnError = (error: Error, pendingRows: number): void => {
   console.error(`[triage:store] ${error.message} (${pendingRows} rows pending)`);
 };
 
-export class SqliteDecisionStore implements DecisionStore {
+export class SqliteDecisionStore implements DecisionStore, KeyStore {
   private readonly queue: WriteQueue<EncodedDecision>;
   private readonly onError: (error: Error, pendingRows: number) => void;
   private closed = false;
@@ -117,6 +119,35 @@ export class SqliteDecisionStore implements DecisionStore {
   async outcomes(decisionId: string): Promise<DecisionOutcome[]> {
     this.assertOpen();
     return this.db.prepare(sql.selectOutcomesSql).all(decisionId).filter(isRow).map(decodeOutcome);
+  }
+
+  async createKey(input: NewGatewayKey, now = Date.now()): Promise<{ key: GatewayKey; secret: string }> {
+    this.assertOpen();
+    const { key, secret, hash } = buildKey(input, now);
+    this.db.prepare(keySql.insertKeySql).run(...keySql.encodeKey(key, hash));
+    return { key, secret };
+  }
+
+  async listKeys(): Promise<GatewayKey[]> {
+    this.assertOpen();
+    return this.db.prepare(keySql.selectKeysSql).all().filter(isRow).map(keySql.decodeKey);
+  }
+
+  async keyByHash(hash: string): Promise<GatewayKey | undefined> {
+    this.assertOpen();
+    const row: unknown = this.db.prepare(keySql.selectKeyByHashSql).get(hash);
+    return isRow(row) ? keySql.decodeKey(row) : undefined;
+  }
+
+  async revokeKey(id: string, now = Date.now()): Promise<boolean> {
+    this.assertOpen();
+    return this.db.prepare(keySql.revokeKeySql).run(now, id).changes > 0;
+  }
+
+  async spentSince(keyId: string, since: number): Promise<number> {
+    this.flushBeforeRead();
+    const row: unknown = this.db.prepare(keySql.spentSinceSql).get(keyId, since);
+    return isRow(row) ? Number(row['spent'] ?? 0) : 0;
   }
 
   stats(): DecisionStoreStats {
