@@ -144,3 +144,24 @@ it('`triage serve` flushes the log and exits cleanly on SIGHUP', async () => {
     db.close();
   }
 });
+
+describe('start-up warnings', () => {
+  it('warns about a provider with no key and about an open bind without auth, never printing a key', async () => {
+    const lines: string[] = [];
+    const config = parseConfig(testConfig(upstream.url), 'test');
+    const running = await startGateway({
+      config,
+      env: { FAKE_STRONG_KEY: 'sk-never-printed' },
+      store: new MemoryDecisionStore(),
+      log: createLogger('info', (line) => lines.push(line)),
+      host: '0.0.0.0',
+      port: 0,
+    });
+    await running.close();
+    const text = lines.join('');
+    expect(text).toContain('"event":"provider_without_key","provider":"weakProvider"');
+    expect(text).toContain('"event":"open_without_auth"');
+    expect(text).not.toContain('"provider":"strongProvider"');
+    expect(text).not.toContain('sk-never-printed');
+  });
+});
