@@ -155,6 +155,8 @@ const StoreSchema = z
     path: z.string().default('triage.db'),
     flushIntervalMs: z.number().int().positive().default(200),
     batchSize: z.number().int().positive().default(256),
+    /** How long a batch write may wait for another process's lock; it blocks the event loop (0: never, retry later). */
+    busyTimeoutMs: z.number().int().nonnegative().default(0),
   })
   .strict();
 

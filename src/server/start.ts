@@ -115,6 +115,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     openSqliteStore(config.store.path, {
       flushIntervalMs: config.store.flushIntervalMs,
       batchSize: config.store.batchSize,
+      busyTimeoutMs: config.store.busyTimeoutMs,
       onError: (error, pending) => log.error('store_write_failed', { message: error.message, pending }),
     });
   metrics.gauge('triage_log_pending_rows', 'Decision-log rows queued but not yet on disk.', () => store.stats().pendingRows);
