@@ -36,6 +36,21 @@ export interface SelfTimeSummary {
   busyMs: number;
   idleMs: number;
   rows: SelfTimeRow[];
+  /** Self time summed by area (a package, a node subsystem, a src/ folder), largest first. */
+  areas: Array<{ area: string; selfMs: number; percent: number }>;
+}
+
+/** The area a location belongs to, for a coarser view than single functions. */
+export function areaOf(location: string, functionName: string): string {
+  if (location === '(native)') return functionName === '(garbage collector)' ? 'garbage collector' : 'native (V8, syscalls)';
+  if (location.startsWith('node:internal/deps/undici')) return 'undici (fetch)';
+  if (location.startsWith('node:internal/webstreams') || location.startsWith('node:internal/worker/js_transferable')) return 'web streams';
+  if (location.startsWith('node:')) return `node core (${location.slice(5).split(/[/:]/).slice(0, location.startsWith('node:internal/') ? 2 : 1).join('/')})`;
+  const pkg = /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(location);
+  if (pkg?.[1]) return pkg[1];
+  const src = /^(src\/[^/]+)\//.exec(location);
+  if (src?.[1]) return src[1];
+  return location.split(':')[0] ?? location;
 }
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -84,7 +99,15 @@ export function topSelfTime(profile: CpuProfile, options: { top: number; fromMs?
     .sort((a, b) => b.selfUs - a.selfUs)
     .slice(0, options.top)
     .map((e) => ({ functionName: e.functionName, location: e.location, selfMs: e.selfUs / 1000, percent: busyUs > 0 ? (100 * e.selfUs) / busyUs : 0 }));
-  return { windowMs: (busyUs + idleUs) / 1000, busyMs: busyUs / 1000, idleMs: idleUs / 1000, rows };
+  const byArea = new Map<string, number>();
+  for (const e of byFunction.values()) {
+    const area = areaOf(e.location, e.functionName);
+    byArea.set(area, (byArea.get(area) ?? 0) + e.selfUs);
+  }
+  const areas = [...byArea.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([area, us]) => ({ area, selfMs: us / 1000, percent: busyUs > 0 ? (100 * us) / busyUs : 0 }));
+  return { windowMs: (busyUs + idleUs) / 1000, busyMs: busyUs / 1000, idleMs: idleUs / 1000, rows, areas };
 }
 
 export function formatSelfTime(summary: SelfTimeSummary): string {
@@ -96,6 +119,8 @@ export function formatSelfTime(summary: SelfTimeSummary): string {
   summary.rows.forEach((row, i) =>
     lines.push(`| ${i + 1} | ${row.selfMs.toFixed(0)} | ${row.percent.toFixed(1)}% | \`${row.functionName}\` | ${row.location} |`),
   );
+  lines.push('', '| area | self ms | % of busy |', '|---|---|---|');
+  for (const a of summary.areas.slice(0, 12)) lines.push(`| ${a.area} | ${a.selfMs.toFixed(0)} | ${a.percent.toFixed(1)}% |`);
   return lines.join('\n');
 }
 
