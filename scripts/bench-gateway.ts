@@ -106,11 +106,21 @@ function triageConfig(upstreamUrl: string): string {
   return file;
 }
 
-function countRows(dbPath: string): number {
+/** Rows in a decision log, and how many of them each routing reason (the part before ':') has. */
+function readLog(dbPath: string): { rows: number; reasons: string } {
   const db = new Database(dbPath, { readonly: true });
   try {
-    const row: unknown = db.prepare('SELECT COUNT(*) AS n FROM decisions').get();
-    return typeof row === 'object' && row !== null && 'n' in row && typeof row.n === 'number' ? row.n : Number.NaN;
+    const counts: unknown[] = db.prepare('SELECT reason, COUNT(*) AS n FROM decisions GROUP BY reason ORDER BY n DESC').all();
+    const byReason = new Map<string, number>();
+    let rows = 0;
+    for (const row of counts) {
+      if (typeof row !== 'object' || row === null || !('reason' in row) || !('n' in row)) continue;
+      const n = Number(row.n);
+      const reason = String(row.reason).split(':')[0] ?? '';
+      byReason.set(reason, (byReason.get(reason) ?? 0) + n);
+      rows += n;
+    }
+    return { rows, reasons: [...byReason].map(([reason, n]) => `${reason} ${n}`).join(', ') };
   } finally {
     db.close();
   }
@@ -198,8 +208,9 @@ try {
       if (code !== 0) problems.push(`${name} exited with ${code} on SIGTERM`);
     }
     if (target.triage) {
-      const rows = countRows(dbPath);
-      accounting.push({ target: target.label, sent, completed, rows });
+      const { rows, reasons } = readLog(dbPath);
+      console.log(`  decision log: ${rows} rows; reasons: ${reasons}`);
+      accounting.push({ target: target.label, sent, completed, rows, reasons });
       if (rows !== sent) problems.push(`${name}: ${sent} requests sent but ${rows} rows in the decision log`);
     }
     if (profileOut && profileWindow) {

@@ -107,10 +107,14 @@ export interface Accounting {
   sent: number;
   completed: number;
   rows: number;
+  /** Rows per routing reason, e.g. "passthrough 22753" or "score<threshold 20000, scorer-timeout 12". */
+  reasons: string;
 }
 
 export function accountingTable(items: Accounting[]): string {
-  const lines = ['| target | requests sent | responses | rows in the decision log | every request logged |', '|---|---|---|---|---|'];
-  for (const a of items) lines.push(`| ${a.target} | ${int(a.sent)} | ${int(a.completed)} | ${int(a.rows)} | ${a.rows === a.sent ? 'yes' : 'NO'} |`);
+  const lines = ['| target | requests sent | responses | rows in the decision log | every request logged | rows by reason |', '|---|---|---|---|---|---|'];
+  for (const a of items) {
+    lines.push(`| ${a.target} | ${int(a.sent)} | ${int(a.completed)} | ${int(a.rows)} | ${a.rows === a.sent ? 'yes' : 'NO'} | ${a.reasons} |`);
+  }
   return lines.join('\n');
 }
