@@ -1,98 +1,256 @@
-// bench:gateway — the latency the gateway adds on top of an upstream, and its throughput, measured on
-// loopback against the fake OpenAI-compatible upstream the tests use (bounded request count).
-// Usage: npm run bench:gateway [-- --requests 2000 --concurrency 16 --scorer random|learned]
+// bench:gateway — the gateway's cost on loopback, side by side in one run: the fake upstream directly,
+// a bare node:http proxy (keep-alive agent), the same proxy with fetch, and `triage serve` with a
+// pass-through model and with the learned scorer. Every server and the load generator (autocannon)
+// run in their own processes. Prints req/s, p50/p99 and the latency added over the upstream, maximum
+// sustained req/s, RSS during a long soak of each Triage process, and checks that every request sent
+// to Triage is a row in its SQLite decision log. Bounded in time; stops by itself.
+// Usage: npm run bench:gateway [-- --duration 8 --connections 1,64 --requests 20000 --cpu-prof DIR]
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLogger } from '../src/config/logger.ts';
-import { parseConfig } from '../src/config/load.ts';
-import { startGateway } from '../src/server/start.ts';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { formatSelfTime, readCpuProfile, topSelfTime } from './bench/cpu-profile-top.ts';
+import { rssMb, runLoad, startServer, type ServerChild } from './bench/children.ts';
+import type { LoadJob, LoadResult } from './bench/protocol.ts';
+import {
+  accountingTable,
+  runsTable,
+  soakTable,
+  summariseSoak,
+  sustainedTable,
+  type Accounting,
+  type RssSample,
+  type RunRow,
+  type SoakSummary,
+} from './bench/report.ts';
 
 const { values } = parseArgs({
   options: {
-    requests: { type: 'string', default: '2000' },
-    concurrency: { type: 'string', default: '16' },
-    scorer: { type: 'string', default: 'random' },
+    duration: { type: 'string', default: '8' },
+    connections: { type: 'string', default: '1,64' },
+    requests: { type: 'string', default: '20000' },
+    warmup: { type: 'string', default: '2000' },
+    targets: { type: 'string' },
+    'cpu-prof': { type: 'string' },
+    'max-minutes': { type: 'string', default: '30' },
   },
 });
-const total = Number(values.requests);
-const concurrency = Number(values.concurrency);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+const durationS = Number(values.duration);
+const connectionCounts = values.connections.split(',').map(Number);
+const soakRequests = Number(values.requests);
+const warmupRequests = Number(values.warmup);
+const profileDir = values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']);
+const soakConnections = Math.max(...connectionCounts);
+if (![durationS, soakRequests, warmupRequests, ...connectionCounts].every((n) => Number.isFinite(n) && n > 0)) {
+  throw new Error('--duration, --connections, --requests and --warmup must be positive numbers');
 }
 
-async function load(url: string, body: string): Promise<{ latencies: number[]; seconds: number }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        next++;
-        const t0 = performance.now();
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-        await response.arrayBuffer();
-        if (response.status !== 200) throw new Error(`status ${response.status}`);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000 };
+const ALL = ['upstream', 'bare-http', 'bare-fetch', 'triage-passthrough', 'triage-learned'] as const;
+type TargetName = (typeof ALL)[number];
+interface Target {
+  label: string;
+  /** The `model` the client sends. */
+  model: string;
+  /** Triage targets are soaked and their decision log is counted. */
+  triage: boolean;
 }
+const TARGETS: Record<TargetName, Target> = {
+  upstream: { label: 'fake upstream directly', model: 'fake-strong', triage: false },
+  'bare-http': { label: 'bare proxy, node:http keep-alive agent', model: 'fake-strong', triage: false },
+  'bare-fetch': { label: 'bare proxy, fetch', model: 'fake-strong', triage: false },
+  'triage-passthrough': { label: 'Triage, pass-through model', model: 'strong', triage: true },
+  'triage-learned': { label: 'Triage, learned scorer', model: 'triage', triage: true },
+};
+const chosen = values.targets ? values.targets.split(',').map((t) => t.trim()) : ALL;
+for (const name of chosen) if (!ALL.some((known) => known === name)) throw new Error(`unknown target ${name}; known: ${ALL.join(', ')}`);
+const targets = ALL.filter((name) => chosen.includes(name));
 
-// The fake upstream runs in its own process, so it does not share the gateway's event loop.
-async function startUpstreamProcess(): Promise<{ url: string; close: () => Promise<void> }> {
-  const fake = fileURLToPath(new URL('../test/support/fake-upstream.ts', import.meta.url));
-  const code = `const { startFakeUpstream } = await import(${JSON.stringify(fake)}); const u = await startFakeUpstream({ text: 'ok', chunks: 1 }); console.log(u.url);`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
-    child.once('exit', (exitCode) => reject(new Error(`fake upstream exited with ${exitCode}`)));
-  });
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-const upstream = await startUpstreamProcess();
-const dir = mkdtempSync(join(tmpdir(), 'triage-bench-'));
-const config = parseConfig(
-  {
-    store: { path: join(dir, 'bench.db') },
-    providers: { fake: { baseUrl: upstream.url } },
-    models: { strong: { provider: 'fake', id: 'fake-strong' }, weak: { provider: 'fake', id: 'fake-weak' } },
-    routers: { default: { strong: 'strong', weak: 'weak', scorer: values.scorer, seed: 1, threshold: 0.5 } },
-  },
-  'bench config',
-);
-const gateway = await startGateway({ config, env: {}, log: createLogger('warn'), host: '127.0.0.1', port: 0 });
 const prompt = 'Explain the difference between a mutex and a semaphore, with an example in C. '.repeat(4);
-const direct = JSON.stringify({ model: 'fake-strong', messages: [{ role: 'user', content: prompt }] });
-const routed = JSON.stringify({ model: 'triage', messages: [{ role: 'user', content: prompt }] });
+const bodyFor = (model: string): string => JSON.stringify({ model, messages: [{ role: 'user', content: prompt }] });
 
-// Warm both paths, then measure.
-await load(`${upstream.url}/chat/completions`, direct);
-await load(`${gateway.url}/v1/chat/completions`, routed);
-const a = await load(`${upstream.url}/chat/completions`, direct);
-const b = await load(`${gateway.url}/v1/chat/completions`, routed);
+const work = mkdtempSync(join(tmpdir(), 'triage-bench-gw-'));
+const live = new Set<ServerChild>();
+const deadline = setTimeout(
+  () => {
+    console.error(`bench:gateway: stopped after --max-minutes ${values['max-minutes']}`);
+    for (const child of live) void child.stop(1000);
+    setTimeout(() => process.exit(2), 3000);
+  },
+  Number(values['max-minutes']) * 60_000,
+);
 
-const row = (name: string, r: { latencies: number[]; seconds: number }) =>
-  `${name.padEnd(26)} p50 ${percentile(r.latencies, 50).toFixed(2).padStart(7)} ms   p99 ${percentile(r.latencies, 99).toFixed(2).padStart(7)} ms   ${(total / r.seconds).toFixed(0).padStart(6)} req/s`;
-console.log(`bench:gateway — ${total} non-streaming requests, concurrency ${concurrency}, scorer ${values.scorer}, node ${process.version}`);
-console.log(row('upstream direct', a));
-console.log(row('through the gateway', b));
-console.log(`added p50 latency: ${(percentile(b.latencies, 50) - percentile(a.latencies, 50)).toFixed(2)} ms`);
-console.log(`log rows written: ${(await gateway.ctx.store.decisions({})).length} of ${2 * total} gateway requests (warm-up included), dropped: ${gateway.ctx.store.stats().droppedRows}`);
-await gateway.close();
-await upstream.close();
-rmSync(dir, { recursive: true, force: true });
+async function start(name: string, args: string[], env: Record<string, string> = {}): Promise<ServerChild> {
+  const child = await startServer(name, args, env);
+  live.add(child);
+  return child;
+}
+async function stop(child: ServerChild): Promise<number | null> {
+  live.delete(child);
+  return child.stop();
+}
+
+function triageConfig(upstreamUrl: string): string {
+  const file = join(work, 'triage.config.json');
+  const config = {
+    providers: { fake: { baseUrl: upstreamUrl } },
+    models: {
+      strong: { provider: 'fake', id: 'fake-strong', pricePerMTok: { input: 2, output: 8 } },
+      weak: { provider: 'fake', id: 'fake-weak', pricePerMTok: { input: 0.1, output: 0.2 } },
+    },
+    routers: { default: { strong: 'strong', weak: 'weak', scorer: 'learned', threshold: 0.5 } },
+    server: { host: '127.0.0.1' },
+  };
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+/** Rows in a decision log, and how many of them each routing reason (the part before ':') has. */
+function readLog(dbPath: string): { rows: number; reasons: string } {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const counts: unknown[] = db.prepare('SELECT reason, COUNT(*) AS n FROM decisions GROUP BY reason ORDER BY n DESC').all();
+    const byReason = new Map<string, number>();
+    let rows = 0;
+    for (const row of counts) {
+      if (typeof row !== 'object' || row === null || !('reason' in row) || !('n' in row)) continue;
+      const n = Number(row.n);
+      const reason = String(row.reason).split(':')[0] ?? '';
+      byReason.set(reason, (byReason.get(reason) ?? 0) + n);
+      rows += n;
+    }
+    return { rows, reasons: [...byReason].map(([reason, n]) => `${reason} ${n}`).join(', ') };
+  } finally {
+    db.close();
+  }
+}
+
+const runs: RunRow[] = [];
+const soaks: SoakSummary[] = [];
+const accounting: Accounting[] = [];
+const profiles: string[] = [];
+const problems: string[] = [];
+
+function check(target: string, what: string, result: LoadResult): LoadResult {
+  if (result.non2xx > 0 || result.errors > 0) problems.push(`${target} ${what}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return result;
+}
+
+console.log(
+  `bench:gateway — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average at start ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+console.log(
+  `command: npm run bench:gateway -- --duration ${durationS} --connections ${connectionCounts.join(',')} --requests ${soakRequests} --warmup ${warmupRequests}${values.targets ? ` --targets ${values.targets}` : ''}${profileDir ? ` --cpu-prof ${values['cpu-prof']}` : ''}`,
+);
+if (profileDir) console.log('note: the Triage children run under --cpu-prof, so their figures are not comparable with an unprofiled run');
+
+const upstream = await start('fake upstream', ['--import', 'tsx', 'scripts/bench/upstream.ts']);
+try {
+  for (const name of targets) {
+    const target = TARGETS[name];
+    const dbPath = join(work, `${name}.db`);
+    let server: ServerChild | undefined;
+    let url = `${upstream.url}/chat/completions`;
+    let profileOut: string | undefined;
+    if (name === 'bare-http' || name === 'bare-fetch') {
+      const client = name === 'bare-http' ? 'http' : 'fetch';
+      server = await start(name, ['--import', 'tsx', 'scripts/bench/bare-proxy.ts', '--upstream', upstream.url, '--client', client]);
+      url = `${server.url}/v1/chat/completions`;
+    } else if (target.triage) {
+      profileOut = profileDir ? join(profileDir, name) : undefined;
+      if (profileOut) mkdirSync(profileOut, { recursive: true });
+      const nodeFlags = profileOut ? ['--cpu-prof', '--cpu-prof-dir', profileOut] : [];
+      const serve = ['bin/triage.js', 'serve', '--host', '127.0.0.1', '--port', '0', '--config', triageConfig(upstream.url), '--db', dbPath];
+      server = await start(name, [...nodeFlags, ...serve], { LOG_LEVEL: 'info' });
+      url = `${server.url}/v1/chat/completions`;
+    }
+    const job = (connections: number, extra: Partial<LoadJob> = {}): LoadJob => ({
+      url,
+      body: bodyFor(target.model),
+      connections,
+      durationS,
+      progress: false,
+      ...extra,
+    });
+    console.log(`\n${target.label}: warm-up (${warmupRequests} requests)`);
+    let sent = 0;
+    let completed = 0;
+    const tally = (result: LoadResult): LoadResult => {
+      sent += result.sent;
+      completed += result.completed;
+      return result;
+    };
+    tally(check(name, 'warm-up', await runLoad(job(Math.min(16, warmupRequests), { amount: warmupRequests }))));
+    let profileWindow: { fromUs: number; toUs: number } | undefined;
+    for (const connections of connectionCounts) {
+      const result = tally(check(name, `${connections} connections`, await runLoad(job(connections))));
+      if (connections === soakConnections) profileWindow = { fromUs: result.startedUs, toUs: result.endedUs };
+      runs.push({ target: target.label, connections, result });
+      console.log(`  ${connections} connections: ${result.reqPerSec.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms`);
+    }
+    if (server && target.triage) {
+      const samples: RssSample[] = [];
+      const pid = server.pid;
+      const beforeMb = rssMb(pid);
+      console.log(`  soak: ${soakRequests} requests at ${soakConnections} connections, RSS sampled every second`);
+      const soak = tally(
+        check(name, 'soak', await runLoad(job(soakConnections, { amount: soakRequests, progress: true }), (n) => samples.push({ completed: n, rssMb: rssMb(pid) }))),
+      );
+      const summary = summariseSoak(target.label, soakRequests, beforeMb, rssMb(pid), samples);
+      soaks.push(summary);
+      console.log(`  soak: ${soak.reqPerSec.toFixed(0)} req/s; RSS ${summary.beforeMb.toFixed(1)} -> ${summary.afterMb.toFixed(1)} MB`);
+    }
+    if (server) {
+      const code = await stop(server);
+      if (code !== 0) problems.push(`${name} exited with ${code} on SIGTERM`);
+    }
+    if (target.triage) {
+      const { rows, reasons } = readLog(dbPath);
+      console.log(`  decision log: ${rows} rows; reasons: ${reasons}`);
+      accounting.push({ target: target.label, sent, completed, rows, reasons });
+      if (rows !== sent) problems.push(`${name}: ${sent} requests sent but ${rows} rows in the decision log`);
+    }
+    if (profileOut && profileWindow) {
+      const file = readdirSync(profileOut).find((f) => f.endsWith('.cpuprofile'));
+      if (!file) {
+        problems.push(`${name}: no .cpuprofile written in ${profileOut}`);
+      } else {
+        const profile = readCpuProfile(join(profileOut, file));
+        const window = { fromMs: (profileWindow.fromUs - profile.startTime) / 1000, toMs: (profileWindow.toUs - profile.startTime) / 1000 };
+        const summary = topSelfTime(profile, { top: 15, ...window });
+        profiles.push(
+          `### ${target.label}, ${soakConnections} connections — top self time\n` +
+            `profile: ${join(profileOut, file)} (window ${window.fromMs.toFixed(0)}–${window.toMs.toFixed(0)} ms; ` +
+            `node --import tsx scripts/bench/cpu-profile-top.ts FILE --from-ms ${window.fromMs.toFixed(0)} --to-ms ${window.toMs.toFixed(0)})\n\n` +
+            formatSelfTime(summary),
+        );
+      }
+    }
+  }
+} finally {
+  for (const child of [...live]) await stop(child);
+  clearTimeout(deadline);
+  rmSync(work, { recursive: true, force: true });
+}
+
+console.log(`\n## Side by side (${durationS} s per run; added = minus the upstream directly at the same connections)\n`);
+console.log(runsTable(runs, TARGETS.upstream.label));
+console.log('\n## Maximum sustained throughput\n');
+console.log(sustainedTable(runs));
+if (soaks.length > 0) {
+  console.log(`\n## RSS of the Triage process during the soak\n`);
+  console.log(soakTable(soaks));
+}
+if (accounting.length > 0) {
+  console.log('\n## Decision log (rows counted in the SQLite file after SIGTERM; warm-up, runs and soak included)\n');
+  console.log(accountingTable(accounting));
+}
+for (const profile of profiles) console.log(`\n${profile}`);
+console.log(`\nload average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+if (problems.length > 0) {
+  console.log(`\nPROBLEMS:\n- ${problems.join('\n- ')}`);
+  process.exitCode = 1;
+}
