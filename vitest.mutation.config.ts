@@ -10,6 +10,8 @@ export default defineConfig({
       'test/routing/**/*.test.ts',
       'test/eval/metrics.test.ts',
       'test/eval/bootstrap.test.ts',
+      'test/eval/bootstrap-level.test.ts',
+      'test/eval/metrics-edges.test.ts',
       'test/store/sqlite.test.ts',
       'test/store/write-path.test.ts',
       'test/providers/redaction.test.ts',

@@ -174,3 +174,26 @@ describe('an unusable score falls back to the strong model', () => {
     expect(await run(router({ threshold: 0.99 }), counting({ score: 1 }))).toMatchObject({ tier: 'strong', fallbackUsed: false });
   });
 });
+
+describe('scoring without a task-type table', () => {
+  it('scores an inferred task type normally when the router has no taskTypes', async () => {
+    expect(await run(router(), counting({ score: 0.2, taskType: 'math' }))).toMatchObject({ tier: 'weak', reason: 'score<threshold', taskType: 'math', fallbackUsed: false });
+  });
+});
+
+describe('the scoring time budget', () => {
+  it('does not abort a scorer that answered in time, even after the budget has passed', async () => {
+    let seen: AbortSignal | undefined;
+    const quick: Scorer = {
+      name: 'quick',
+      score: async (_request, signal) => {
+        seen = signal;
+        return { score: 0.7 };
+      },
+      close: async () => {},
+    };
+    expect(await run(router({ scoreTimeoutMs: 10 }), quick)).toMatchObject({ tier: 'strong', fallbackUsed: false });
+    await new Promise((resolve) => setTimeout(resolve, 60)); // past the 10 ms budget
+    expect(seen?.aborted).toBe(false);
+  });
+});
