@@ -11,7 +11,15 @@ let gateway: TestGateway;
 beforeAll(async () => {
   upstream = await startFakeUpstream();
   const raw = testConfig(upstream.url);
-  (raw['routers'] as Record<string, unknown>)['learned'] = { strong: 'strong', weak: 'weak', scorer: 'learned', threshold: 0.5 };
+  (raw['routers'] as Record<string, unknown>)['learned'] = {
+    strong: 'strong',
+    weak: 'weak',
+    scorer: 'learned',
+    threshold: 0.5,
+    // A budget no loaded machine can run out of: this test is about the learned score, not speed
+    // (decision time is measured by npm run bench:decide).
+    scoreTimeoutMs: 30_000,
+  };
   gateway = await startTestGateway({ raw });
 });
 
@@ -30,7 +38,9 @@ it('routes with the learned scorer and logs its score and task type', async () =
     }),
   });
   expect(response.status).toBe(200);
-  const score = Number(response.headers.get('x-triage-score'));
+  const header = response.headers.get('x-triage-score');
+  expect(header).toMatch(/^[01]\.\d{6}$/);
+  const score = Number(header);
   expect(score).toBeGreaterThanOrEqual(0);
   expect(score).toBeLessThanOrEqual(1);
   const logged = await gateway.store.get(response.headers.get('x-triage-decision-id')!);
@@ -38,5 +48,7 @@ it('routes with the learned scorer and logs its score and task type', async () =
   expect(logged?.score).toBeCloseTo(score, 5);
   expect(logged?.taskType).toBe('code');
   expect(logged?.tier).toBe(score >= 0.5 ? 'strong' : 'weak');
-  expect(logged?.decisionMs).toBeLessThan(250);
+  // Scored, not a fallback: the learned scorer answered and the threshold decided.
+  expect(logged).toMatchObject({ fallbackUsed: false, reason: score >= 0.5 ? 'score>=threshold' : 'score<threshold' });
+  expect(logged?.decisionMs).toBeGreaterThan(0);
 });

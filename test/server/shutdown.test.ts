@@ -35,12 +35,16 @@ it('lets an in-flight stream finish and logs it before the store closes', async 
   upstream.setBehaviour({ text: 'a b c d', chunks: 4, chunkDelayMs: 150 });
   const response = await streamRequest(gateway.url);
   const id = response.headers.get('x-triage-decision-id')!;
+  // Events, not timings: the upstream stream is still running when close() is called, and it
+  // completes (the client gets [DONE], the upstream sees a finished answer, the row says 200)
+  // instead of being cut.
+  const upstreamOutcome = upstream.requests.at(-1)!.outcome;
   const body = response.text();
-  const started = performance.now();
+  expect(await Promise.race([upstreamOutcome, Promise.resolve('still streaming')])).toBe('still streaming');
   const closing = gateway.close();
   expect(await body).toContain('[DONE]');
   await closing;
-  expect(performance.now() - started).toBeGreaterThan(300);
+  expect(await upstreamOutcome).toBe('completed');
   // The store is closed now: read the file back with a fresh store.
   const reopened = openSqliteStore(gateway.dbPath);
   expect((await reopened.get(id))?.status).toBe(200);
@@ -54,9 +58,9 @@ it('cuts a stream that outlives the grace period and still logs its row', async 
   const response = await streamRequest(gateway.url);
   const id = response.headers.get('x-triage-decision-id')!;
   await response.body!.getReader().read();
-  const started = performance.now();
+  // The upstream holds the stream until releaseStream(), which runs only after close() settled:
+  // close() can settle only by cutting the stream at the end of the grace period.
   await gateway.close();
-  expect(performance.now() - started).toBeLessThan(3000);
   expect(gateway.store.stats().droppedRows).toBe(0);
   upstream.releaseStream();
   const reopened = openSqliteStore(gateway.dbPath);
@@ -66,7 +70,7 @@ it('cuts a stream that outlives the grace period and still logs its row', async 
 });
 
 it('does not wait for idle keep-alive sockets', async () => {
-  const gateway = await startTestGateway({ raw: testConfig(upstream.url) });
+  const gateway = await startTestGateway({ raw: testConfig(upstream.url), shutdownGraceMs: 120_000 });
   upstream.setBehaviour({});
   const response = await fetch(`${gateway.url}/v1/chat/completions`, {
     method: 'POST',
@@ -74,9 +78,9 @@ it('does not wait for idle keep-alive sockets', async () => {
     body: JSON.stringify({ model: 'triage/alwaysWeak', messages: [{ role: 'user', content: 'hi' }] }),
   });
   await response.text();
-  const started = performance.now();
+  // The keep-alive socket stays idle and open; with the grace period set far beyond the test
+  // timeout, close() settles only if it does not wait for idle sockets.
   await gateway.dispose();
-  expect(performance.now() - started).toBeLessThan(1000);
 });
 
 it('rejects with a clear error when the port is taken', async () => {

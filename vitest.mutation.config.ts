@@ -1,0 +1,23 @@
+// The vitest run that Stryker uses for `npm run test:mutation`: only the test files that exercise the
+// mutated modules (routing, cost, redaction, the SQLite write path, eval metrics), so that a full
+// mutation run fits on a small machine. The normal suite uses vitest.config.ts.
+
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: [
+      'test/routing/**/*.test.ts',
+      'test/eval/metrics.test.ts',
+      'test/eval/bootstrap.test.ts',
+      'test/eval/bootstrap-level.test.ts',
+      'test/eval/metrics-edges.test.ts',
+      'test/store/sqlite.test.ts',
+      'test/store/write-path.test.ts',
+      'test/providers/redaction.test.ts',
+      'test/providers/openai-compatible.test.ts',
+    ],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
