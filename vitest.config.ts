@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Child processes started through bin/triage.js run the current sources, not a dist/ that may be
+    // stale; test/cli/start.test.ts runs the compiled code on purpose.
+    env: { TRIAGE_SOURCE: '1' },
   },
 });
