@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load.ts';
 import { startGateway } from '../server/start.ts';
 import { installShutdownFlush } from '../store/shutdown.ts';
 import { followLauncher, launchedByNpm } from './follow-launcher.ts';
+import { UsageError } from './usage-error.ts';
 
 export const help = `Usage: triage serve [--port 8787] [--host 0.0.0.0] [--config FILE] [--db FILE]
 
@@ -30,7 +31,7 @@ export async function run(args: string[]): Promise<number> {
   });
   const env = processEnv();
   const port = values.port ?? (env['PORT'] || undefined);
-  if (port !== undefined && !/^\d+$/.test(port)) throw new Error(`--port must be a number, got "${port}"`);
+  if (port !== undefined && !/^\d+$/.test(port)) throw new UsageError(`--port must be a number, got "${port}"`);
   const { config, source } = loadConfig({
     file: values.config,
     env,
