@@ -29,9 +29,9 @@ declare module 'vitest' {
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BESIDE_CHECKOUT = join(ROOT, '..', 'shared', 'data', 'raw');
 
-export async function locatePublicData(env: NodeJS.ProcessEnv): Promise<PublicData> {
+/** Verified files already in `rawDir` (the cache) count as available, mirror or not. */
+export async function locatePublicData(env: NodeJS.ProcessEnv, rawDir = join(ROOT, 'training-data', 'raw')): Promise<PublicData> {
   const mirror = env['TRIAGE_DATA_MIRROR'] || (existsSync(BESIDE_CHECKOUT) ? BESIDE_CHECKOUT : undefined);
-  const rawDir = join(ROOT, 'training-data', 'raw');
   try {
     const entries = await readManifest(join(ROOT, 'training-data', 'manifest.tsv'));
     await fetchEntries(entries, {
@@ -48,11 +48,15 @@ export async function locatePublicData(env: NodeJS.ProcessEnv): Promise<PublicDa
   }
 }
 
+/** The one line to print when the data tests will skip ('' when they run); throws under CI=true. */
+export function skipNotice(data: PublicData, env: NodeJS.ProcessEnv): string {
+  if (data.raw) return '';
+  if (env['CI'] === 'true') throw new Error(`CI=true, but the public-data tests would be skipped: ${data.reason}`);
+  return `Skipping the public-data tests: ${data.reason.split('\n')[0]}\n`;
+}
+
 export default async function setup(project: TestProject): Promise<void> {
   const data = await locatePublicData(process.env);
-  if (!data.raw) {
-    if (process.env['CI'] === 'true') throw new Error(`CI=true, but the public-data tests would be skipped: ${data.reason}`);
-    process.stderr.write(`Skipping the public-data tests: ${data.reason.split('\n')[0]}\n`);
-  }
+  process.stderr.write(skipNotice(data, process.env));
   project.provide('publicData', data);
 }
