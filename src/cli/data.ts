@@ -9,6 +9,7 @@ import { readRecords } from '../training/data/jsonl.ts';
 import { DEFAULT_MANIFEST_PATH, readManifest } from '../training/data/manifest.ts';
 import { ALL_SOURCES, HUB_SOURCES, MANIFEST_SOURCES, STRONG_MODEL, WEAK_MODEL } from '../training/data/sources/index.ts';
 import { summarise } from '../training/data/stats.ts';
+import { UsageError } from './usage-error.ts';
 
 export const help = `Usage:
   triage data fetch [--mirror DIR] [--out DIR] [--source a,b] [--offline] [--hub NAME=PATH ...]
@@ -67,7 +68,7 @@ async function fetchCommand(args: string[]): Promise<number> {
     const at = spec.indexOf('=');
     const name = spec.slice(0, at);
     if (at <= 0 || !HUB_SOURCES.some((s) => s.name === name)) {
-      throw new Error(`--hub expects NAME=PATH with NAME one of ${HUB_SOURCES.map((s) => s.name).join(', ')}; got "${spec}"`);
+      throw new UsageError(`--hub expects NAME=PATH with NAME one of ${HUB_SOURCES.map((s) => s.name).join(', ')}; got "${spec}"`);
     }
     hubExports[name] = resolve(spec.slice(at + 1));
   }
@@ -108,7 +109,7 @@ async function checkCommand(args: string[]): Promise<number> {
     strict: true,
   });
   const file = positionals[0];
-  if (!file) throw new Error('give a JSONL file: triage data check my-labels.jsonl');
+  if (!file) throw new UsageError('give a JSONL file: triage data check my-labels.jsonl');
   const records = await readRecords(file);
   const s = summarise(records, values.strong, values.weak);
   process.stdout.write(

@@ -4,6 +4,7 @@
 // the table and writes results.md + one SVG cost-quality curve per benchmark, with the command
 // that produced them. `--data FILE --strong A --weak B` evaluates any labelled JSONL file.
 
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,6 +13,7 @@ import { createLearnedScorer, DEFAULT_MODELS_DIR, DEFAULT_SCORER_MODEL, type Lea
 import type { LabelledRecord } from '../training/data/format.ts';
 import { readRecords } from '../training/data/jsonl.ts';
 import { STRONG_MODEL, WEAK_MODEL } from '../training/data/sources/source.ts';
+import { UsageError } from './usage-error.ts';
 
 export const help = `Usage:
   triage eval [--models default,...] [--out docs/eval] [--bootstrap 1000] [--data-dir training-data]
@@ -95,20 +97,27 @@ export async function run(args: string[]): Promise<number> {
   });
   const resamples = Number(values.bootstrap);
   const seed = Number(values.seed);
-  if (!Number.isInteger(resamples) || resamples < 0) throw new Error('--bootstrap must be a non-negative integer');
-  if (!Number.isInteger(seed)) throw new Error('--seed must be an integer');
+  if (!Number.isInteger(resamples) || resamples < 0) throw new UsageError('--bootstrap must be a non-negative integer');
+  if (!Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
 
   let benchmarks: Benchmark<LabelledRecord>[];
   if (values.data) {
-    if (!values.strong || !values.weak) throw new Error('--data needs --strong and --weak');
-    if (!['test', 'train', 'all'].includes(values.split)) throw new Error('--split must be test, train or all');
+    if (!values.strong || !values.weak) throw new UsageError('--data needs --strong and --weak');
+    if (!['test', 'train', 'all'].includes(values.split)) throw new UsageError('--split must be test, train or all');
     const records = (await readRecords(resolve(values.data))).filter((r) => values.split === 'all' || r.split === values.split);
     benchmarks = [{ name: basename(values.data).replace(/\.jsonl$/, ''), records, strong: values.strong, weak: values.weak }];
   } else {
     const dataDir = resolve(values['data-dir']);
     benchmarks = [];
-    for (const name of values.benchmarks.split(',').map((s) => s.trim()).filter(Boolean)) {
-      const records = (await readRecords(join(dataDir, `${name}.jsonl`))).filter((r) => r.split === 'test');
+    const names = values.benchmarks.split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = names.filter((name) => !DEFAULT_BENCHMARKS.some((known) => known === name));
+    if (unknown.length > 0) {
+      throw new UsageError(`unknown benchmark${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; valid: ${DEFAULT_BENCHMARKS.join(', ')} (or --data FILE.jsonl for your own)`);
+    }
+    for (const name of names) {
+      const file = join(dataDir, `${name}.jsonl`);
+      if (!existsSync(file)) throw new Error(`${file} does not exist: run "triage data fetch" first (or give --data-dir)`);
+      const records = (await readRecords(file)).filter((r) => r.split === 'test');
       if (records.length === 0) throw new Error(`${name}.jsonl has no test records`);
       benchmarks.push({ name, records, strong: values.strong ?? STRONG_MODEL, weak: values.weak ?? WEAK_MODEL });
     }

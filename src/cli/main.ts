@@ -1,4 +1,8 @@
 // The `triage` command: dispatches to one module per command (each exports `help` and `run`).
+// Exit codes: 0 success, 1 runtime error, 2 usage error (also a bare `triage`, which prints help to stderr).
+
+import { readFileSync } from 'node:fs';
+import { isUsageError } from './usage-error.ts';
 
 interface Command {
   help: string;
@@ -19,6 +23,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
 export const usage = `triage — an LLM router: strong model when the prompt needs it, weak model otherwise.
 
 Usage: triage <command> [options]
+       triage --version
 
 Commands:
 ${Object.entries(COMMANDS)
@@ -28,11 +33,25 @@ ${Object.entries(COMMANDS)
 Run "triage <command> --help" for a command's options.
 `;
 
+/** The package version (package.json sits two folders up from both src/cli and dist/cli). */
+export function version(): string {
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
+    process.stderr.write(usage);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage);
-    return name ? 0 : 1;
+    return 0;
+  }
+  if (name === '--version' || name === '-v' || name === '-V') {
+    process.stdout.write(`triage ${version()}\n`);
+    return 0;
   }
   const entry = COMMANDS[name];
   if (!entry) {
@@ -47,7 +66,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    process.stderr.write(`triage ${name}: ${(error as Error).message}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    if (isUsageError(error)) {
+      process.stderr.write(`triage ${name}: ${message}\nRun "triage ${name} --help" for its options.\n`);
+      return 2;
+    }
+    process.stderr.write(`triage ${name}: ${message}\n`);
     return 1;
   }
 }

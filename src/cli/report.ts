@@ -7,6 +7,7 @@ import { processEnv } from '../config/env.ts';
 import { openSqliteStore } from '../store/sqlite/index.ts';
 import { summariseCost } from '../store/cost-summary.ts';
 import type { CostSummaryRow } from '../store/store.ts';
+import { UsageError } from './usage-error.ts';
 
 export const help = `Usage: triage report [--db triage.db] [--by TAG | --by-model] [--since 24h] [--json]
 
@@ -23,7 +24,7 @@ const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000
 function parseSince(value: string | undefined): number | undefined {
   if (!value) return undefined;
   const match = /^(\d+)([mhd])$/.exec(value);
-  if (!match) throw new Error(`--since must look like 30m, 24h or 7d, got "${value}"`);
+  if (!match) throw new UsageError(`--since must look like 30m, 24h or 7d, got "${value}"`);
   return Date.now() - Number(match[1]) * (UNIT_MS[match[2]!] ?? 0);
 }
 
@@ -42,8 +43,8 @@ export async function run(args: string[]): Promise<number> {
     strict: true,
   });
   const path = values.db ?? processEnv()['TRIAGE_DB'] ?? 'triage.db';
+  const since = parseSince(values.since); // a usage error comes before a missing file
   if (!existsSync(path)) throw new Error(`no decision log at ${path} (use --db)`);
-  const since = parseSince(values.since);
   const store = openSqliteStore(path);
   try {
     const rows = values.by

@@ -5,6 +5,8 @@ import { processEnv } from '../config/env.ts';
 import { loadConfig } from '../config/load.ts';
 import { startGateway } from '../server/start.ts';
 import { installShutdownFlush } from '../store/shutdown.ts';
+import { followLauncher, launchedByNpm } from './follow-launcher.ts';
+import { UsageError } from './usage-error.ts';
 
 export const help = `Usage: triage serve [--port 8787] [--host 0.0.0.0] [--config FILE] [--db FILE]
 
@@ -31,7 +33,7 @@ export async function run(args: string[]): Promise<number> {
   });
   const env = processEnv();
   const port = values.port ?? (env['PORT'] || undefined);
-  if (port !== undefined && !/^\d+$/.test(port)) throw new Error(`--port must be a number, got "${port}"`);
+  if (port !== undefined && !/^\d+$/.test(port)) throw new UsageError(`--port must be a number, got "${port}"`);
   const { config, source } = loadConfig({
     file: values.config,
     env,
@@ -41,12 +43,14 @@ export async function run(args: string[]): Promise<number> {
   if (values['degraded-start']) config.server.allowDegradedStart = true;
   const gateway = await startGateway({ config, env });
   gateway.ctx.log.info('config', { source, db: config.store.path });
-  installShutdownFlush(gateway.ctx.store, {
+  const shutdown = installShutdownFlush(gateway.ctx.store, {
     closers: [() => gateway.close()],
     // The gateway's own grace period, plus time to flush: the store must not close under a live stream.
     closerTimeoutMs: config.server.shutdownGraceMs + 5_000,
     onSignal: (signal) => gateway.ctx.log.info('shutting_down', { signal }),
   });
+  // Under npx/npm exec the wrapper's shell can die on SIGTERM without passing it on: follow it out.
+  if (launchedByNpm(env)) followLauncher(() => void shutdown.handle('SIGTERM'));
   // Keep running until a signal arrives.
   await new Promise<never>(() => {});
   return 0;

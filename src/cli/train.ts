@@ -10,6 +10,7 @@ import { LABEL_DEFINITIONS } from '../training/labels.ts';
 import { DEFAULT_TRAINING_SOURCES, prepareTrainingData, trainAndExport } from '../training/pipeline.ts';
 import { DEFAULT_VARIANT, variantId, type Variant } from '../training/variant.ts';
 import { coreGrid, fullGrid, runExperiments, transferGrid } from '../training/experiments.ts';
+import { UsageError } from './usage-error.ts';
 
 export const help = `Usage: triage train [options]
 
@@ -57,7 +58,7 @@ function parseSourceWeights(text: string | undefined): Record<string, number> | 
   for (const part of text.split(',')) {
     const [name, value] = part.split('=');
     const weight = Number(value);
-    if (!name || !Number.isFinite(weight) || weight < 0) throw new Error(`--source-weights: bad entry "${part}" (want name=number)`);
+    if (!name || !Number.isFinite(weight) || weight < 0) throw new UsageError(`--source-weights: bad entry "${part}" (want name=number)`);
     out[name.trim()] = weight;
   }
   return out;
@@ -72,14 +73,14 @@ function parseGroups(text: string | undefined): Variant['groups'] {
   if (!text) return { ...DEFAULT_VARIANT.groups };
   if (text === 'all') return { embedding: true, structural: true, taskTypes: true };
   const names = new Set(text.split(',').map((s) => s.trim()));
-  for (const n of names) if (!['embedding', 'structural', 'taskTypes'].includes(n)) throw new Error(`--groups: unknown group "${n}"`);
+  for (const n of names) if (!['embedding', 'structural', 'taskTypes'].includes(n)) throw new UsageError(`--groups: unknown group "${n}"`);
   return { embedding: names.has('embedding'), structural: names.has('structural'), taskTypes: names.has('taskTypes') };
 }
 
 function numberFlag(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number`);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number`);
   return n;
 }
 
@@ -120,10 +121,10 @@ export async function run(args: string[]): Promise<number> {
   const sources = values.sources.split(',').map((s) => s.trim()).filter(Boolean);
   const dataDir = resolve(values['data-dir']);
   const folds = Number(values.cv);
-  if (!Number.isInteger(folds) || folds < 0 || folds === 1) throw new Error('--cv must be 0 or an integer >= 2');
+  if (!Number.isInteger(folds) || folds < 0 || folds === 1) throw new UsageError('--cv must be 0 or an integer >= 2');
 
   if (values.experiments) {
-    if (values.grid !== 'full' && values.grid !== 'transfer') throw new Error('--grid must be full or transfer');
+    if (values.grid !== 'full' && values.grid !== 'transfer') throw new UsageError('--grid must be full or transfer');
     const grid = values.grid === 'transfer' ? () => transferGrid() : (i: number) => (i === 0 ? fullGrid() : coreGrid());
     await runExperiments({
       grid,
@@ -139,9 +140,9 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
 
-  if (values.model !== 'logistic' && values.model !== 'mlp' && values.model !== 'mf') throw new Error('--model must be logistic, mlp or mf');
-  if (!(values.label in LABEL_DEFINITIONS)) throw new Error(`--label must be one of ${Object.keys(LABEL_DEFINITIONS).join(', ')}`);
-  if (values.weighting !== 'sources' && values.weighting !== 'records') throw new Error('--weighting must be sources or records');
+  if (values.model !== 'logistic' && values.model !== 'mlp' && values.model !== 'mf') throw new UsageError('--model must be logistic, mlp or mf');
+  if (!(values.label in LABEL_DEFINITIONS)) throw new UsageError(`--label must be one of ${Object.keys(LABEL_DEFINITIONS).join(', ')}`);
+  if (values.weighting !== 'sources' && values.weighting !== 'records') throw new UsageError('--weighting must be sources or records');
   const l2 = numberFlag(values.l2, 'l2');
   const hidden = numberFlag(values.hidden, 'hidden');
   const dropout = numberFlag(values.dropout, 'dropout');

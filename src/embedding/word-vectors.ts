@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Embedder } from './embedder.ts';
+import { disableOnnxTelemetry } from './onnx-telemetry.ts';
 import { folderContentId, onnxModelPath, readModelFolder, verifyRecordedSha256 } from './model-folder.ts';
 import { normalizedCopy } from './vector-math.ts';
 import { readEmbeddingTable } from './word-vector-onnx.ts';
@@ -38,6 +39,7 @@ function tableEngine(table: Float32Array, dim: number): (ids: number[]) => Promi
 async function onnxEngine(modelBytes: Uint8Array, dim: number): Promise<{ run: (ids: number[]) => Promise<Float32Array>; release: () => Promise<void> }> {
   // Loaded only when asked for, so the default table engine does not pay for the native runtime.
   const { InferenceSession, Tensor } = await import('onnxruntime-node');
+  disableOnnxTelemetry();
   const session = await InferenceSession.create(modelBytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   return {
     async run(ids) {

@@ -73,6 +73,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ file: '/nonexistent/triage.yaml', env: {} })).toThrow(/cannot read config file/);
   });
 
+  it('parses a .json config as JSON, and reports a JSON syntax error in JSON terms', () => {
+    const { file: good } = write('good.json', JSON.stringify({ providers: { local: { baseUrl: 'http://127.0.0.1:11434/v1' } }, models: { m: { provider: 'local', id: 'x', pricePerMTok: { input: 0, output: 0 } } }, routers: { default: { strong: 'm', weak: 'm', scorer: 'random' } } }));
+    expect(loadConfig({ file: good, env: {} }).config.models['m']?.id).toBe('x');
+    const { file: broken } = write('broken.json', '{"providers": {"local": {"baseUrl": "http://127.0.0.1:1/v1",}}}');
+    let message = '';
+    try {
+      loadConfig({ file: broken, env: {} });
+    } catch (error) {
+      message = error instanceof Error ? error.message : String(error);
+    }
+    expect(message).toMatch(/cannot parse config file .*broken\.json as JSON/);
+    expect(message).not.toMatch(/YAML|flow collection|flow map/i);
+  });
+
   it('builds the default from the environment with no file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'triage-empty-'));
     const { config, source } = loadConfig({

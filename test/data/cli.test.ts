@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { help, run } from '../../src/cli/data.ts';
-import { MIRROR } from './paths.ts';
+import { MIRROR, NO_PUBLIC_DATA } from './paths.ts';
 import { suiteTempDir } from '../support/temp-dir.ts';
 
 async function captured(args: string[]): Promise<{ code: number; out: string }> {
@@ -20,7 +20,7 @@ async function captured(args: string[]): Promise<{ code: number; out: string }> 
 describe('triage data', () => {
   const tmp = suiteTempDir('triage-cli-data-');
 
-  it('fetch prints files verified, counts and label balance per source', async () => {
+  it.skipIf(NO_PUBLIC_DATA)('fetch prints files verified, counts and label balance per source', async () => {
     const { code, out: text } = await captured(['fetch', '--mirror', MIRROR, '--out', tmp.path, '--source', 'mt-bench,routellm-gsm8k']);
     expect(code).toBe(0);
     expect(text).toContain('mt-bench: 3 file(s) verified (3 mirror)');
@@ -29,7 +29,7 @@ describe('triage data', () => {
     expect(text).toMatch(/strong better \d+\.\d%, weak better \d+\.\d%, tie \d+\.\d%/);
   });
 
-  it('check validates a labelled file', async () => {
+  it.skipIf(NO_PUBLIC_DATA)('check validates a labelled file', async () => {
     const { code, out: text } = await captured(['check', join(tmp.path, 'mt-bench.jsonl')]);
     expect(code).toBe(0);
     expect(text).toContain('72 valid records (train 0, test 72)');

@@ -13,7 +13,7 @@ import { routellmGsm8k } from '../../src/training/data/sources/routellm-gsm8k.ts
 import { routellmMmlu } from '../../src/training/data/sources/routellm-mmlu.ts';
 import { splitByHash } from '../../src/training/data/split.ts';
 import { pairBalance } from '../../src/training/data/stats.ts';
-import { MIRROR, PROJECT_MANIFEST, STRONG, WEAK } from './paths.ts';
+import { MIRROR, NO_PUBLIC_DATA, PROJECT_MANIFEST, STRONG, WEAK } from './paths.ts';
 
 let manifest: ManifestEntry[];
 const convert = (source: ManifestSource): Promise<LabelledRecord[]> =>
@@ -25,7 +25,7 @@ beforeAll(async () => {
   manifest = await readManifest(PROJECT_MANIFEST);
 });
 
-describe('mt-bench', () => {
+describe.skipIf(NO_PUBLIC_DATA)('mt-bench', () => {
   let records: LabelledRecord[];
   beforeAll(async () => {
     records = await convert(mtBench);
@@ -50,7 +50,7 @@ describe('mt-bench', () => {
   });
 });
 
-describe('routellm-mmlu', () => {
+describe.skipIf(NO_PUBLIC_DATA)('routellm-mmlu', () => {
   let records: LabelledRecord[];
   beforeAll(async () => {
     records = await convert(routellmMmlu);
@@ -88,7 +88,7 @@ describe('routellm-mmlu', () => {
   });
 });
 
-describe('routellm-gsm8k', () => {
+describe.skipIf(NO_PUBLIC_DATA)('routellm-gsm8k', () => {
   it('has 1,319 questions minus 12 contaminated, about a quarter held out by prompt hash', async () => {
     const records = await convert(routellmGsm8k);
     expect(records).toHaveLength(1319 - 12);
@@ -101,7 +101,7 @@ describe('routellm-gsm8k', () => {
   });
 });
 
-describe('arena-bench', () => {
+describe.skipIf(NO_PUBLIC_DATA)('arena-bench', () => {
   let records: LabelledRecord[];
   beforeAll(async () => {
     records = await convert(arenaBench);
@@ -132,7 +132,7 @@ describe('arena-bench', () => {
   });
 });
 
-describe('label balance', () => {
+describe.skipIf(NO_PUBLIC_DATA)('label balance', () => {
   it('counts strong wins, weak wins and ties on the pair', () => {
     const balance = pairBalance([{ scores: { s: 1, w: 0 } }, { scores: { s: 0, w: 1 } }, { scores: { s: 1, w: 1 } }, { scores: { s: 1 } }], 's', 'w');
     expect(balance).toEqual({ paired: 3, strongWins: 1 / 3, weakWins: 1 / 3, ties: 1 / 3 });

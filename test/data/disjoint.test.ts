@@ -6,7 +6,7 @@ import { assertDisjoint, assertNoMtBench, DataLeakError, removeLeaks, testHashes
 import { computePromptHash, makeRecord } from '../../src/training/data/format.ts';
 import { readRecords } from '../../src/training/data/jsonl.ts';
 import { readManifest } from '../../src/training/data/manifest.ts';
-import { HUB_FIXTURES, MIRROR, PROJECT_MANIFEST } from './paths.ts';
+import { HUB_FIXTURES, MIRROR, NO_PUBLIC_DATA, PROJECT_MANIFEST } from './paths.ts';
 import { suiteTempDir } from '../support/temp-dir.ts';
 
 const record = (id: string, prompt: string, split: 'train' | 'test', source = 'mine') =>
@@ -40,7 +40,7 @@ describe('train/test separation', () => {
 describe('buildDatasets', () => {
   const tmp = suiteTempDir('triage-build-');
 
-  it('drops a hub training prompt that is an MT-Bench question and keeps the sets disjoint', async () => {
+  it.skipIf(NO_PUBLIC_DATA)('drops a hub training prompt that is an MT-Bench question and keeps the sets disjoint', async () => {
     const reports = await buildDatasets({
       manifest: await readManifest(PROJECT_MANIFEST),
       outDir: tmp.path,
@@ -66,7 +66,7 @@ describe('buildDatasets', () => {
     expect(await readFile(join(tmp.path, 'raw', '.gitignore'), 'utf8')).toContain('*');
   });
 
-  it('checks new training data against test sets already on disk', async () => {
+  it.skipIf(NO_PUBLIC_DATA)('checks new training data against test sets already on disk', async () => {
     // mt-bench.jsonl from the previous build is on disk; building gpt4-judge alone must still see it.
     await cp(join(tmp.path, 'gpt4-judge.jsonl'), join(tmp.path, 'before.jsonl'));
     const [report] = await buildDatasets({

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchEntries, fetchEntry, IntegrityError, MissingFileError, sha256Hex } from '../../src/training/data/fetch.ts';
 import { readManifest, type ManifestEntry } from '../../src/training/data/manifest.ts';
-import { MIRROR, PROJECT_MANIFEST } from './paths.ts';
+import { MIRROR, NO_PUBLIC_DATA, PROJECT_MANIFEST } from './paths.ts';
 
 let work: string;
 let small: ManifestEntry[];
@@ -27,7 +27,7 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-describe('fetching manifest files', () => {
+describe.skipIf(NO_PUBLIC_DATA)('fetching manifest files', () => {
   it('copies from a mirror after verifying, then serves from the cache', async () => {
     const rawDir = join(work, 'mirror-raw');
     const first = await fetchEntries(small, { rawDir, mirror: MIRROR });
@@ -68,7 +68,7 @@ describe('fetching manifest files', () => {
   });
 });
 
-describe('fetching over HTTP (a local server playing raw.githubusercontent.com)', () => {
+describe.skipIf(NO_PUBLIC_DATA)('fetching over HTTP (a local server playing raw.githubusercontent.com)', () => {
   let server: Server;
   let baseUrl: string;
   const requests: string[] = [];

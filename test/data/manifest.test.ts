@@ -2,12 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parseManifest, rawUrl, readManifest } from '../../src/training/data/manifest.ts';
 import { MANIFEST_SOURCES } from '../../src/training/data/sources/index.ts';
-import { PROJECT_MANIFEST, SHARED_MANIFEST } from './paths.ts';
+import { PROJECT_MANIFEST, PUBLIC_DATA } from './paths.ts';
 
 describe('manifest', () => {
-  it('the project ships the same rows as the shared data manifest', async () => {
+  // Needs a mirror that carries its own manifest.tsv beside raw/ (../shared/data here and in CI).
+  it.skipIf(PUBLIC_DATA.mirrorManifest === null)('the project ships the same rows as the mirror\'s data manifest', async () => {
     const ours = await readManifest(PROJECT_MANIFEST);
-    const shared = parseManifest(await readFile(SHARED_MANIFEST, 'utf8'));
+    const shared = parseManifest(await readFile(PUBLIC_DATA.mirrorManifest ?? '', 'utf8'));
     expect(ours).toEqual(shared);
     expect(ours.length).toBe(85);
   });

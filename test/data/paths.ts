@@ -1,11 +1,15 @@
-// Locations the data tests read: the read-only public-data mirror and the project's manifest copy.
+// Locations the data tests read: the verified public data (made available once per run by
+// test/support/public-data.setup.ts, or null when unavailable: those tests then skip) and the
+// project's manifest copy.
 
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 
-// The shared folder sits beside the checkout (here and in CI); TRIAGE_DATA_MIRROR overrides the mirror.
-const SHARED = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
-export const MIRROR = process.env['TRIAGE_DATA_MIRROR'] ?? `${SHARED}raw`;
-export const SHARED_MANIFEST = `${SHARED}manifest.tsv`;
+export const PUBLIC_DATA = inject('publicData');
+/** The verified raw files (<owner>/<repo>/<path>); '' when unavailable (tests using it are skipped). */
+export const MIRROR = PUBLIC_DATA.raw ?? '';
+/** True when the public-data tests must skip. */
+export const NO_PUBLIC_DATA = PUBLIC_DATA.raw === null;
 export const PROJECT_MANIFEST = fileURLToPath(new URL('../../training-data/manifest.tsv', import.meta.url));
 export const HUB_FIXTURES = fileURLToPath(new URL('../fixtures/hub/', import.meta.url));
 export const STRONG = 'gpt-4-1106-preview';

@@ -9,7 +9,7 @@ import type { ScoredRecord } from '../../src/eval/types.ts';
 import { readManifest } from '../../src/training/data/manifest.ts';
 import { rawFilesAt } from '../../src/training/data/raw-files.ts';
 import { MANIFEST_SOURCES } from '../../src/training/data/sources/index.ts';
-import { MIRROR, STRONG, WEAK } from '../data/paths.ts';
+import { MIRROR, NO_PUBLIC_DATA, STRONG, WEAK } from '../data/paths.ts';
 import { assertWellFormedXml } from './xml.ts';
 import { suiteTempDir } from '../support/temp-dir.ts';
 
@@ -69,7 +69,7 @@ describe('evaluate()', () => {
   });
 });
 
-describe('baselines on the public data (data README: oracle ≈ 0.95 MT-Bench, 1.27 MMLU, 1.12 GSM8K, 0.87 arena-bench)', () => {
+describe.skipIf(NO_PUBLIC_DATA)('baselines on the public data (data README: oracle ≈ 0.95 MT-Bench, 1.27 MMLU, 1.12 GSM8K, 0.87 arena-bench)', () => {
   it.each([
     ['mt-bench', 0.95],
     ['routellm-mmlu', 1.27],

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { disableOnnxTelemetry } from '../../src/embedding/onnx-telemetry.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeScorerOnnx } from '../../src/training/onnx/write.ts';
 import { trainLogistic } from '../../src/training/trainers/logistic.ts';
@@ -19,6 +20,7 @@ async function runOnnx(model: ScorerModel, x: Matrix): Promise<Float32Array> {
   const dir = await mkdtemp(join(tmpdir(), 'triage-parity-'));
   dirs.push(dir);
   const path = await writeScorerOnnx(dir, model, { metadata: { name: 'parity' } });
+  disableOnnxTelemetry();
   const session = await ort.InferenceSession.create(path, { intraOpNumThreads: 1 });
   try {
     expect(session.inputNames).toEqual(['features']);

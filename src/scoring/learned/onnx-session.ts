@@ -2,6 +2,7 @@
 // runs [N, D] float32 feature batches to [N] scores. Checks the graph's input width at load time.
 
 import * as ort from 'onnxruntime-node';
+import { disableOnnxTelemetry } from '../../embedding/onnx-telemetry.ts';
 
 export interface ScorerSession {
   readonly inputWidth: number;
@@ -10,6 +11,7 @@ export interface ScorerSession {
 }
 
 export async function openScorerSession(path: string, inputWidth: number, names = { input: 'features', output: 'score' }): Promise<ScorerSession> {
+  disableOnnxTelemetry();
   const session = await ort.InferenceSession.create(path, {
     intraOpNumThreads: 1,
     interOpNumThreads: 1,

@@ -43,6 +43,15 @@ export class MissingFileError extends Error {
   }
 }
 
+/** The network could not be reached for a file: names the address and the ways to work without it. */
+export class NetworkError extends Error {
+  constructor(readonly entry: ManifestEntry, readonly url: string, cause: unknown) {
+    const detail = cause instanceof Error ? `${cause.message}${cause.cause instanceof Error ? ` (${cause.cause.message})` : ''}` : String(cause);
+    super(`${relativeLocation(entry)}: cannot download ${url}: ${detail}. With no network, read a local copy with --mirror DIR (or TRIAGE_DATA_MIRROR), or use --offline for cached files only`);
+    this.name = 'NetworkError';
+  }
+}
+
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -65,7 +74,12 @@ async function readIfExists(file: string): Promise<Buffer | undefined> {
 
 async function download(entry: ManifestEntry, options: FetchOptions): Promise<{ bytes: Uint8Array; from: string }> {
   const url = rawUrl(entry, options.baseUrl ?? GITHUB_RAW_BASE);
-  const response = await (options.fetchImpl ?? fetch)(url);
+  let response: Response;
+  try {
+    response = await (options.fetchImpl ?? fetch)(url);
+  } catch (error) {
+    throw new NetworkError(entry, url, error);
+  }
   if (!response.ok) throw new MissingFileError(entry, `GET ${url} answered ${response.status}`);
   return { bytes: new Uint8Array(await response.arrayBuffer()), from: url };
 }
