@@ -5,7 +5,9 @@
 import { summariseCost } from './cost-summary.ts';
 import type {
   CostSummaryRow, DecisionOutcome, DecisionQuery, DecisionRecord, DecisionStore, DecisionStoreStats,
+  UsageCell, UsageGroupBy,
 } from './store.ts';
+import { usageCells } from './usage-cells.ts';
 
 function copyRecord(record: DecisionRecord): DecisionRecord {
   return { ...record, tags: { ...record.tags } };
@@ -67,6 +69,11 @@ export class MemoryDecisionStore implements DecisionStore {
     const selected = [...this.records.values()].filter((record) => matches(record, query));
     const sorted = summariseCost(selected, (record) => (Object.hasOwn(record.tags, tag) ? (record.tags[tag] ?? '') : ''));
     return applyLimit(sorted, query.limit);
+  }
+
+  async usageBreakdown(groupBy: UsageGroupBy, query: DecisionQuery = {}): Promise<UsageCell[]> {
+    this.assertOpen();
+    return usageCells([...this.records.values()].filter((record) => matches(record, query)), groupBy);
   }
 
   async recordOutcome(outcome: DecisionOutcome): Promise<void> {
