@@ -95,10 +95,14 @@ function csvField(value: string | number | null): string {
   return /[",\n\r]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** Rounds away float noise (0.1 + 0.2) without losing a figure anyone bills by. */
+const round = (value: number | null, digits: number): number | null => (value === null ? null : Number(value.toFixed(digits)));
+
 function csvRow(key: string, f: UsageFigures): string {
   return [
-    key, f.requests, f.routedRequests, f.strongRequests, f.strongShare, f.passthroughRequests, f.promptTokens,
-    f.cachedTokens, f.completionTokens, f.totalTokens, f.costUsd, f.allStrongCostUsd, f.savingUsd, f.savingPct,
+    key, f.requests, f.routedRequests, f.strongRequests, round(f.strongShare, 6), f.passthroughRequests, f.promptTokens,
+    f.cachedTokens, f.completionTokens, f.totalTokens, round(f.costUsd, 10), round(f.allStrongCostUsd, 10),
+    round(f.savingUsd, 10), round(f.savingPct, 4),
   ].map(csvField).join(',');
 }
 

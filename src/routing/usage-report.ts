@@ -36,7 +36,7 @@ export const UsageFiguresSchema = z.object({
 });
 export type UsageFigures = z.infer<typeof UsageFiguresSchema>;
 
-export const UsageGroupSchema = UsageFiguresSchema.extend({ key: z.string() });
+export const UsageGroupSchema = z.object({ key: z.string(), ...UsageFiguresSchema.shape });
 export type UsageGroup = z.infer<typeof UsageGroupSchema>;
 
 export const UsageReportSchema = z.object({
@@ -55,7 +55,7 @@ export const UsageReportSchema = z.object({
   /** Groups with at least one upstream call, most tokens first (ties: higher cost, then key). */
   groups: z.array(UsageGroupSchema),
   /** The groups beyond the `top` cut, added up; null when none were cut. */
-  otherGroups: UsageFiguresSchema.extend({ groups: count }).nullable(),
+  otherGroups: z.object({ groups: count, ...UsageFiguresSchema.shape }).nullable(),
 });
 export type UsageReport = z.infer<typeof UsageReportSchema>;
 
@@ -166,7 +166,8 @@ export function buildUsageReport(cellsIn: Iterable<UsageCell>, options: UsageRep
     otherGroups = { groups: cut.length, ...finish(rest) };
   }
   const query = options.query ?? {};
-  return {
+  // Parsing puts every object's keys in the schema's order, and proves the shape.
+  return UsageReportSchema.parse({
     window: {
       since: query.since === undefined ? null : new Date(query.since).toISOString(),
       until: query.until === undefined ? null : new Date(query.until).toISOString(),
@@ -178,7 +179,7 @@ export function buildUsageReport(cellsIn: Iterable<UsageCell>, options: UsageRep
     rejected: { requests: rejected },
     groups: sorted.slice(0, top),
     otherGroups,
-  };
+  });
 }
 
 /** Reads the cells from a store and builds the report: the one call a view of the log makes. */
