@@ -4,9 +4,10 @@
 // requests; /v1/route dry runs and rejected requests are reported on their own.
 
 import { z } from 'zod';
-import type { PricePerMTok, TriageConfig } from '../config/types.ts';
+import type { PricePerMTok, RouterConfig, TriageConfig } from '../config/types.ts';
 import type { DecisionQuery, DecisionStore, UsageCell, UsageGroupBy } from '../store/store.ts';
 import { costUsd } from './cost.ts';
+import { resolveTarget } from './targets.ts';
 
 const count = z.number().int().nonnegative();
 const usd = z.number();
@@ -62,11 +63,26 @@ export type UsageReport = z.infer<typeof UsageReportSchema>;
 /** The strong model (alias and price) a router would have used, or undefined for an unknown router. */
 export type StrongPricing = (router: string) => { alias: string; price: PricePerMTok } | undefined;
 
+/** A logged router name's config: a configured router, or a name the gateway resolves (RouteLLM's router-random-0.3). */
+function routerNamed(config: TriageConfig, name: string): RouterConfig | undefined {
+  if (Object.hasOwn(config.routers, name)) return config.routers[name];
+  try {
+    const target = resolveTarget(config, name);
+    return target.kind === 'router' ? target.router : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function strongPricingFrom(config: TriageConfig): StrongPricing {
-  return (router) => {
-    const routerConfig = Object.hasOwn(config.routers, router) ? config.routers[router] : undefined;
-    const model = routerConfig && Object.hasOwn(config.models, routerConfig.strong) ? config.models[routerConfig.strong] : undefined;
-    return routerConfig && model ? { alias: routerConfig.strong, price: model.pricePerMTok } : undefined;
+  const known = new Map<string, ReturnType<StrongPricing>>();
+  return (name) => {
+    if (known.has(name)) return known.get(name);
+    const router = routerNamed(config, name);
+    const model = router && Object.hasOwn(config.models, router.strong) ? config.models[router.strong] : undefined;
+    const pricing = router && model ? { alias: router.strong, price: model.pricePerMTok } : undefined;
+    known.set(name, pricing);
+    return pricing;
   };
 }
 

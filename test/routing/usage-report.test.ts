@@ -102,16 +102,19 @@ describe('the all-strong counterfactual', () => {
       usageRecord({ id: 'strong', tier: 'strong', modelAlias: 'big', promptTokens: 1, completionTokens: 1, costUsd: 0.005 }),
       usageRecord({ id: 'pass', router: null, tier: null, promptTokens: 5000, completionTokens: 5000, costUsd: 0.002 }),
       usageRecord({ id: 'gone', router: 'retired', promptTokens: 5000, completionTokens: 5000, costUsd: 0.003 }),
+      // A RouteLLM model name is logged as the router: the default router's strong model prices it.
+      usageRecord({ id: 'routellm', router: 'router-random-0.3', promptTokens: 100_000, cachedTokens: 0, completionTokens: 0, costUsd: 0.1 }),
       usageRecord({ id: 'dry', kind: 'route', promptTokens: null, completionTokens: null, costUsd: null }),
       usageRecord({ id: 'bad', reason: 'rejected', status: 400, router: null, tier: null, modelAlias: null, costUsd: null }),
     ];
     const report = buildUsageReport(usageCells(rows, { dimension: 'model' }), { groupBy: { dimension: 'model' }, pricing: strongPricingFrom(config) });
-    expect(report.upstream).toMatchObject({ requests: 4, routedRequests: 3, strongRequests: 1, passthroughRequests: 1, unpricedRequests: 1 });
-    expect(report.upstream.costUsd).toBeCloseTo(0.011, 12);
-    expect(report.upstream.allStrongCostUsd).toBeCloseTo(0.0094 + 0.005 + 0.002 + 0.003, 12);
-    expect(report.upstream.savingUsd).toBeCloseTo(0.0084, 12);
-    expect(report.upstream.savingPct).toBeCloseTo((0.0084 / 0.0194) * 100, 9);
-    expect(report.upstream.strongShare).toBeCloseTo(1 / 3, 12);
+    expect(report.upstream).toMatchObject({ requests: 5, routedRequests: 4, strongRequests: 1, passthroughRequests: 1, unpricedRequests: 1 });
+    // 100k prompt tokens at $10/M on big: $1.
+    expect(report.upstream.costUsd).toBeCloseTo(0.111, 12);
+    expect(report.upstream.allStrongCostUsd).toBeCloseTo(0.0094 + 0.005 + 0.002 + 0.003 + 1, 12);
+    expect(report.upstream.savingUsd).toBeCloseTo(0.9084, 12);
+    expect(report.upstream.savingPct).toBeCloseTo((0.9084 / 1.0194) * 100, 9);
+    expect(report.upstream.strongShare).toBeCloseTo(1 / 4, 12);
     expect(report.dryRuns).toStrictEqual({ requests: 1, routedRequests: 1, strongRequests: 0, strongShare: 0 });
     expect(report.rejected).toStrictEqual({ requests: 1 });
   });
