@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { processEnv } from '../config/env.ts';
 import { loadConfig } from '../config/load.ts';
 import { usageReport, type UsageFigures, type UsageReport } from '../routing/usage-report.ts';
-import { groupByHelp, parseGroupBy, parseWindow } from '../routing/usage-query.ts';
+import { parseGroupBy, parseWindow } from '../routing/usage-query.ts';
 import { openSqliteStore } from '../store/sqlite/index.ts';
 
 export const help = `Usage: triage report [--db FILE] [--config FILE] [--by GROUP | --by-model] [--router R]
@@ -19,7 +19,8 @@ requests are shown on their own lines and not counted as calls.
   --db FILE      the SQLite decision log (default: TRIAGE_DB, else triage.db)
   --config FILE  config whose prices the all-strong cost uses (default: ./triage.config.yaml when
                  present, else built-in), as triage serve reads it
-  --by GROUP     ${groupByHelp}; default model
+  --by GROUP     model (default), router, mode, task, day (UTC) or tag:<name>; a bare name
+                 that is none of these is a tag (--by feature)
   --by-model     group by the model that served the call (the default)
   --router R     only calls decided by router R
   --since WHEN   from WHEN (inclusive): 30m, 24h, 7d, 2w back from now, or 2026-11-30[T12:00Z]
@@ -149,14 +150,15 @@ export async function run(args: string[]): Promise<number> {
     const query = { ...window, router: values.router };
     const report = await usageReport(store, config, { groupBy, query, top });
     const context: ReportContext = { db: path, pricesFrom: source };
+    // The place for one more block (target adherence: live share against the target, spend against
+    // the budget plan): its figures under their own key in the JSON, its text as one more entry in
+    // `blocks`. CSV stays the group table.
     let output: string;
     if (values.json) {
       output = JSON.stringify(report, null, 2);
     } else if (values.csv) {
       output = csv(report);
     } else {
-      // Blocks print in order, a blank line apart. Target adherence (live share against the target,
-      // spend against the budget plan) belongs here as one more block after the groups.
       const blocks = [summaryBlock(report, context), groupsBlock(report)];
       output = blocks.join('\n\n');
     }
