@@ -40,9 +40,16 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/;
 
 /** Epoch ms for `--since` / `--until`: "30m", "24h", "7d", "2w" back from now, or an ISO date or time. */
+/** The range a JavaScript Date can hold. */
+const MAX_TIME_MS = 8.64e15;
+
 export function parseTimeBound(flag: string, text: string, nowMs: number): number {
   const duration = DURATION.exec(text);
-  if (duration) return nowMs - Number(duration[1]) * (UNIT_MS[duration[2] ?? ''] ?? 0);
+  if (duration) {
+    const ms = nowMs - Number(duration[1]) * (UNIT_MS[duration[2] ?? ''] ?? 0);
+    if (ms >= -MAX_TIME_MS) return ms;
+    throw new UsageQueryError(`${flag} ${text} reaches back before any date there is`);
+  }
   const date = DATE.exec(text);
   if (date) {
     const ms = Date.parse(`${text}T00:00:00Z`);

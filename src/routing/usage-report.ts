@@ -10,16 +10,18 @@ import { costUsd } from './cost.ts';
 import { resolveTarget } from './targets.ts';
 
 const count = z.number().int().nonnegative();
+/** Token sums: whatever the log holds (a bad row must not make the report unreadable). */
+const tokens = z.number();
 const usd = z.number();
 
 /** Figures over a set of upstream calls. */
 export const UsageFiguresSchema = z.object({
   requests: count,
-  promptTokens: count,
-  cachedTokens: count,
-  completionTokens: count,
+  promptTokens: tokens,
+  cachedTokens: tokens,
+  completionTokens: tokens,
   /** promptTokens + completionTokens: what groups are sorted by. */
-  totalTokens: count,
+  totalTokens: tokens,
   costUsd: usd,
   /** The same tokens priced on each router's strong model; pass-through calls at their own cost. */
   allStrongCostUsd: usd,

@@ -163,6 +163,7 @@ describe('report query parsing', () => {
     for (const bad of ['7', '7y', 'yesterday', '2026-02-30', '2026-13-01', '-1d', '']) {
       expect(() => parseTimeBound('--since', bad, NOW)).toThrow(/--since must be a duration/);
     }
+    expect(() => parseTimeBound('--since', '999999999w', NOW)).toThrow(/before any date/);
     expect(parseWindow('7d', '1d', NOW)).toStrictEqual({ since: NOW - 7 * 86_400_000, until: NOW - 86_400_000 });
     expect(() => parseWindow('1d', '7d', NOW)).toThrow(/must be before --until/);
   });
