@@ -6,6 +6,7 @@ import { costUsd } from '../../src/routing/cost.ts';
 import type { TriageConfig } from '../../src/config/types.ts';
 import type { DecisionRecord, Tier } from '../../src/store/store.ts';
 import { seededRandom } from '../../src/eval/prng.ts';
+import { makeDecision } from '../store/fixtures/decision.ts';
 
 /** Raw config (write it as JSON for --config, or pass it to parseConfig). */
 export const reportConfigRaw = {
@@ -22,14 +23,15 @@ export const reportConfigRaw = {
   defaultRouter: 'default',
 };
 
+/** A routed weak call on the default router; built on the store tests' fixture so new fields arrive here too. */
 export function usageRecord(overrides: Partial<DecisionRecord>): DecisionRecord {
-  return {
+  return makeDecision({
     id: 'id', createdAt: 0, kind: 'chat', router: 'default', scorer: 'random', tags: {}, mode: null, taskType: null,
     promptHash: 'h', promptText: null, score: 0.5, threshold: 0.5, tier: 'weak', reason: 'score<threshold',
     modelAlias: 'small', modelId: 'small-1', provider: 'up', fallbackUsed: false, stream: false, status: 200,
     error: null, promptTokens: 100, completionTokens: 10, cachedTokens: 0, costUsd: 0.0001, decisionMs: 1,
     latencyMs: 10, ttfbMs: 5, ...overrides,
-  };
+  });
 }
 
 const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
