@@ -6,7 +6,9 @@ import { summariseCost } from './cost-summary.ts';
 import { buildKey, type GatewayKey, type KeyStore, type NewGatewayKey } from './keys.ts';
 import type {
   CostSummaryRow, DecisionOutcome, DecisionQuery, DecisionRecord, DecisionStore, DecisionStoreStats,
+  UsageCell, UsageGroupBy,
 } from './store.ts';
+import { usageCells } from './usage-cells.ts';
 
 function copyRecord(record: DecisionRecord): DecisionRecord {
   return { ...record, tags: { ...record.tags } };
@@ -102,6 +104,11 @@ export class MemoryDecisionStore implements DecisionStore, KeyStore {
     let spent = 0;
     for (const record of this.records.values()) if (record.keyId === keyId && record.createdAt >= since) spent += record.costUsd ?? 0;
     return spent;
+  }
+
+  async usageBreakdown(groupBy: UsageGroupBy, query: DecisionQuery = {}): Promise<UsageCell[]> {
+    this.assertOpen();
+    return usageCells([...this.records.values()].filter((record) => matches(record, query)), groupBy);
   }
 
   async recordOutcome(outcome: DecisionOutcome): Promise<void> {

@@ -73,6 +73,35 @@ export interface CostSummaryRow {
   costUsd: number;
 }
 
+/** What a usage breakdown groups by: one tag's value, or one column of the row. */
+export type UsageDimension = 'tag' | 'mode' | 'task' | 'router' | 'model' | 'day';
+export type UsageGroupBy = { dimension: 'tag'; tag: string } | { dimension: Exclude<UsageDimension, 'tag'> };
+
+/**
+ * Which kind of request a row records: an upstream call (kind 'chat'), a `/v1/route` dry run
+ * (kind 'route', no upstream), or a request rejected before routing (reason 'rejected', either kind).
+ */
+export type RequestClass = 'upstream' | 'dry-run' | 'rejected';
+
+/**
+ * One cell of a usage breakdown: the rows sharing a group key, request class, router, served model
+ * alias and tier, added up. Null token and cost fields count as 0; cachedTokens is clamped per row
+ * to that row's prompt tokens (as routing/cost.ts bills it), so cells can be priced exactly.
+ */
+export interface UsageCell {
+  /** The group value; "" when the row has none (no such tag, no mode, pass-through router, ...). */
+  key: string;
+  requestClass: RequestClass;
+  router: string | null;
+  modelAlias: string | null;
+  tier: Tier | null;
+  requests: number;
+  promptTokens: number;
+  cachedTokens: number;
+  completionTokens: number;
+  costUsd: number;
+}
+
 /**
  * What happened after a decision: user feedback, a judge's verdict, an eval label. At most one
  * outcome per decision and source: recording another replaces it. They feed the learning loop.
@@ -112,6 +141,11 @@ export interface DecisionStore {
    * (ties by key). Null token and cost fields count as 0.
    */
   costByTag(tag: string, query?: DecisionQuery): Promise<CostSummaryRow[]>;
+  /**
+   * Rows added up per (group key, request class, router, model alias, tier), for reports. Days are
+   * UTC calendar days ("YYYY-MM-DD"). Cells come in no particular order; the limit does not apply.
+   */
+  usageBreakdown(groupBy: UsageGroupBy, query?: DecisionQuery): Promise<UsageCell[]>;
   /**
    * Stores one outcome (written straight away, not queued: it is not on the request hot path),
    * replacing an earlier one of the same decision and source. The decision need not be on disk

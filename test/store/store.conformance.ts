@@ -1,10 +1,23 @@
 // The DecisionStore conformance suite: every implementation's test file calls it with a factory
 // that returns a fresh, empty store. Covers field round trips, ordering, filters, costByTag,
-// outcomes, close/flush semantics and many rows.
+// usageBreakdown, outcomes, close/flush semantics and many rows.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DecisionRecord, DecisionStore } from '../../src/store/store.ts';
+import type { DecisionRecord, DecisionStore, UsageCell } from '../../src/store/store.ts';
 import { makeBareDecision, makeDecision } from './fixtures/decision.ts';
+
+/** Cells in a fixed order, so two stores' answers compare whatever order they come in. */
+const sortedCells = (cells: UsageCell[]): UsageCell[] =>
+  [...cells].sort((a, b) => {
+    const ka = JSON.stringify([a.key, a.requestClass, a.router, a.modelAlias, a.tier]);
+    const kb = JSON.stringify([b.key, b.requestClass, b.router, b.modelAlias, b.tier]);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+
+const cell = (fields: Partial<UsageCell>): UsageCell => ({
+  key: '', requestClass: 'upstream', router: 'default', modelAlias: 'strong', tier: 'strong', requests: 1,
+  promptTokens: 0, cachedTokens: 0, completionTokens: 0, costUsd: 0, ...fields,
+});
 
 export type StoreFactory = () => DecisionStore | Promise<DecisionStore>;
 
@@ -117,6 +130,55 @@ export function decisionStoreConformance(name: string, factory: StoreFactory): v
       ]);
       expect((await store.costByTag('q"k')).map((row) => [row.key, row.requests])).toStrictEqual([['', 1], ['y', 1]]);
       expect(await store.costByTag('a.b', { since: 3 })).toStrictEqual([]);
+    });
+
+    it('splits usage into upstream calls, dry runs and rejections, per router, model and tier', async () => {
+      const store = await open();
+      const usage = { promptTokens: 100, cachedTokens: 10, completionTokens: 20, costUsd: 0.5 };
+      store.log(makeDecision({ id: 'c1', tags: { team: 'a' }, ...usage }));
+      store.log(makeDecision({ id: 'c2', tags: { team: 'a' }, ...usage, costUsd: 0.25 }));
+      store.log(makeDecision({ id: 'c3', tags: { team: 'a' }, tier: 'weak', modelAlias: 'weak', ...usage }));
+      store.log(makeDecision({ id: 'p1', tags: { team: 'b' }, router: null, tier: null, modelAlias: 'weak', ...usage }));
+      store.log(makeDecision({ id: 'r1', kind: 'route', tags: { team: 'a' }, ...usage }));
+      store.log(makeBareDecision({ id: 'x1', kind: 'chat', reason: 'rejected', status: 400 }));
+      store.log(makeBareDecision({ id: 'x2', kind: 'route', reason: 'rejected', status: 400 }));
+      const cells = sortedCells(await store.usageBreakdown({ dimension: 'tag', tag: 'team' }));
+      const summed = { ...usage, cachedTokens: 10 };
+      expect(cells).toStrictEqual(sortedCells([
+        cell({ key: 'a', requests: 2, promptTokens: 200, cachedTokens: 20, completionTokens: 40, costUsd: 0.75 }),
+        cell({ key: 'a', tier: 'weak', modelAlias: 'weak', ...summed }),
+        cell({ key: 'b', router: null, tier: null, modelAlias: 'weak', ...summed }),
+        cell({ key: 'a', requestClass: 'dry-run', ...summed }),
+        cell({ key: '', requestClass: 'rejected', router: null, modelAlias: null, tier: null, requests: 2 }),
+      ]));
+    });
+
+    it('groups usage by mode, task type, router, model and UTC day; empty values under ""', async () => {
+      const store = await open();
+      const lastMsOfDay = Date.UTC(2026, 10, 30, 23, 59, 59, 999);
+      store.log(makeDecision({ id: '1', createdAt: lastMsOfDay, mode: 'plan', taskType: 'code', costUsd: 1 }));
+      store.log(makeDecision({ id: '2', createdAt: lastMsOfDay + 1, mode: null, taskType: null, router: null, tier: null, modelAlias: null, costUsd: 2 }));
+      const keys = async (dimension: 'mode' | 'task' | 'router' | 'model' | 'day') =>
+        (await store.usageBreakdown({ dimension })).map((c) => [c.key, c.costUsd]).sort((a, b) => Number(a[1]) - Number(b[1]));
+      expect(await keys('mode')).toStrictEqual([['plan', 1], ['', 2]]);
+      expect(await keys('task')).toStrictEqual([['code', 1], ['', 2]]);
+      expect(await keys('router')).toStrictEqual([['default', 1], ['', 2]]);
+      expect(await keys('model')).toStrictEqual([['strong', 1], ['', 2]]);
+      expect(await keys('day')).toStrictEqual([['2026-11-30', 1], ['2026-12-01', 2]]);
+    });
+
+    it('clamps cached tokens to prompt tokens per row, counts nulls as 0 and applies the query', async () => {
+      const store = await open();
+      store.log(makeDecision({ id: '1', createdAt: 10, router: 'r1', tags: { 'a.b': 'x' }, promptTokens: 5, cachedTokens: 50, completionTokens: 1, costUsd: 1 }));
+      store.log(makeDecision({ id: '2', createdAt: 20, router: 'r1', tags: { 'a.b': 'x' }, promptTokens: 7, cachedTokens: 3, completionTokens: null, costUsd: null }));
+      store.log(makeDecision({ id: '3', createdAt: 20, router: 'r1', tags: { 'a.b': 'x' }, promptTokens: null, cachedTokens: 9, completionTokens: 4, costUsd: 2 }));
+      store.log(makeDecision({ id: '4', createdAt: 30, router: 'r2', tags: { 'a.b': 'x' }, costUsd: 4 }));
+      const tag = { dimension: 'tag', tag: 'a.b' } as const;
+      expect(await store.usageBreakdown(tag, { router: 'r1', limit: 0 })).toStrictEqual([
+        cell({ key: 'x', router: 'r1', requests: 3, promptTokens: 12, cachedTokens: 8, completionTokens: 5, costUsd: 3 }),
+      ]);
+      expect((await store.usageBreakdown(tag, { since: 20, until: 30 })).map((c) => c.requests)).toStrictEqual([2]);
+      expect(await store.usageBreakdown(tag, { since: 31 })).toStrictEqual([]);
     });
 
     it('records outcomes per decision, oldest first', async () => {

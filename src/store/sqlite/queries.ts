@@ -2,7 +2,7 @@
 // DecisionQuery (since inclusive, until exclusive, router, limit). Values are always bound, never
 // spliced into the SQL, except the limit which is validated as a non-negative integer.
 
-import type { DecisionQuery } from '../store.ts';
+import type { DecisionQuery, UsageDimension, UsageGroupBy } from '../store.ts';
 import { decisionColumns, type SqlValue } from './rows.ts';
 
 export const insertDecisionSql =
@@ -69,4 +69,32 @@ export function selectCostByTag(tag: string, query: DecisionQuery): BoundSql {
     `coalesce(sum(cost_usd), 0) AS costUsd ` +
     `FROM decisions${where.sql} GROUP BY key ORDER BY costUsd DESC, key ASC${limitClause(query.limit)}`;
   return { sql, params: [jsonKeyPath(tag), ...where.params] };
+}
+
+/** SQL for one group key per dimension; the tag's JSON path is the one bound parameter it may take. */
+const usageKeySql: Record<UsageDimension, string> = {
+  tag: "coalesce(CAST(json_extract(tags, ?) AS TEXT), '')",
+  mode: "coalesce(mode, '')",
+  task: "coalesce(task_type, '')",
+  router: "coalesce(router, '')",
+  model: "coalesce(model_alias, '')",
+  day: "strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')",
+};
+
+/** The request class of a row, as usage-cells.ts defines it (rejected first, then dry runs). */
+const requestClassSql = "CASE WHEN reason = 'rejected' THEN 'rejected' WHEN kind = 'route' THEN 'dry-run' ELSE 'upstream' END";
+
+/** Usage cells (see UsageCell): one GROUP BY over the window; the query's limit does not apply. */
+export function selectUsageCells(groupBy: UsageGroupBy, query: DecisionQuery): BoundSql {
+  const where = whereClause(query);
+  const sql =
+    `SELECT ${usageKeySql[groupBy.dimension]} AS key, ${requestClassSql} AS requestClass, ` +
+    `router, model_alias AS modelAlias, tier, count(*) AS requests, ` +
+    `coalesce(sum(prompt_tokens), 0) AS promptTokens, ` +
+    `coalesce(sum(min(coalesce(cached_tokens, 0), coalesce(prompt_tokens, 0))), 0) AS cachedTokens, ` +
+    `coalesce(sum(completion_tokens), 0) AS completionTokens, ` +
+    `coalesce(sum(cost_usd), 0) AS costUsd ` +
+    `FROM decisions${where.sql} GROUP BY 1, 2, router, model_alias, tier`;
+  const params = groupBy.dimension === 'tag' ? [jsonKeyPath(groupBy.tag), ...where.params] : where.params;
+  return { sql, params };
 }

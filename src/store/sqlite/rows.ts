@@ -2,7 +2,7 @@
 // so the queued row is a snapshot (later changes to the caller's object do not leak in) and every
 // value is already of a type the insert accepts: a queued row cannot poison its batch.
 
-import type { DecisionKind, DecisionOutcome, DecisionRecord, Tier } from '../store.ts';
+import type { DecisionKind, DecisionOutcome, DecisionRecord, RequestClass, Tier, UsageCell } from '../store.ts';
 
 /** Column order of the decisions insert; `encodeDecision` returns values in this order. */
 export const decisionColumns = [
@@ -91,5 +91,25 @@ export function decodeOutcome(row: Row): DecisionOutcome {
     source: str(row, 'source') ?? '',
     rating: nr(row, 'rating'),
     label: str(row, 'label'),
+  };
+}
+
+const requestClasses: Record<RequestClass, true> = { upstream: true, 'dry-run': true, rejected: true };
+const isRequestClass = (value: unknown): value is RequestClass => typeof value === 'string' && Object.hasOwn(requestClasses, value);
+
+/** A row of selectUsageCells (column names already in camelCase). */
+export function decodeUsageCell(row: Row): UsageCell {
+  const requestClass = row['requestClass'];
+  return {
+    key: str(row, 'key') ?? '',
+    requestClass: isRequestClass(requestClass) ? requestClass : 'upstream',
+    router: str(row, 'router'),
+    modelAlias: str(row, 'modelAlias'),
+    tier: row['tier'] === 'strong' || row['tier'] === 'weak' ? row['tier'] : null,
+    requests: nr(row, 'requests') ?? 0,
+    promptTokens: nr(row, 'promptTokens') ?? 0,
+    cachedTokens: nr(row, 'cachedTokens') ?? 0,
+    completionTokens: nr(row, 'completionTokens') ?? 0,
+    costUsd: nr(row, 'costUsd') ?? 0,
   };
 }

@@ -10,13 +10,14 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
   CostSummaryRow, DecisionOutcome, DecisionQuery, DecisionRecord, DecisionStore, DecisionStoreStats,
+  UsageCell, UsageGroupBy,
 } from '../store.ts';
 import { buildKey, type GatewayKey, type KeyStore, type NewGatewayKey } from '../keys.ts';
 import * as keySql from './key-rows.ts';
 import { applyMigrations } from './migrate.ts';
 import { migrations } from './migrations.ts';
 import * as sql from './queries.ts';
-import { decodeDecision, decodeOutcome, encodeDecision, type EncodedDecision } from './rows.ts';
+import { decodeDecision, decodeOutcome, decodeUsageCell, encodeDecision, type EncodedDecision } from './rows.ts';
 import { WriteQueue } from './write-queue.ts';
 
 export interface SqliteStoreOptions {
@@ -108,6 +109,12 @@ export class SqliteDecisionStore implements DecisionStore, KeyStore {
       completionTokens: Number(row['completionTokens'] ?? 0),
       costUsd: Number(row['costUsd'] ?? 0),
     }));
+  }
+
+  async usageBreakdown(groupBy: UsageGroupBy, query: DecisionQuery = {}): Promise<UsageCell[]> {
+    this.flushBeforeRead();
+    const { sql: text, params } = sql.selectUsageCells(groupBy, query);
+    return this.db.prepare(text).all(...params).filter(isRow).map(decodeUsageCell);
   }
 
   async recordOutcome(outcome: DecisionOutcome): Promise<void> {
