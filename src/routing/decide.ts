@@ -7,6 +7,7 @@ import type { ChatRequest } from '../protocol/chat.ts';
 import type { ScorerPool } from '../scoring/pool.ts';
 import type { ScoreResult } from '../scoring/scorer.ts';
 import { isMode, modeRoute } from './modes.ts';
+import { staticThresholdSource, type ThresholdOrigin, type ThresholdSource } from './threshold-source.ts';
 
 export interface Decision {
   router: string;
@@ -15,6 +16,9 @@ export interface Decision {
   modelAlias: string;
   score: number | null;
   threshold: number;
+  /** The calibration behind the threshold (null: the config's own threshold). */
+  calibrationId: string | null;
+  thresholdSource: ThresholdOrigin;
   reason: string;
   mode: string | null;
   taskType: string | null;
@@ -31,6 +35,8 @@ export interface DecideInput {
   scorers: ScorerPool;
   /** Mode signal from the client, if any. */
   mode?: string | null;
+  /** Where the threshold is read from (default: the router config's `threshold`). */
+  thresholds?: ThresholdSource;
 }
 
 class ScoreTimeout extends Error {}
@@ -63,7 +69,14 @@ export async function decide(input: DecideInput): Promise<Decision> {
   const started = performance.now();
   const { router } = input;
   const mode = input.mode ?? null;
-  const base = { router: input.routerName, threshold: router.threshold, mode };
+  const reading = (input.thresholds ?? staticThresholdSource).current(input.routerName, router);
+  const base = {
+    router: input.routerName,
+    threshold: reading.threshold,
+    calibrationId: reading.calibrationId,
+    thresholdSource: reading.source,
+    mode,
+  };
   const finish = (tier: Tier, rest: Omit<Decision, keyof typeof base | 'tier' | 'modelAlias' | 'decisionMs'>): Decision => ({
     ...base,
     ...rest,
@@ -94,6 +107,6 @@ export async function decide(input: DecideInput): Promise<Decision> {
   if (byTaskType && byTaskType !== 'score') {
     return finish(byTaskType, { ...common, reason: `task-type:${taskType}` });
   }
-  const tier: Tier = result.score >= router.threshold ? 'strong' : 'weak';
+  const tier: Tier = result.score >= reading.threshold ? 'strong' : 'weak';
   return finish(tier, { ...common, reason: tier === 'strong' ? 'score>=threshold' : 'score<threshold' });
 }

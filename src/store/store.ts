@@ -50,6 +50,16 @@ export interface DecisionRecord {
   /** Total latency and time to first byte from the upstream, in milliseconds. */
   latencyMs: number | null;
   ttfbMs: number | null;
+  /** The versioned calibration behind the threshold (absent or null: the config's threshold). */
+  calibrationId?: string | null;
+  /** The scorer's feature vector (no text), for re-scoring in replay; absent when not logged. */
+  features?: FeatureVector | null;
+}
+
+/** A scorer's input as a compact vector, with the id of the feature layout it follows. */
+export interface FeatureVector {
+  layout: string;
+  vector: Float32Array;
 }
 
 export interface DecisionQuery {

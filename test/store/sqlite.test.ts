@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { setImmediate as nextTick } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkMigrationOrder } from '../../src/store/sqlite/migrate.ts';
+import { applyMigrations, checkMigrationOrder } from '../../src/store/sqlite/migrate.ts';
+import { decisionColumns, encodeDecision } from '../../src/store/sqlite/rows.ts';
 import { migrations } from '../../src/store/sqlite/migrations.ts';
 import {
   openSqliteStore, SchemaTooNewError, type SqliteDecisionStore, type SqliteStoreOptions,
@@ -13,11 +14,13 @@ import {
 import { makeDecision } from './fixtures/decision.ts';
 import { useTempDir } from './fixtures/temp-dir.ts';
 import { decisionStoreConformance } from './store.conformance.ts';
+import { describeLearningStoreConformance } from './learning-store.conformance.ts';
 
 const tempDir = useTempDir();
 
 decisionStoreConformance('sqlite file', () => openSqliteStore(join(tempDir(), 'log.db')));
 decisionStoreConformance('sqlite :memory:', () => openSqliteStore(':memory:'));
+describeLearningStoreConformance('sqlite file', { create: () => openSqliteStore(join(tempDir(), 'learn.db')) });
 
 const handles: { close(): unknown }[] = [];
 afterEach(async () => {
@@ -57,11 +60,11 @@ describe('SqliteDecisionStore schema', () => {
     const raw = rawConnection(path);
     const applied = () => raw.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all();
     const before = applied();
-    expect(before.map((row) => (row as { version: number }).version)).toStrictEqual([1, 2]);
+    expect(before.map((row) => (row as { version: number }).version)).toStrictEqual([1, 2, 3]);
     const second = openStore(path);
     expect(applied()).toStrictEqual(before);
     expect((await second.get('kept'))?.id).toBe('kept');
-    expect(migrations.map((m) => m.version)).toStrictEqual([1, 2]);
+    expect(migrations.map((m) => m.version)).toStrictEqual([1, 2, 3]);
   });
 
   it('refuses a database written by a newer schema', async () => {
@@ -69,7 +72,21 @@ describe('SqliteDecisionStore schema', () => {
     await openStore(path).close();
     rawConnection(path).prepare('INSERT INTO schema_migrations VALUES (99, ?, 0)').run('future');
     expect(() => openSqliteStore(path)).toThrow(SchemaTooNewError);
-    expect(() => openSqliteStore(path)).toThrow(/version 99 is newer than this build knows \(2\)/);
+    expect(() => openSqliteStore(path)).toThrow(/version 99 is newer than this build knows \(3\)/);
+  });
+
+  it('upgrades a version-2 log to version 3: old rows read back without calibration or features', async () => {
+    const path = join(tempDir(), 'v2.db');
+    const raw = rawConnection(path);
+    applyMigrations(raw, migrations.slice(0, 2));
+    const old = makeDecision({ id: 'old' });
+    const { calibrationId: _c, features: _f, ...v2Row } = old;
+    const columns = decisionColumns.slice(0, 28);
+    raw.prepare(`INSERT INTO decisions (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(encodeDecision(v2Row).slice(0, 28));
+    const store = openStore(path);
+    expect(await store.get('old')).toStrictEqual(v2Row);
+    store.log(makeDecision({ id: 'new' }));
+    expect(await store.get('new')).toStrictEqual(makeDecision({ id: 'new' }));
   });
 
   it('rejects a migration list that is out of order', () => {

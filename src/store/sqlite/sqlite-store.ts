@@ -8,6 +8,8 @@ import Database from 'better-sqlite3';
 import type {
   CostSummaryRow, DecisionOutcome, DecisionQuery, DecisionRecord, DecisionStore, DecisionStoreStats,
 } from '../store.ts';
+import type { Calibration, CalibrationQuery, LearningStore } from '../learning-store.ts';
+import { CalibrationTable } from './calibrations.ts';
 import { applyMigrations } from './migrate.ts';
 import { migrations } from './migrations.ts';
 import * as sql from './queries.ts';
@@ -37,8 +39,9 @@ const defaultOnError = (error: Error, pendingRows: number): void => {
   console.error(`[triage:store] ${error.message} (${pendingRows} rows pending)`);
 };
 
-export class SqliteDecisionStore implements DecisionStore {
+export class SqliteDecisionStore implements DecisionStore, LearningStore {
   private readonly queue: WriteQueue<EncodedDecision>;
+  private readonly calibrationTable: CalibrationTable;
   private readonly onError: (error: Error, pendingRows: number) => void;
   private closed = false;
 
@@ -47,6 +50,7 @@ export class SqliteDecisionStore implements DecisionStore {
     options: SqliteStoreOptions = {},
   ) {
     this.onError = options.onError ?? defaultOnError;
+    this.calibrationTable = new CalibrationTable(db);
     const insert = db.prepare(sql.insertDecisionSql);
     const writeBatch = db.transaction((rows: EncodedDecision[]) => {
       for (const row of rows) insert.run(row);
@@ -110,6 +114,26 @@ export class SqliteDecisionStore implements DecisionStore {
   async outcomes(decisionId: string): Promise<DecisionOutcome[]> {
     this.assertOpen();
     return this.db.prepare(sql.selectOutcomesSql).all(decisionId).filter(isRow).map(decodeOutcome);
+  }
+
+  async saveCalibration(calibration: Calibration): Promise<void> {
+    this.assertOpen();
+    this.calibrationTable.save(calibration);
+  }
+
+  async calibrations(query: CalibrationQuery = {}): Promise<Calibration[]> {
+    this.assertOpen();
+    return this.calibrationTable.list(query);
+  }
+
+  activeCalibrations(): Calibration[] {
+    this.assertOpen();
+    return this.calibrationTable.activeSet();
+  }
+
+  async rollback(router: string, at: number = Date.now()): Promise<Calibration | null> {
+    this.assertOpen();
+    return this.calibrationTable.rollback(router, at);
   }
 
   stats(): DecisionStoreStats {
