@@ -26,6 +26,8 @@ export interface Decision {
   fallbackUsed: boolean;
   decisionMs: number;
   details?: ScoreResult['details'];
+  /** The scorer's input vector, when the scorer exposes one (logged for replay). */
+  features?: ScoreResult['features'];
 }
 
 export interface DecideInput {
@@ -102,7 +104,10 @@ export async function decide(input: DecideInput): Promise<Decision> {
 
   const { result, scorerName } = scored;
   const taskType = result.taskType ?? null;
-  const common = { scorer: scorerName, score: result.score, taskType, fallbackUsed: false, details: result.details };
+  const common = {
+    scorer: scorerName, score: result.score, taskType, fallbackUsed: false, details: result.details,
+    ...(result.features ? { features: result.features } : {}),
+  };
   const byTaskType = !mode && taskType ? router.taskTypes?.[taskType] : undefined;
   if (byTaskType && byTaskType !== 'score') {
     return finish(byTaskType, { ...common, reason: `task-type:${taskType}` });

@@ -88,6 +88,8 @@ export function resolveTarget(config: TriageConfig, requested: string): RouteTar
     if (kind.success && base && threshold >= 0 && threshold <= 1) {
       const router: RouterConfig = { ...base, scorer: kind.data, threshold };
       if (kind.data !== base.scorer) delete router.model;
+      // The name states its threshold: no target, so no per-name state is ever kept for it.
+      delete router.target;
       return { kind: 'router', name: requested, router };
     }
   }

@@ -6,6 +6,7 @@ export type ErrorType =
   | 'not_found_error'
   | 'upstream_error'
   | 'timeout_error'
+  | 'insufficient_quota'
   | 'server_error';
 
 export interface OpenAiErrorBody {

@@ -6,7 +6,9 @@ import type { ModelConfig } from '../config/types.ts';
 import type { ChatRequest } from '../protocol/chat.ts';
 import { lastUserText, promptHash } from '../protocol/chat.ts';
 import { decide, type Decision } from '../routing/decide.ts';
-import { resolveTarget, UnknownModelError } from '../routing/targets.ts';
+import type { BudgetLease } from '../learning/budget/pacer.ts';
+import { resolveTarget, TargetSuffixError, UnknownModelError } from '../routing/targets.ts';
+import { ThresholdUnavailableError } from '../routing/threshold-source.ts';
 import type { DecisionKind, DecisionRecord } from '../store/store.ts';
 import type { GatewayContext } from './context.ts';
 import { GatewayError, invalidRequest } from './errors.ts';
@@ -23,6 +25,8 @@ export interface Prepared {
   decision: Decision | null;
   /** The log row with everything known before the upstream call. */
   record: DecisionRecord;
+  /** Budget reservation (budget targets only): settle it with the request's cost when it ends. */
+  lease?: BudgetLease;
 }
 
 /** A log row with nothing decided yet. */
@@ -67,6 +71,7 @@ function readRequest(ctx: GatewayContext, bodyText: string, headers: { tags?: st
     return { request, tags, mode, target: resolveTarget(ctx.config, request.model) };
   } catch (error) {
     if (error instanceof UnknownModelError) throw invalidRequest(error.message, 'model_not_found', 'model');
+    if (error instanceof TargetSuffixError) throw invalidRequest(error.message, 'invalid_model_target', 'model');
     throw error;
   }
 }
@@ -80,19 +85,21 @@ export async function prepare(
   startedMs: number,
 ): Promise<Prepared> {
   const base = newRecord(kind, receivedAt);
+  // Rejected requests are logged too (one row per request), so failing clients show up in the log.
+  const reject = (error: GatewayError, row: DecisionRecord, reason: string): GatewayError => {
+    row.status = error.status;
+    row.error = error.message;
+    row.reason = reason;
+    row.latencyMs = performance.now() - startedMs;
+    ctx.store.log(row);
+    ctx.metrics.requests.inc({ router: 'none', model: 'none', status: String(error.status) });
+    return error;
+  };
   let read: ReturnType<typeof readRequest>;
   try {
     read = readRequest(ctx, bodyText, headers);
   } catch (error) {
-    if (error instanceof GatewayError) {
-      // Rejected requests are logged too (one row per request), so failing clients show up in the log.
-      base.status = error.status;
-      base.error = error.message;
-      base.reason = 'rejected';
-      base.latencyMs = performance.now() - startedMs;
-      ctx.store.log(base);
-      ctx.metrics.requests.inc({ router: 'none', model: 'none', status: String(error.status) });
-    }
+    if (error instanceof GatewayError) throw reject(error, base, 'rejected');
     throw error;
   }
   const { request, tags, mode, target } = read;
@@ -109,10 +116,42 @@ export async function prepare(
     return { id, receivedAt, startedMs, request, attempts: [{ alias: target.alias, model: target.model }], decision: null, record };
   }
 
-  const decision = await decide({ request, routerName: target.name, router: target.router, scorers: ctx.scorers, mode });
+  let decision: Decision;
+  try {
+    decision = await decide({ request, routerName: target.name, router: target.router, scorers: ctx.scorers, mode, thresholds: ctx.thresholds });
+  } catch (error) {
+    if (error instanceof ThresholdUnavailableError) throw reject(invalidRequest(error.message, 'target_unavailable', 'model'), base, 'rejected');
+    throw error;
+  }
+  ctx.decisionObserver?.observe({
+    routerName: target.name,
+    router: target.router,
+    score: decision.score,
+    tier: decision.tier,
+    forced: decision.reason !== 'score>=threshold' && decision.reason !== 'score<threshold',
+  });
   ctx.metrics.decisionSeconds.observe({ router: target.name }, decision.decisionMs / 1000);
   if (decision.fallbackUsed) ctx.metrics.fallbacks.inc({ router: target.name, reason: decision.reason.split(':')[0] ?? 'scorer' });
   if (decision.fallbackUsed) ctx.log.warn('scorer_fallback', { router: target.name, reason: decision.reason });
+
+  // Budget pacing: reserve the worst case now (chat only; dry runs spend nothing). May move to weak or refuse.
+  let lease: BudgetLease | undefined;
+  const strongModel = ctx.config.models[target.router.strong];
+  const weakModel = ctx.config.models[target.router.weak];
+  const admission =
+    kind === 'chat' && ctx.budget && strongModel && weakModel
+      ? ctx.budget.reserve({ routerName: target.name, router: target.router, tier: decision.tier, request, prices: { strong: strongModel.pricePerMTok, weak: weakModel.pricePerMTok } })
+      : null;
+  if (admission?.kind === 'rejected') {
+    const row = { ...base, router: decision.router, scorer: decision.scorer, score: decision.score, threshold: decision.threshold, calibrationId: decision.calibrationId };
+    throw reject(new GatewayError(429, admission.message, 'insufficient_quota', 'budget_exhausted'), row, 'budget-exhausted');
+  }
+  if (admission?.kind === 'admitted') {
+    lease = admission.lease;
+    if (admission.downgraded) {
+      decision = { ...decision, tier: 'weak', modelAlias: target.router.weak, reason: `${decision.reason}; budget: weak` };
+    }
+  }
 
   const otherAlias = decision.tier === 'strong' ? target.router.weak : target.router.strong;
   const aliases = target.router.retryOnOtherModel ? [decision.modelAlias, otherAlias] : [decision.modelAlias];
@@ -136,8 +175,10 @@ export async function prepare(
     provider: chosen.model.provider,
     fallbackUsed: decision.fallbackUsed,
     decisionMs: decision.decisionMs,
+    calibrationId: decision.calibrationId,
+    ...(decision.features && ctx.config.server.logFeatures ? { features: decision.features } : {}),
   };
-  return { id, receivedAt, startedMs, request, attempts, decision, record };
+  return { id, receivedAt, startedMs, request, attempts, decision, record, ...(lease ? { lease } : {}) };
 }
 
 /** Header values must be visible ASCII: anything else (newlines, unicode from error messages) becomes '?'. */
@@ -154,6 +195,10 @@ export function decisionHeaders(prepared: Prepared, servedModelId: string | null
   headers['x-triage-score'] = record.score === null ? 'none' : record.score.toFixed(6);
   headers['x-triage-threshold'] = record.threshold === null ? 'none' : String(record.threshold);
   headers['x-triage-reason'] = record.reason;
+  if (prepared.decision) {
+    headers['x-triage-calibration-id'] = record.calibrationId ?? 'none';
+    headers['x-triage-threshold-source'] = prepared.decision.thresholdSource;
+  }
   // Parameters an adapter had to drop or change for its upstream (the spec's warnings channel).
   if (warnings.length > 0) headers['x-triage-warnings'] = warnings.join('; ');
   for (const key of Object.keys(headers)) headers[key] = headerSafe(headers[key]!);

@@ -37,6 +37,7 @@ function finish(ctx: GatewayContext, prepared: Prepared, outcome: AttemptOutcome
   ctx.metrics.requests.inc({ router: record.router ?? 'none', model: record.modelAlias ?? 'none', status: String(record.status) });
   if (outcome) ctx.metrics.upstreamSeconds.observe({ model: outcome.attempt.alias }, record.latencyMs / 1000);
   if (record.ttfbMs !== null && outcome) ctx.metrics.ttfbSeconds.observe({ model: outcome.attempt.alias }, record.ttfbMs / 1000);
+  prepared.lease?.settle(record.costUsd ?? 0); // budget pacing: replace the reservation by the actual cost (idempotent)
   ctx.store.log(record);
 }
 
