@@ -12,6 +12,9 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   train: { summary: 'train a learned scorer and export it to ONNX', load: () => import('./train.ts') },
   eval: { summary: 'evaluate scorers (APGR, CPT, AUC) on held-out benchmarks', load: () => import('./eval.ts') },
   report: { summary: 'add up requests, tokens and cost from the decision log per tag or model', load: () => import('./report.ts') },
+  calibrate: { summary: 'fit a router threshold to a strong share, budget or quality target; list, roll back', load: () => import('./calibrate.ts') },
+  replay: { summary: 'what-if on logged traffic: another threshold, share or scorer model', load: () => import('./replay.ts') },
+  targets: { summary: 'how well each router held its target (live share, budget pace)', load: () => import('./targets.ts') },
   models: { summary: 'list local models, or pull an embedding model folder from the hub', load: () => import('./models.ts') },
 };
 
@@ -21,7 +24,7 @@ Usage: triage <command> [options]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, command]) => `  ${name.padEnd(8)} ${command.summary}`)
+  .map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`)
   .join('\n')}
 
 Run "triage <command> --help" for a command's options.

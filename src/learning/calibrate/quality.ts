@@ -105,3 +105,12 @@ export function calibrateQuality(labels: LabelledScores, target: number, options
   const chosen = curve.find(reaches) ?? (curve[curve.length - 1] as QualityPoint);
   return { ...chosen, target, samples: n, strongMean: full.strongSum / n, weakMean: full.weakSum / n, curve };
 }
+
+/** Quality retained (with interval and PGR) at a given threshold, e.g. one fitted to a share or a budget. */
+export function qualityAtThreshold(labels: LabelledScores, threshold: number, options: Omit<QualityOptions, 'confidence'> = {}): QualityPoint {
+  const curve = calibrateQuality(labels, 1, options).curve;
+  const strongCount = labels.scores.filter((s) => s >= threshold).length;
+  const point = curve.find((p) => Math.round(p.strongShare * labels.scores.length) === strongCount);
+  if (!point) throw new Error(`no operating point sends ${strongCount} prompts strong`);
+  return { ...point, threshold };
+}
