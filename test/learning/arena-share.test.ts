@@ -46,4 +46,8 @@ it.skipIf(!present)('holds 30% ± 5 points strong on the 300 arena-bench questio
   const share = strong / questions.length;
   console.log(`arena-bench, target 30%: ${strong}/300 strong (${(share * 100).toFixed(1)}%)`);
   expect(Math.abs(share - 0.3)).toBeLessThanOrEqual(0.05);
+  // The rows keep the scorer's feature vector (logFeatures is on by default) for replay, and no text.
+  const [row] = await gateway.store.decisions({ router: 'held', limit: 1 });
+  expect(row?.features?.vector.length).toBeGreaterThan(0);
+  expect(row?.promptText).toBeNull();
 }, 180_000);
