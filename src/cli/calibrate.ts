@@ -15,7 +15,7 @@ import { openLog } from './log-file.ts';
 
 export const help = `Usage:
   triage calibrate [--router R] (--strong-share 0.3 | --budget 500/month | --quality 0.95 [--confidence])
-                   [--labels FILE.jsonl] [--window 7d|20000] [--period month] [--dry-run] [--svg FILE] [--json]
+                   [--labels FILE.jsonl [--split test]] [--window 7d|20000] [--period month] [--dry-run] [--svg FILE] [--json]
   triage calibrate --list [--router R]
   triage calibrate --rollback [--router R]
 
@@ -26,7 +26,8 @@ applies the newest one within a few seconds.
   --budget N/PERIOD  spend at most N USD per day, week or month (projected from the window's rate)
   --quality Q        keep a fraction Q of the strong model's quality (needs --labels)
   --confidence       for --quality: the 95% bootstrap interval's lower bound must reach Q
-  --labels FILE      labelled prompts (normalised JSONL); --strong-label / --weak-label name the pair
+  --labels FILE      labelled prompts (normalised JSONL); --strong-label / --weak-label name the pair;
+                     --split test keeps only held-out records (prompts the shipped scorer never trained on)
   --window W         logged traffic to fit on: a duration (7d, 24h) or the newest N requests (default 7d)
   --period P         period for cost projections: day, week, month (default month, or the budget's)
   --dry-run          print the result without storing it
@@ -107,12 +108,18 @@ function listTable(rows: Calibration[]): string {
   return `${[line(header), ...body.map(line)].join('\n')}\n`;
 }
 
+function splitOf(value: string | undefined): { split?: 'train' | 'test' } {
+  if (value === undefined) return {};
+  if (value === 'train' || value === 'test') return { split: value };
+  throw new Error(`--split must be train or test, got "${value}"`);
+}
+
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
       router: { type: 'string' }, 'strong-share': { type: 'string' }, budget: { type: 'string' }, quality: { type: 'string' },
-      confidence: { type: 'boolean' }, labels: { type: 'string' }, 'strong-label': { type: 'string' }, 'weak-label': { type: 'string' },
+      confidence: { type: 'boolean' }, labels: { type: 'string' }, 'strong-label': { type: 'string' }, 'weak-label': { type: 'string' }, split: { type: 'string' },
       window: { type: 'string' }, period: { type: 'string' }, 'dry-run': { type: 'boolean' }, svg: { type: 'string' },
       db: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' }, list: { type: 'boolean' }, rollback: { type: 'boolean' },
     },
@@ -148,7 +155,7 @@ export async function run(args: string[]): Promise<number> {
       const result = await runCalibration({
         config, routerName, target, store, scorers,
         window: parseWindow(values.window ?? '7d'),
-        ...(values.labels ? { labels: { path: values.labels, strongLabel: values['strong-label'], weakLabel: values['weak-label'] } } : {}),
+        ...(values.labels ? { labels: { path: values.labels, strongLabel: values['strong-label'], weakLabel: values['weak-label'], ...splitOf(values.split) } } : {}),
         ...(isPeriod(values.period) ? { period: values.period } : {}),
         dryRun: values['dry-run'] === true,
       });

@@ -36,9 +36,10 @@ export async function loadLabelledSet(
   path: string,
   router: RouterConfig,
   scorers: ScorerPool,
-  options: { strongLabel?: string; weakLabel?: string } = {},
+  options: { strongLabel?: string; weakLabel?: string; split?: 'train' | 'test' } = {},
 ): Promise<LabelledSet> {
-  const records = await readRecords(path);
+  const records = (await readRecords(path)).filter((r) => options.split === undefined || r.split === options.split);
+  if (records.length === 0) throw new Error(`no records in ${path}${options.split ? ` with split "${options.split}"` : ''}`);
   const pair = pickPair(records, options.strongLabel, options.weakLabel);
   const usable = records.filter((r) => r.scores[pair.strong] !== undefined && r.scores[pair.weak] !== undefined);
   if (usable.length === 0) throw new Error(`no record in ${path} scores both ${pair.strong} and ${pair.weak}`);

@@ -23,7 +23,7 @@ export interface CalibrateOptions {
   window: WindowSpec;
   store: DecisionStore & LearningStore;
   scorers: ScorerPool;
-  labels?: { path: string; strongLabel?: string; weakLabel?: string };
+  labels?: { path: string; strongLabel?: string; weakLabel?: string; split?: 'train' | 'test' };
   /** Period for cost projections when the target is not a budget (default month). */
   period?: BudgetPeriod;
   dryRun?: boolean;
