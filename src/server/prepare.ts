@@ -123,7 +123,8 @@ export async function prepare(
     if (error instanceof ThresholdUnavailableError) throw reject(invalidRequest(error.message, 'target_unavailable', 'model'), base, 'rejected');
     throw error;
   }
-  ctx.decisionObserver?.observe({
+  // Only real traffic teaches the share controllers: /v1/route dry runs are not sent anywhere.
+  if (kind === 'chat') ctx.decisionObserver?.observe({
     routerName: target.name,
     router: target.router,
     score: decision.score,

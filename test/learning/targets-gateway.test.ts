@@ -54,6 +54,20 @@ describe('model-name targets', () => {
     expect(rows).toHaveLength(n);
   });
 
+  it('/v1/route dry runs do not feed the share controller', async () => {
+    for (let i = 0; i < 80; i++) {
+      const response = await fetch(`${gateway.url}/v1/route`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'triage/alwaysWeak@s40', messages: [{ role: 'user', content: `dry ${i}` }] }),
+      });
+      expect(response.status).toBe(200);
+      // Still the cold-start prior (1 - 0.4) after more requests than the warm-up.
+      expect(response.headers.get('x-triage-threshold')).toBe('0.6');
+      await response.arrayBuffer();
+    }
+  });
+
   it('@q95 routes at the newest quality calibration, and is a 400 without one', async () => {
     const missing = await post(gateway.url, 'triage@q95', 'hello');
     expect(missing.status).toBe(400);
