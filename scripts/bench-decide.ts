@@ -2,7 +2,8 @@
 // ONNX) for prompts of about 50, 500 and 5,000 tokens and a 100k-token conversation (p50/p99,
 // every prompt distinct so the embedding cache never hits, plus a repeated-context case that
 // does), throughput with 1, 8 and 32 concurrent requests with and without micro-batching, and
-// resident memory after loading the default model. Prints a table.
+// resident memory after loading the default model, and the live share controller's cost per
+// request (read the threshold, observe the decision; window 500 and 5,000). Prints a table.
 //
 //   node --import tsx scripts/bench-decide.ts [--model default] [--models-dir DIR] [--quick] [--json]
 
@@ -10,6 +11,28 @@ import { parseArgs } from 'node:util';
 import type { ChatMessage, ChatRequest } from '../src/protocol/chat.ts';
 import { createLearnedScorer, type LearnedScorer } from '../src/scoring/learned.ts';
 import { seededRandom } from '../src/eval/prng.ts';
+import { ShareController } from '../src/learning/live/share-controller.ts';
+
+interface ControllerRow {
+  window: number;
+  requests: number;
+  /** Mean cost of threshold() + observe() per request, in microseconds. */
+  meanUs: number;
+}
+
+/** The share controller's per-request work (threshold read + observe) on a stream of random scores. */
+function controllerCost(window: number, requests: number): ControllerRow {
+  const controller = new ShareController({ target: 0.3, prior: 0.7, window });
+  const random = seededRandom(window);
+  const scores = Float64Array.from({ length: requests }, () => random());
+  for (let i = 0; i < window; i++) controller.observe(scores[i]!, scores[i]! >= controller.threshold()); // fill the window
+  const started = performance.now();
+  for (let i = 0; i < requests; i++) {
+    const score = scores[i]!;
+    controller.observe(score, score >= controller.threshold());
+  }
+  return { window, requests, meanUs: ((performance.now() - started) * 1000) / requests };
+}
 
 const WORDS = (
   'the of and to in is that for it as with was on be by this are or from at which an have not but they his her we ' +
@@ -148,6 +171,7 @@ async function main(): Promise<void> {
   }
   await unbatched.close();
   const rssAfter = process.memoryUsage().rss;
+  const controller = [controllerCost(500, count(200_000)), controllerCost(5000, count(200_000))];
 
   const report = {
     model: scorer.name,
@@ -158,6 +182,7 @@ async function main(): Promise<void> {
     rss: { beforeLoad: rssBefore, afterLoad: rssLoaded, afterBench: rssAfter },
     latency: rows,
     throughput: tput,
+    controller,
   };
   await scorer.close();
   if (values.json) {
@@ -172,6 +197,9 @@ async function main(): Promise<void> {
   out.push('', 'throughput, ~500-token distinct prompts');
   out.push('| concurrency | micro-batching | decisions/s | p50 ms | p99 ms |', '| --- | --- | --- | --- | --- |');
   for (const t of tput) out.push(`| ${t.concurrency} | ${t.batching ? 'on' : 'off'} | ${t.perSecond.toFixed(0)} | ${ms(t.p50)} | ${ms(t.p99)} |`);
+  out.push('', 'live share controller (target strongShare): threshold read + observe, per request');
+  out.push('| window | requests | mean µs |', '| --- | --- | --- |');
+  for (const c of controller) out.push(`| ${c.window} | ${c.requests} | ${c.meanUs.toFixed(3)} |`);
   out.push('', `resident memory (RSS): ${mb(rssBefore)} before loading, ${mb(rssLoaded)} after loading the model, ${mb(rssAfter)} after the benchmark`);
   process.stdout.write(`${out.join('\n')}\n`);
 }

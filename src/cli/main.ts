@@ -17,6 +17,9 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   eval: { summary: 'evaluate scorers (APGR, CPT, AUC) on held-out benchmarks', load: () => import('./eval.ts') },
   keys: { summary: 'create, list or revoke gateway keys (tags, spend limits, allowed models)', load: () => import('./keys.ts') },
   report: { summary: 'spend, tokens, strong share and the all-strong saving from the decision log, per group', load: () => import('./report.ts') },
+  calibrate: { summary: 'fit a router threshold to a strong share, budget or quality target; list, roll back', load: () => import('./calibrate.ts') },
+  replay: { summary: 'what-if on logged traffic: another threshold, share or scorer model', load: () => import('./replay.ts') },
+  targets: { summary: 'how well each router held its target (live share, budget pace)', load: () => import('./targets.ts') },
   models: { summary: 'list local models, or pull an embedding model folder from the hub', load: () => import('./models.ts') },
 };
 
@@ -27,7 +30,7 @@ Usage: triage <command> [options]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, command]) => `  ${name.padEnd(8)} ${command.summary}`)
+  .map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`)
   .join('\n')}
 
 Run "triage <command> --help" for a command's options.

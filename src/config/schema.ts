@@ -82,6 +82,29 @@ const ModelSchema = z
     return { provider: model.provider ?? first.provider, id: model.id ?? first.id, pricePerMTok: model.pricePerMTok, deployments };
   });
 
+/** Budget periods a target can be stated over. */
+export const BudgetPeriodSchema = z.enum(['day', 'week', 'month']);
+export type BudgetPeriod = z.infer<typeof BudgetPeriodSchema>;
+
+/**
+ * A target a router holds live instead of a fixed threshold: a share of strong calls, a budget
+ * paced over a period, or a quality floor (through the newest quality calibration).
+ */
+export const RouterTargetSchema = z.union([
+  z.object({ strongShare: z.number().min(0).max(1) }).strict(),
+  z
+    .object({
+      budgetUsd: z.number().positive(),
+      period: BudgetPeriodSchema,
+      onExhausted: z.enum(['weak', 'reject']).default('weak'),
+      /** Completion tokens reserved for a request that sends no max_tokens. */
+      defaultMaxTokens: z.number().int().positive().default(4096),
+    })
+    .strict(),
+  z.object({ quality: z.number().gt(0).max(1) }).strict(),
+]);
+export type RouterTarget = z.infer<typeof RouterTargetSchema>;
+
 const RouterSchema = z
   .object({
     strong: z.string().min(1),
@@ -112,6 +135,8 @@ const RouterSchema = z
     modes: z.partialRecord(ModeSchema, ModeRouteSchema).optional(),
     /** Inferred task type (when the client sends no mode) -> route; unlisted types are scored. */
     taskTypes: z.record(z.string(), ModeRouteSchema).optional(),
+    /** A target held live (overrides `threshold`; see learning/). */
+    target: RouterTargetSchema.optional(),
   })
   .strict();
 export type RouterConfig = z.infer<typeof RouterSchema>;
@@ -124,6 +149,12 @@ const ServerSchema = z
     upstreamTimeoutMs: z.number().int().positive().default(120_000),
     /** Store prompt text in the decision log (off: only a hash). */
     logPrompts: z.boolean().default(false),
+    /**
+     * Store the scorer's feature vector (a compact float32 blob, no text) with each decision, so
+     * `triage replay --model` can re-score logged traffic. The vector is derived from the prompt
+     * (lengths, cue counts, and an embedding when the model uses one); turn it off to keep none.
+     */
+    logFeatures: z.boolean().default(true),
     /** On shutdown, how long in-flight requests may take to finish before their connections are cut. */
     shutdownGraceMs: z.number().int().nonnegative().default(10_000),
     /** Largest upstream response body, or single stream event, the gateway reads. */

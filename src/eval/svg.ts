@@ -89,3 +89,39 @@ export function costQualitySvg(result: BenchmarkResult): string {
   out.push('</svg>');
   return out.join('\n') + '\n';
 }
+
+export interface CostCurve {
+  title: string;
+  /** Strong share (x) against projected cost (y), sorted by share. */
+  points: Array<{ strongShare: number; costUsd: number }>;
+  chosen: { strongShare: number; costUsd: number };
+  budgetUsd?: number;
+}
+
+/** Projected cost against strong-call share, with the chosen operating point (and the budget) marked. */
+export function costCurveSvg(curve: CostCurve): string {
+  const costs = [...curve.points.map((p) => p.costUsd), curve.chosen.costUsd, curve.budgetUsd ?? 0].filter(Number.isFinite);
+  const high = Math.max(1e-9, ...costs) * 1.05;
+  const x = (share: number): number => PLOT.left + share * (PLOT.right - PLOT.left);
+  const y = (cost: number): number => PLOT.bottom - (cost / high) * (PLOT.bottom - PLOT.top);
+  const out: string[] = [];
+  out.push(`<?xml version="1.0" encoding="UTF-8"?>`);
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`);
+  out.push(`<rect x="0" y="0" width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`);
+  out.push(`<text x="${(PLOT.left + PLOT.right) / 2}" y="28" text-anchor="middle" font-size="14">${escapeXml(curve.title)}</text>`);
+  out.push('<g class="ticks" fill="#333333">');
+  for (let k = 0; k <= 10; k++) out.push(`<text x="${fmt(x(k / 10))}" y="${PLOT.bottom + 18}" text-anchor="middle">${k * 10}%</text>`);
+  for (let k = 0; k <= 5; k++) out.push(`<text x="${PLOT.left - 8}" y="${fmt(y((high * k) / 5) + 4)}" text-anchor="end">$${escapeXml(Number(((high * k) / 5).toPrecision(3)).toString())}</text>`);
+  out.push('</g>');
+  out.push(`<g class="axes" stroke="#333333" stroke-width="1.5"><line x1="${PLOT.left}" y1="${PLOT.bottom}" x2="${PLOT.right}" y2="${PLOT.bottom}"/><line x1="${PLOT.left}" y1="${PLOT.top}" x2="${PLOT.left}" y2="${PLOT.bottom}"/></g>`);
+  out.push(`<text x="${(PLOT.left + PLOT.right) / 2}" y="${PLOT.bottom + 42}" text-anchor="middle">Calls to the strong model</text>`);
+  const d = curve.points.map((p, k) => `${k === 0 ? 'M' : 'L'}${fmt(x(p.strongShare))},${fmt(y(p.costUsd))}`).join(' ');
+  out.push(`<path class="curve" d="${d}" fill="none" stroke="#1f77b4" stroke-width="2"/>`);
+  if (curve.budgetUsd !== undefined) {
+    out.push(`<line class="budget" x1="${PLOT.left}" y1="${fmt(y(curve.budgetUsd))}" x2="${PLOT.right}" y2="${fmt(y(curve.budgetUsd))}" stroke="#c00000" stroke-dasharray="6 4"/>`);
+  }
+  out.push(`<circle class="chosen" cx="${fmt(x(curve.chosen.strongShare))}" cy="${fmt(y(curve.chosen.costUsd))}" r="5" fill="#d62728"/>`);
+  out.push(`<text x="${PLOT.right + 15}" y="${PLOT.top + 12}" font-size="11">chosen: ${(curve.chosen.strongShare * 100).toFixed(1)}% strong, $${escapeXml(curve.chosen.costUsd.toFixed(2))}</text>`);
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}

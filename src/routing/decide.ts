@@ -9,6 +9,7 @@ import type { ScorerPool } from '../scoring/pool.ts';
 import type { ScoreResult } from '../scoring/scorer.ts';
 import { own } from '../config/lookup.ts';
 import { isMode, modeRoute } from './modes.ts';
+import { staticThresholdSource, type ThresholdOrigin, type ThresholdSource } from './threshold-source.ts';
 
 /** Bounds on trying the models of a decision one after another. */
 export interface RetryPolicy {
@@ -29,6 +30,9 @@ export interface Decision {
   retry: RetryPolicy;
   score: number | null;
   threshold: number;
+  /** The calibration behind the threshold (null: the config's own threshold). */
+  calibrationId: string | null;
+  thresholdSource: ThresholdOrigin;
   reason: string;
   mode: string | null;
   taskType: string | null;
@@ -36,6 +40,8 @@ export interface Decision {
   fallbackUsed: boolean;
   decisionMs: number;
   details?: ScoreResult['details'];
+  /** The scorer's input vector, when the scorer exposes one (logged for replay). */
+  features?: ScoreResult['features'];
 }
 
 export interface DecideInput {
@@ -45,6 +51,8 @@ export interface DecideInput {
   scorers: ScorerPool;
   /** Mode signal from the client, if any. */
   mode?: string | null;
+  /** Where the threshold is read from (default: the router config's `threshold`). */
+  thresholds?: ThresholdSource;
 }
 
 class ScoreTimeout extends Error {}
@@ -92,7 +100,14 @@ export async function decide(input: DecideInput): Promise<Decision> {
   const started = performance.now();
   const { router } = input;
   const mode = input.mode ?? null;
-  const base = { router: input.routerName, threshold: router.threshold, mode };
+  const reading = (input.thresholds ?? staticThresholdSource).current(input.routerName, router);
+  const base = {
+    router: input.routerName,
+    threshold: reading.threshold,
+    calibrationId: reading.calibrationId,
+    thresholdSource: reading.source,
+    mode,
+  };
   const finish = (tier: Tier, rest: Omit<Decision, keyof typeof base | 'tier' | 'modelAlias' | 'attempts' | 'retry' | 'decisionMs'>): Decision => ({
     ...base,
     ...rest,
@@ -120,11 +135,14 @@ export async function decide(input: DecideInput): Promise<Decision> {
 
   const { result, scorerName } = scored;
   const taskType = result.taskType ?? null;
-  const common = { scorer: scorerName, score: result.score, taskType, fallbackUsed: false, details: result.details };
+  const common = {
+    scorer: scorerName, score: result.score, taskType, fallbackUsed: false, details: result.details,
+    ...(result.features ? { features: result.features } : {}),
+  };
   const byTaskType = !mode && taskType ? own(router.taskTypes, taskType) : undefined;
   if (byTaskType && byTaskType !== 'score') {
     return finish(byTaskType, { ...common, reason: `task-type:${taskType}` });
   }
-  const tier: Tier = result.score >= router.threshold ? 'strong' : 'weak';
+  const tier: Tier = result.score >= reading.threshold ? 'strong' : 'weak';
   return finish(tier, { ...common, reason: tier === 'strong' ? 'score>=threshold' : 'score<threshold' });
 }

@@ -1,5 +1,7 @@
 // Resolves the request's `model` field: "triage" (the default router), "triage/<router>",
+// either with a target suffix ("@s30": 30% strong share, "@q95": the 95% quality calibration),
 // RouteLLM's "router-<scorer>-<threshold>", or a model alias / upstream model id passed through.
+// A suffixed router keeps a canonical name ("default@s30"): at most 101 + 100 names per router.
 
 import { own } from '../config/lookup.ts';
 import type { ModelConfig, RouterConfig, TriageConfig } from '../config/schema.ts';
@@ -20,11 +22,49 @@ export class UnknownModelError extends Error {
   }
 }
 
+/** A model name asked for a target suffix this gateway cannot read. */
+export class TargetSuffixError extends Error {
+  override readonly name = 'TargetSuffixError';
+  constructor(readonly requested: string) {
+    super(
+      `model "${requested}" has a malformed target suffix; valid forms: ${TARGET_SUFFIX_FORMS.join(', ')} ` +
+        '(s = percent of requests sent to the strong model, 0-100; q = percent of the strong model\'s quality kept, 1-100)',
+    );
+  }
+}
+
 const ROUTELLM_FORM = /^router-([a-z_]+)-(\d*\.?\d+)$/;
+const TARGET_SUFFIX = /^(s|q)(\d{1,3})$/;
+export const TARGET_SUFFIX_FORMS = ['triage@s<percent>', 'triage/<router>@s<percent>', 'triage@q<percent>', 'triage/<router>@q<percent>'];
+
+/** "s30" -> { strongShare: 0.3 }, "q95" -> { quality: 0.95 }; undefined when malformed. */
+export function parseTargetSuffix(suffix: string): { strongShare: number } | { quality: number } | undefined {
+  const match = TARGET_SUFFIX.exec(suffix);
+  if (!match) return undefined;
+  const percent = Number(match[2]);
+  if (match[2]!.length > 1 && match[2]!.startsWith('0')) return undefined; // one spelling per target: s5, not s05
+  if (match[1] === 's') return percent <= 100 ? { strongShare: percent / 100 } : undefined;
+  return percent >= 1 && percent <= 100 ? { quality: percent / 100 } : undefined;
+}
+
+function withSuffix(config: TriageConfig, requested: string): RouteTarget | undefined {
+  const at = requested.indexOf('@');
+  if (at < 0) return undefined;
+  const base = requested.slice(0, at);
+  const name = base === 'triage' ? config.defaultRouter : base.startsWith('triage/') ? base.slice('triage/'.length) : undefined;
+  if (name === undefined) return undefined;
+  const router = own(config.routers, name);
+  if (!router) return undefined;
+  const suffix = requested.slice(at + 1);
+  const target = parseTargetSuffix(suffix);
+  if (!target) throw new TargetSuffixError(requested);
+  // Suffixes are bounded (s0-s100, q1-q100), so the name is a bounded metric label too.
+  return { kind: 'router', name: `${name}@${suffix}`, label: `${name}@${suffix}`, router: { ...router, target } };
+}
 
 /** Every name a client may put in `model`, for errors and /v1/models. */
 export function validModelNames(config: TriageConfig): string[] {
-  const names = ['triage', ...Object.keys(config.routers).map((name) => `triage/${name}`)];
+  const names = ['triage', ...Object.keys(config.routers).map((name) => `triage/${name}`), ...TARGET_SUFFIX_FORMS];
   for (const kind of ScorerKindSchema.options) names.push(`router-${kind}-<threshold>`);
   names.push(...Object.keys(config.models));
   for (const model of Object.values(config.models)) if (!names.includes(model.id)) names.push(model.id);
@@ -41,6 +81,8 @@ export function resolveTarget(config: TriageConfig, requested: string): RouteTar
     const router = own(config.routers, name);
     if (router) return { kind: 'router', name, label: name, router };
   }
+  const suffixed = withSuffix(config, requested);
+  if (suffixed) return suffixed;
   const routeLlm = ROUTELLM_FORM.exec(requested);
   if (routeLlm) {
     const kind = ScorerKindSchema.safeParse(routeLlm[1]);
@@ -49,6 +91,8 @@ export function resolveTarget(config: TriageConfig, requested: string): RouteTar
     if (kind.success && base && threshold >= 0 && threshold <= 1) {
       const router: RouterConfig = { ...base, scorer: kind.data, threshold };
       if (kind.data !== base.scorer) delete router.model;
+      // The name states its threshold: no target, so no per-name state is ever kept for it.
+      delete router.target;
       return { kind: 'router', name: requested, label: `router-${kind.data}`, router };
     }
   }

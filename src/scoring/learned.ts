@@ -43,6 +43,15 @@ export interface LearnedScorer extends Scorer {
   readonly meta: ModelMeta;
   readonly modelDir: string;
   readonly extractor: FeatureExtractor;
+  /** Short id of the feature layout: vectors with the same id can be scored by this model. */
+  readonly layoutId: string;
+  /** Scores stored feature vectors (same layout), calibrated like score(). */
+  scoreVectors(vectors: readonly Float32Array[]): Promise<number[]>;
+}
+
+/** A stable short id of a feature layout (sha256 of its JSON). */
+export function featureLayoutId(layout: FeatureExtractor['layout']): string {
+  return createHash('sha256').update(JSON.stringify(layout)).digest('hex').slice(0, 16);
 }
 
 export function resolveModelDir(options: Pick<LearnedScorerOptions, 'modelDir' | 'modelsDir' | 'name'>): string {
@@ -104,12 +113,20 @@ export async function createLearnedScorer(options: LearnedScorerOptions = {}): P
     // With stored reference quantiles the score is the prompt's rank among reference prompts.
     const calibrate = meta.calibration ? createQuantileMap(meta.calibration.quantiles) : (raw: number) => raw;
     let closed = false;
+    const layoutId = featureLayoutId(extractor.layout);
 
     return {
       name,
       meta,
       modelDir,
       extractor,
+      layoutId,
+      async scoreVectors(vectors) {
+        if (closed) throw new Error(`${name} is closed`);
+        for (const v of vectors) if (v.length !== extractor.layout.size) throw new Error(`vector has ${v.length} features, ${name} needs ${extractor.layout.size}`);
+        if (vectors.length === 0) return [];
+        return Array.from(await activeSession.run(vectors), (raw) => calibrate(raw));
+      },
       async score(request: ChatRequest, signal?: AbortSignal): Promise<ScoreResult> {
         if (closed) throw new Error(`${name} is closed`);
         if (signal?.aborted) throw abortError(signal);
@@ -128,6 +145,7 @@ export async function createLearnedScorer(options: LearnedScorerOptions = {}): P
             decide_ms: Math.round((performance.now() - started) * 1000) / 1000,
             model: `${meta.name}@${meta.version}`,
           },
+          features: { layout: layoutId, vector: scored.features.vector },
         };
       },
       async close() {

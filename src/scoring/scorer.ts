@@ -10,6 +10,8 @@ export interface ScoreResult {
   taskType?: string;
   /** Free-form numbers for logging and debugging (e.g. embed_ms, cache_hit). */
   details?: Record<string, number | string | boolean>;
+  /** The input the score was computed from, for logging and re-scoring (no text). */
+  features?: { layout: string; vector: Float32Array };
 }
 
 export interface Scorer {

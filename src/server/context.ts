@@ -4,6 +4,8 @@
 import type { Env } from '../config/env.ts';
 import type { Logger } from '../config/logger.ts';
 import type { TriageConfig } from '../config/types.ts';
+import type { BudgetGate } from '../learning/budget/gate.ts';
+import type { DecisionObserver, ThresholdSource } from '../routing/threshold-source.ts';
 import type { ProviderAdapter } from '../providers/spec.ts';
 import type { ScorerPool } from '../scoring/pool.ts';
 import type { DecisionRecord, DecisionStore } from '../store/store.ts';
@@ -31,4 +33,10 @@ export interface GatewayContext {
   exchangeHooks: Array<(record: DecisionRecord) => void>;
   /** True once shutdown has begun (cut streams are logged as such, not as client disconnects). */
   closing: boolean;
+  /** Where routers' thresholds come from (default: each router's configured threshold). */
+  thresholds?: ThresholdSource;
+  /** Told about every decision (the share controllers learn from it). */
+  decisionObserver?: DecisionObserver;
+  /** Budget pacing: reserve before the upstream call, settle the lease when the request ends. */
+  budget?: BudgetGate;
 }

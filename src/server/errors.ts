@@ -8,6 +8,7 @@ export type ErrorType =
   | 'insufficient_quota'
   | 'upstream_error'
   | 'timeout_error'
+  | 'insufficient_quota'
   | 'server_error';
 
 export interface OpenAiErrorBody {

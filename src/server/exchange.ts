@@ -54,6 +54,8 @@ export class Exchange {
   readonly startedMs = performance.now();
   /** The bounded router name used in metric labels ("none" for pass-through). */
   metricsRouter = 'none';
+  /** Where the routed threshold came from (config, calibration, controller, ...); null when not routed. */
+  thresholdSource: string | null = null;
   /** The served attempt, once one answered. */
   outcome: AttemptOutcome | null = null;
   #ended = false;

@@ -1,14 +1,16 @@
 // The part of a request both /v1/chat/completions and /v1/route share: parse the body, read tags
-// and mode, resolve `model` to a router or a model, and decide. Fills the Exchange's row with
-// everything known before the upstream call; a rejected request ends its Exchange as a 400 row.
+// and mode, resolve `model` to a router or a model, decide (the threshold read through the
+// learning wing's live source when one is wired), and apply budget pacing. Fills the Exchange's
+// row with everything known before the upstream call; a rejected request ends its Exchange.
 
 import { own } from '../config/lookup.ts';
 import type { RouterConfig } from '../config/types.ts';
 import type { ChatRequest } from '../protocol/chat.ts';
 import { lastUserText, promptHash } from '../protocol/chat.ts';
-import { decide, type Decision, type RetryPolicy } from '../routing/decide.ts';
+import { attemptOrder, decide, type Decision, type RetryPolicy } from '../routing/decide.ts';
 import { isMode, MODES } from '../routing/modes.ts';
-import { resolveTarget, UnknownModelError } from '../routing/targets.ts';
+import { resolveTarget, TargetSuffixError, UnknownModelError } from '../routing/targets.ts';
+import { ThresholdUnavailableError } from '../routing/threshold-source.ts';
 import type { GatewayContext } from './context.ts';
 import { GatewayError, invalidRequest } from './errors.ts';
 import type { Exchange } from './exchange.ts';
@@ -35,6 +37,7 @@ function readRequest(ctx: GatewayContext, bodyText: string, headers: { tags?: st
     return { request, tags, mode, target: resolveTarget(ctx.config, request.model) };
   } catch (error) {
     if (error instanceof UnknownModelError) throw invalidRequest(error.message, 'model_not_found', 'model');
+    if (error instanceof TargetSuffixError) throw invalidRequest(error.message, 'invalid_model_target', 'model');
     throw error;
   }
 }
@@ -43,6 +46,13 @@ function attemptFor(ctx: GatewayContext, routerName: string, alias: string): Att
   const model = own(ctx.config.models, alias);
   if (!model) throw new Error(`router ${routerName} names unknown model ${alias}`);
   return { alias, model };
+}
+
+/** Ends the exchange as a refused request (one row per request, so failing clients show up) and returns the error to throw. */
+function refuse(exchange: Exchange, error: GatewayError, reason: string): GatewayError {
+  exchange.record.reason = reason;
+  exchange.end(error.status, error.message);
+  return error;
 }
 
 export async function prepare(
@@ -56,11 +66,7 @@ export async function prepare(
   try {
     read = readRequest(ctx, bodyText, headers);
   } catch (error) {
-    if (error instanceof GatewayError) {
-      // Rejected requests are logged too (one row per request), so failing clients show up in the log.
-      record.reason = 'rejected';
-      exchange.end(error.status, error.message);
-    }
+    if (error instanceof GatewayError) throw refuse(exchange, error, 'rejected');
     throw error;
   }
   const { request, tags, mode, target } = read;
@@ -80,21 +86,59 @@ export async function prepare(
   }
 
   exchange.metricsRouter = target.label;
-  const decision = await decide({ request, routerName: target.name, router: target.router, scorers: ctx.scorers, mode });
+  let decision: Decision;
+  try {
+    decision = await decide({ request, routerName: target.name, router: target.router, scorers: ctx.scorers, mode, thresholds: ctx.thresholds });
+  } catch (error) {
+    if (error instanceof ThresholdUnavailableError) throw refuse(exchange, invalidRequest(error.message, 'target_unavailable', 'model'), 'rejected');
+    throw error;
+  }
+  // Only real traffic teaches the share controllers: /v1/route dry runs are not sent anywhere.
+  if (record.kind === 'chat') {
+    ctx.decisionObserver?.observe({
+      routerName: target.name,
+      router: target.router,
+      score: decision.score,
+      tier: decision.tier,
+      forced: decision.reason !== 'score>=threshold' && decision.reason !== 'score<threshold',
+    });
+  }
   ctx.metrics.decisionSeconds.observe({ router: target.label }, decision.decisionMs / 1000);
   if (decision.fallbackUsed) {
     ctx.metrics.fallbacks.inc({ router: target.label, reason: decision.reason.split(':')[0] ?? 'scorer' });
     ctx.log.warn('scorer_fallback', { router: target.name, reason: decision.reason });
   }
-  const attempts = decision.attempts.map((alias) => attemptFor(ctx, target.name, alias));
-  const chosen = attempts[0];
-  if (!chosen) throw new Error(`router ${target.name} has no model to try`);
   Object.assign(record, {
     router: decision.router,
     scorer: decision.scorer,
     taskType: decision.taskType,
     score: decision.score,
     threshold: decision.threshold,
+    calibrationId: decision.calibrationId,
+    ...(decision.features && ctx.config.server.logFeatures ? { features: decision.features } : {}),
+  });
+  exchange.thresholdSource = decision.thresholdSource;
+
+  // Budget pacing (budget targets): reserve the worst case now (chat only; dry runs spend nothing). May move to weak or refuse.
+  const strongModel = own(ctx.config.models, target.router.strong);
+  const weakModel = own(ctx.config.models, target.router.weak);
+  const admission =
+    record.kind === 'chat' && ctx.budget && strongModel && weakModel
+      ? ctx.budget.reserve({ routerName: target.name, router: target.router, tier: decision.tier, request, prices: { strong: strongModel.pricePerMTok, weak: weakModel.pricePerMTok } })
+      : null;
+  if (admission?.kind === 'rejected') throw refuse(exchange, new GatewayError(429, admission.message, 'insufficient_quota', 'budget_exhausted'), 'budget-exhausted');
+  if (admission?.kind === 'admitted') {
+    const { lease } = admission;
+    exchange.onEnd((row) => lease.settle(row.costUsd ?? 0));
+    if (admission.downgraded) {
+      decision = { ...decision, tier: 'weak', modelAlias: target.router.weak, attempts: attemptOrder(target.router, 'weak'), reason: `${decision.reason}; budget: weak` };
+    }
+  }
+
+  const attempts = decision.attempts.map((alias) => attemptFor(ctx, target.name, alias));
+  const chosen = attempts[0];
+  if (!chosen) throw new Error(`router ${target.name} has no model to try`);
+  Object.assign(record, {
     tier: decision.tier,
     reason: decision.reason,
     modelAlias: chosen.alias,
@@ -121,6 +165,10 @@ export function decisionHeaders(exchange: Exchange, warnings: readonly string[] 
   headers['x-triage-score'] = record.score === null ? 'none' : record.score.toFixed(6);
   headers['x-triage-threshold'] = record.threshold === null ? 'none' : String(record.threshold);
   headers['x-triage-reason'] = record.reason;
+  if (exchange.thresholdSource !== null) {
+    headers['x-triage-calibration-id'] = record.calibrationId ?? 'none';
+    headers['x-triage-threshold-source'] = exchange.thresholdSource;
+  }
   // Parameters an adapter had to drop or change for its upstream, and notes on the request (the warnings channel).
   if (warnings.length > 0) headers['x-triage-warnings'] = warnings.join('; ');
   for (const key of Object.keys(headers)) headers[key] = headerSafe(headers[key] ?? '');

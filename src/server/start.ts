@@ -10,6 +10,8 @@ import type { Socket } from 'node:net';
 import { readList, readSecret, type Env } from '../config/env.ts';
 import { createLogger, parseLogLevel, type Logger } from '../config/logger.ts';
 import type { TriageConfig } from '../config/types.ts';
+import { LiveThresholds } from '../learning/live/live-thresholds.ts';
+import type { LearningStore } from '../store/learning-store.ts';
 import { createProvider } from '../providers/registry.ts';
 import type { ProviderAdapter } from '../providers/spec.ts';
 import { createScorerPool, defaultScorerFactory, type ScorerFactory } from '../scoring/pool.ts';
@@ -30,6 +32,13 @@ export interface GatewayOptions {
   store?: DecisionStore;
   /** Where gateway keys live; defaults to the decision store when it holds keys too (SQLite, memory). */
   keyStore?: KeyStore;
+  /**
+   * Calibrations for live thresholds and targets. Defaults to the SQLite store when start.ts opens
+   * it; with a caller's `store` and no `learning`, routers use their configured thresholds.
+   */
+  learning?: LearningStore;
+  /** How often calibrations are re-read (default 1000 ms). */
+  calibrationPollMs?: number;
   scorerFactory?: ScorerFactory;
   modelsDir?: string;
   log?: Logger;
@@ -110,14 +119,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { config, env } = options;
   const log = options.log ?? createLogger(parseLogLevel(env['LOG_LEVEL']));
   const metrics = new GatewayMetrics();
-  const store =
+  let opened: LearningStore | undefined;
+  const store: DecisionStore =
     options.store ??
-    openSqliteStore(config.store.path, {
+    (opened = openSqliteStore(config.store.path, {
       flushIntervalMs: config.store.flushIntervalMs,
       batchSize: config.store.batchSize,
       busyTimeoutMs: config.store.busyTimeoutMs,
       onError: (error, pending) => log.error('store_write_failed', { message: error.message, pending }),
-    });
+    }));
+  const learning = options.learning ?? opened;
   metrics.gauge('triage_log_pending_rows', 'Decision-log rows queued but not yet on disk.', () => store.stats().pendingRows);
   metrics.gauge('triage_log_dropped_rows', 'Decision-log rows dropped (queue overflow or failed final flush).', () => store.stats().droppedRows);
 
@@ -146,8 +157,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   };
   for (const name of Object.keys(config.providers)) ctx.breakers.get(name);
   metrics.breakers(() => ctx.breakers.snapshot());
+  // The learning wing is wired in here and nowhere else: thresholds, the share controllers' feed, budget pacing.
+  const live = learning ? new LiveThresholds({ config, learning, log, pollMs: options.calibrationPollMs }) : undefined;
   try {
     await ctx.keys.refresh(true);
+    if (live) {
+      await live.start(store);
+      ctx.thresholds = live;
+      ctx.decisionObserver = live;
+      ctx.budget = live;
+    }
     await warmScorers(ctx);
   } catch (error) {
     await store.close();
@@ -168,6 +187,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     });
   } catch (error) {
     // e.g. EADDRINUSE: release what was opened and say so, instead of an unhandled 'error' event.
+    live?.stop();
     await store.close();
     await ctx.scorers.closeAll();
     throw new Error(`cannot listen on ${host}:${options.port ?? config.server.port}: ${(error as Error).message}`);
@@ -203,6 +223,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await closed;
       // Cut streams log their row (status 499) as they are cancelled: wait briefly for those rows.
       await ctx.inflight.whenIdle(1000);
+      live?.stop();
       await store.close();
       await ctx.scorers.closeAll();
     })();

@@ -4,6 +4,9 @@
 
 import { summariseCost } from './cost-summary.ts';
 import { buildKey, type GatewayKey, type KeyStore, type NewGatewayKey } from './keys.ts';
+import {
+  activePerRouter, CalibrationSchema, NothingToRollBackError, targetKey, type Calibration, type CalibrationQuery, type LearningStore,
+} from './learning-store.ts';
 import type {
   CostSummaryRow, DecisionOutcome, DecisionQuery, DecisionRecord, DecisionStore, DecisionStoreStats,
   UsageCell, UsageGroupBy,
@@ -11,8 +14,12 @@ import type {
 import { usageCells } from './usage-cells.ts';
 
 function copyRecord(record: DecisionRecord): DecisionRecord {
-  return { ...record, tags: { ...record.tags } };
+  const copy = { ...record, tags: { ...record.tags } };
+  if (record.features) copy.features = { layout: record.features.layout, vector: Float32Array.from(record.features.vector) };
+  return copy;
 }
+
+const copyCalibration = (c: Calibration): Calibration => structuredClone(c);
 
 function matches(record: DecisionRecord, query: DecisionQuery): boolean {
   if (query.since !== undefined && record.createdAt < query.since) return false;
@@ -27,8 +34,10 @@ function applyLimit<T>(rows: T[], limit: number | undefined): T[] {
   return rows.slice(0, limit);
 }
 
-export class MemoryDecisionStore implements DecisionStore, KeyStore {
+export class MemoryDecisionStore implements DecisionStore, KeyStore, LearningStore {
   private readonly keys: Array<{ key: GatewayKey; hash: string }> = [];
+  /** In save order. */
+  private readonly calibrationList: Calibration[] = [];
   /** In log order; a re-logged id moves to the end (like INSERT OR REPLACE). */
   private readonly records = new Map<string, DecisionRecord>();
   private readonly outcomeList: DecisionOutcome[] = [];
@@ -125,6 +134,48 @@ export class MemoryDecisionStore implements DecisionStore, KeyStore {
       .map((outcome, index) => ({ outcome, index }))
       .sort((a, b) => a.outcome.createdAt - b.outcome.createdAt || a.index - b.index)
       .map(({ outcome }) => ({ ...outcome }));
+  }
+
+  async saveCalibration(calibration: Calibration): Promise<void> {
+    this.assertOpen();
+    const parsed = CalibrationSchema.parse(calibration);
+    if (this.calibrationList.some((c) => c.id === parsed.id)) throw new Error(`calibration ${parsed.id} already exists`);
+    this.calibrationList.push(copyCalibration(parsed));
+  }
+
+  async calibrations(query: CalibrationQuery = {}): Promise<Calibration[]> {
+    this.assertOpen();
+    const selected = this.newestFirst().filter((c) => query.router === undefined || c.router === query.router);
+    return applyLimit(selected, query.limit).map(copyCalibration);
+  }
+
+  activeCalibrations(): Calibration[] {
+    this.assertOpen();
+    const seen = new Set<string>();
+    return this.newestFirst()
+      .filter((c) => {
+        const key = `${c.router}\u0000${targetKey(c.target)}`;
+        if (c.rolledBackAt !== null || seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      })
+      .map(copyCalibration);
+  }
+
+  async rollback(router: string, at: number = Date.now()): Promise<Calibration | null> {
+    this.assertOpen();
+    const current = activePerRouter(this.activeCalibrations()).find((c) => c.router === router);
+    if (!current) throw new NothingToRollBackError(`router "${router}" has no active calibration to roll back`);
+    const stored = this.calibrationList.find((c) => c.id === current.id);
+    if (stored) stored.rolledBackAt = at;
+    return activePerRouter(this.activeCalibrations()).find((c) => c.router === router) ?? null;
+  }
+
+  private newestFirst(): Calibration[] {
+    return this.calibrationList
+      .map((c, index) => ({ c, index }))
+      .sort((a, b) => b.c.createdAt - a.c.createdAt || b.index - a.index)
+      .map(({ c }) => c);
   }
 
   stats(): DecisionStoreStats {

@@ -52,6 +52,16 @@ export interface DecisionRecord {
   ttfbMs: number | null;
   /** Id of the gateway key the request came with (a hash prefix, never the key), or null without auth. */
   keyId: string | null;
+  /** The versioned calibration behind the threshold (absent or null: the config's threshold). */
+  calibrationId?: string | null;
+  /** The scorer's feature vector (no text), for re-scoring in replay; absent when not logged. */
+  features?: FeatureVector | null;
+}
+
+/** A scorer's input as a compact vector, with the id of the feature layout it follows. */
+export interface FeatureVector {
+  layout: string;
+  vector: Float32Array;
 }
 
 export interface DecisionQuery {

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
-import { resolveTarget, UnknownModelError } from '../../src/routing/targets.ts';
+import { resolveTarget, TARGET_SUFFIX_FORMS, UnknownModelError } from '../../src/routing/targets.ts';
 
 const config = parseConfig(
   {
@@ -63,7 +63,7 @@ describe('resolveTarget', () => {
       const error = thrown as UnknownModelError;
       expect(error.name).toBe('UnknownModelError');
       expect(error.requested).toBe(requested);
-      const names = ['triage', 'triage/default', 'triage/tuned', 'router-random-<threshold>', 'router-learned-<threshold>', 'big', 'small', 'gatewaytuned', 'big-1', 'gw-1'];
+      const names = ['triage', 'triage/default', 'triage/tuned', ...TARGET_SUFFIX_FORMS, 'router-random-<threshold>', 'router-learned-<threshold>', 'big', 'small', 'gatewaytuned', 'big-1', 'gw-1'];
       expect(error.validNames).toEqual(names);
       expect(error.message).toBe(`model "${requested}" is not known to this gateway; valid names: ${names.join(', ')}`);
     },

@@ -1,9 +1,11 @@
-// Runs the DecisionStore conformance suite against the in-memory store.
+// Runs the DecisionStore and LearningStore conformance suites against the in-memory store.
 
 import { MemoryDecisionStore } from '../../src/store/memory.ts';
 import { describeKeyStoreConformance } from './key-store.conformance.ts';
 import { decisionStoreConformance } from './store.conformance.ts';
+import { describeLearningStoreConformance } from './learning-store.conformance.ts';
 
 decisionStoreConformance('memory', () => new MemoryDecisionStore());
 
 describeKeyStoreConformance('memory', { create: () => new MemoryDecisionStore() });
+describeLearningStoreConformance('memory', { create: () => new MemoryDecisionStore() });

@@ -6,6 +6,7 @@ import { setImmediate as nextTick } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyMigrations, checkMigrationOrder } from '../../src/store/sqlite/migrate.ts';
+import { decisionColumns, encodeDecision } from '../../src/store/sqlite/rows.ts';
 import { migrations } from '../../src/store/sqlite/migrations.ts';
 import {
   openSqliteStore, SchemaTooNewError, type SqliteDecisionStore, type SqliteStoreOptions,
@@ -14,12 +15,14 @@ import { makeDecision } from './fixtures/decision.ts';
 import { useTempDir } from './fixtures/temp-dir.ts';
 import { describeKeyStoreConformance } from './key-store.conformance.ts';
 import { decisionStoreConformance } from './store.conformance.ts';
+import { describeLearningStoreConformance } from './learning-store.conformance.ts';
 
 const tempDir = useTempDir();
 
 decisionStoreConformance('sqlite file', () => openSqliteStore(join(tempDir(), 'log.db')));
 decisionStoreConformance('sqlite :memory:', () => openSqliteStore(':memory:'));
 describeKeyStoreConformance('sqlite file', { create: () => openSqliteStore(join(tempDir(), 'keys.db')) });
+describeLearningStoreConformance('sqlite file', { create: () => openSqliteStore(join(tempDir(), 'learn.db')) });
 
 const handles: { close(): unknown }[] = [];
 afterEach(async () => {
@@ -86,6 +89,21 @@ describe('SqliteDecisionStore schema', () => {
     rawConnection(path).prepare('INSERT INTO schema_migrations VALUES (99, ?, 0)').run('future');
     expect(() => openSqliteStore(path)).toThrow(SchemaTooNewError);
     expect(() => openSqliteStore(path)).toThrow(new RegExp(`version 99 is newer than this build knows \\(${migrations.length}\\)`));
+  });
+
+  it('upgrades a version-2 log to the newest: old rows read back without key id, calibration or features', async () => {
+    const path = join(tempDir(), 'v2.db');
+    const raw = rawConnection(path);
+    applyMigrations(raw, migrations.slice(0, 2));
+    const old = makeDecision({ id: 'old' });
+    const { calibrationId: _c, features: _f, ...rest } = old;
+    const v2Row = { ...rest, keyId: null };
+    const columns = decisionColumns.slice(0, 28);
+    raw.prepare(`INSERT INTO decisions (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(encodeDecision(v2Row).slice(0, 28));
+    const store = openStore(path);
+    expect(await store.get('old')).toStrictEqual(v2Row);
+    store.log(makeDecision({ id: 'new' }));
+    expect(await store.get('new')).toStrictEqual(makeDecision({ id: 'new' }));
   });
 
   it('rejects a migration list that is out of order', () => {

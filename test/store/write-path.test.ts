@@ -180,7 +180,7 @@ describe('row encoding', () => {
       prompt_text: 'Write a haiku about routers.', score: 0.734, threshold: 0.5, tier: 'strong', reason: 'score>=threshold',
       model_alias: 'strong', model_id: 'gpt-4.1', provider: 'openai', fallback_used: 1, stream: 1, status: 200, error: null,
       prompt_tokens: 120, completion_tokens: 48, cached_tokens: 64, cost_usd: 0.00123, decision_ms: 3.25, latency_ms: 812.5, ttfb_ms: 140.75,
-      key_id: 'key_0123456789ab',
+      key_id: 'key_0123456789ab', calibration_id: 'cal_abc', features: expect.any(Buffer), features_layout: 'layout-1',
     });
   });
 

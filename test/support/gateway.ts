@@ -45,6 +45,9 @@ export async function startTestGateway(options: {
   scorerFactory?: ScorerFactory;
   mutate?: (config: TriageConfig) => void;
   shutdownGraceMs?: number;
+  /** Wire the learning wing (calibrations, targets) on the same SQLite file. */
+  learning?: boolean;
+  calibrationPollMs?: number;
 }): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'triage-gw-'));
   const dbPath = join(dir, 'triage.db');
@@ -59,6 +62,7 @@ export async function startTestGateway(options: {
     config,
     env: { FAKE_STRONG_KEY: 'sk-upstream-secret-123', ...options.env },
     store,
+    ...(options.learning ? { learning: store, calibrationPollMs: options.calibrationPollMs ?? 100 } : {}),
     scorerFactory: options.scorerFactory,
     log: createLogger('silent'),
     host: '127.0.0.1',

@@ -1,11 +1,11 @@
 // The decision-log schema as an ordered list of migrations. Append only: never edit a shipped
 // migration, add a new one with the next version. Applied by migrate.ts inside one transaction.
 //
-// Planned next migrations (the learning loop), keyed by decision id like `outcomes`:
-//   3 shadow_labels: (decision_id, labeler, tier, score, created_at) - what another scorer or a
-//     judge would have chosen, for offline training without changing live traffic.
-//   4 calibrations: (router, version, threshold, method, params JSON, created_at) - versioned
-//     thresholds per router that routing picks up live; UNIQUE(router, version).
+// Version 3 adds the learning tables' first member, `calibrations` (versioned thresholds per
+// router that the gateway picks up live; see store/learning-store.ts), and two decision columns:
+// `calibration_id` and the optional feature vector (`features`, float32 little-endian, with its
+// layout id) that replay re-scores. Planned next: shadow_labels (decision_id, labeler, tier,
+// score, created_at): what another scorer or a judge would have chosen.
 
 export interface Migration {
   version: number;
@@ -85,9 +85,38 @@ CREATE TABLE gateway_keys (
 CREATE INDEX decisions_key_id ON decisions (key_id, created_at);
 `;
 
+// No foreign key from decisions.calibration_id: calibrations may be pruned independently.
+const calibrations = `
+CREATE TABLE calibrations (
+  id                 TEXT PRIMARY KEY,
+  router             TEXT NOT NULL,
+  created_at         INTEGER NOT NULL,
+  target_kind        TEXT NOT NULL,
+  target_key         TEXT NOT NULL,
+  target             TEXT NOT NULL,
+  threshold          REAL NOT NULL,
+  scorer             TEXT,
+  window             TEXT NOT NULL,
+  expected_share     REAL NOT NULL,
+  period             TEXT,
+  projected_cost_usd REAL,
+  all_strong_cost_usd REAL,
+  quality_retained   REAL,
+  quality_low        REAL,
+  quality_high       REAL,
+  pgr                REAL,
+  rolled_back_at     INTEGER
+);
+CREATE INDEX calibrations_router ON calibrations (router, created_at);
+ALTER TABLE decisions ADD COLUMN calibration_id TEXT;
+ALTER TABLE decisions ADD COLUMN features BLOB;
+ALTER TABLE decisions ADD COLUMN features_layout TEXT;
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'decisions', sql: decisionsTable },
   { version: 2, name: 'outcomes', sql: outcomesTable },
   { version: 3, name: 'key ids and one outcome per source', sql: keyIdsAndOutcomeDedup },
   { version: 4, name: 'gateway keys', sql: gatewayKeysTable },
+  { version: 5, name: 'calibrations and decision calibration_id, features', sql: calibrations },
 ];

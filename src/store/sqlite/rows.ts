@@ -9,10 +9,11 @@ export const decisionColumns = [
   'id', 'created_at', 'kind', 'router', 'scorer', 'tags', 'mode', 'task_type', 'prompt_hash',
   'prompt_text', 'score', 'threshold', 'tier', 'reason', 'model_alias', 'model_id', 'provider',
   'fallback_used', 'stream', 'status', 'error', 'prompt_tokens', 'completion_tokens',
-  'cached_tokens', 'cost_usd', 'decision_ms', 'latency_ms', 'ttfb_ms', 'key_id',
+  'cached_tokens', 'cost_usd', 'decision_ms', 'latency_ms', 'ttfb_ms', 'key_id', 'calibration_id',
+  'features', 'features_layout',
 ] as const;
 
-export type SqlValue = string | number | null;
+export type SqlValue = string | number | null | Buffer;
 export type EncodedDecision = SqlValue[];
 
 const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
@@ -30,7 +31,33 @@ export function encodeDecision(r: DecisionRecord): EncodedDecision {
     num(r.status) ?? 0, text(r.error), num(r.promptTokens), num(r.completionTokens),
     num(r.cachedTokens), num(r.costUsd), num(r.decisionMs), num(r.latencyMs), num(r.ttfbMs),
     text(r.keyId),
+    text(r.calibrationId), r.features ? encodeVector(r.features.vector) : null, r.features ? text(r.features.layout) : null,
   ];
+}
+
+/** Float32 little-endian bytes (a copy, so the queued row is a snapshot). */
+export function encodeVector(vector: Float32Array): Buffer {
+  const bytes = Buffer.alloc(vector.length * 4);
+  for (let i = 0; i < vector.length; i++) bytes.writeFloatLE(vector[i] as number, i * 4);
+  return bytes;
+}
+
+export function decodeVector(bytes: Uint8Array): Float32Array {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const vector = new Float32Array(Math.floor(buffer.length / 4));
+  for (let i = 0; i < vector.length; i++) vector[i] = buffer.readFloatLE(i * 4);
+  return vector;
+}
+
+/** Optional decision fields: present only when set, so rows from older builds read back unchanged. */
+function optionalFields(row: Row): Pick<DecisionRecord, 'calibrationId' | 'features'> {
+  const out: Pick<DecisionRecord, 'calibrationId' | 'features'> = {};
+  const calibrationId = str(row, 'calibration_id');
+  if (calibrationId !== null) out.calibrationId = calibrationId;
+  const blob = row['features'];
+  const layout = str(row, 'features_layout');
+  if (blob instanceof Uint8Array && layout !== null) out.features = { layout, vector: decodeVector(blob) };
+  return out;
 }
 
 function parseTags(json: unknown): Record<string, string> {
@@ -81,6 +108,7 @@ export function decodeDecision(row: Row): DecisionRecord {
     latencyMs: nr(row, 'latency_ms'),
     ttfbMs: nr(row, 'ttfb_ms'),
     keyId: str(row, 'key_id'),
+    ...optionalFields(row),
   };
 }
 

@@ -14,6 +14,8 @@ import type {
 } from '../store.ts';
 import { buildKey, type GatewayKey, type KeyStore, type NewGatewayKey } from '../keys.ts';
 import * as keySql from './key-rows.ts';
+import type { Calibration, CalibrationQuery, LearningStore } from '../learning-store.ts';
+import { CalibrationTable } from './calibrations.ts';
 import { applyMigrations } from './migrate.ts';
 import { migrations } from './migrations.ts';
 import * as sql from './queries.ts';
@@ -45,8 +47,9 @@ const defaultOnError = (error: Error, pendingRows: number): void => {
   console.error(`[triage:store] ${error.message} (${pendingRows} rows pending)`);
 };
 
-export class SqliteDecisionStore implements DecisionStore, KeyStore {
+export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningStore {
   private readonly queue: WriteQueue<EncodedDecision>;
+  private readonly calibrationTable: CalibrationTable;
   private readonly onError: (error: Error, pendingRows: number) => void;
   private closed = false;
   private readonly closeTimeoutMs: number;
@@ -57,6 +60,7 @@ export class SqliteDecisionStore implements DecisionStore, KeyStore {
   ) {
     this.onError = options.onError ?? defaultOnError;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 5000;
+    this.calibrationTable = new CalibrationTable(db);
     const insert = db.prepare(sql.insertDecisionSql);
     const writeBatch = db.transaction((rows: EncodedDecision[]) => {
       for (const row of rows) insert.run(row);
@@ -155,6 +159,26 @@ export class SqliteDecisionStore implements DecisionStore, KeyStore {
     this.flushBeforeRead();
     const row: unknown = this.db.prepare(keySql.spentSinceSql).get(keyId, since);
     return isRow(row) ? Number(row['spent'] ?? 0) : 0;
+  }
+
+  async saveCalibration(calibration: Calibration): Promise<void> {
+    this.assertOpen();
+    this.calibrationTable.save(calibration);
+  }
+
+  async calibrations(query: CalibrationQuery = {}): Promise<Calibration[]> {
+    this.assertOpen();
+    return this.calibrationTable.list(query);
+  }
+
+  activeCalibrations(): Calibration[] {
+    this.assertOpen();
+    return this.calibrationTable.activeSet();
+  }
+
+  async rollback(router: string, at: number = Date.now()): Promise<Calibration | null> {
+    this.assertOpen();
+    return this.calibrationTable.rollback(router, at);
   }
 
   stats(): DecisionStoreStats {

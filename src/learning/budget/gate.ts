@@ -1,0 +1,19 @@
+// The hook the request path calls for budget pacing: reserve() before the upstream call (it may
+// move the request to the weak model or refuse it), and the returned lease's settle(costUsd) once
+// the request has ended, on every exit. Routers without a budget target get null.
+
+import type { PricePerMTok, RouterConfig, Tier } from '../../config/types.ts';
+import type { ChatRequest } from '../../protocol/chat.ts';
+import type { Admission } from './pacer.ts';
+
+export interface ReserveInput {
+  routerName: string;
+  router: RouterConfig;
+  tier: Tier;
+  request: ChatRequest;
+  prices: Record<Tier, PricePerMTok>;
+}
+
+export interface BudgetGate {
+  reserve(input: ReserveInput): Admission | null;
+}

@@ -1,0 +1,102 @@
+// The LearningStore conformance suite: calibrations saved, listed newest first, the active set
+// per (router, target), and rollback to the previous one. Every backend's test file runs it.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { NothingToRollBackError, activePerRouter, type Calibration, type LearningStore } from '../../src/store/learning-store.ts';
+
+export interface LearningStoreUnderTest extends LearningStore {
+  close(): Promise<void>;
+}
+
+export function makeCalibration(overrides: Partial<Calibration> = {}): Calibration {
+  return {
+    id: 'cal-1',
+    router: 'default',
+    createdAt: 1_700_000_000_000,
+    target: { kind: 'strongShare', strongShare: 0.3 },
+    threshold: 0.62,
+    scorer: 'learned:default@5',
+    window: { source: 'log', samples: 1200, since: 1_699_000_000_000, until: 1_700_000_000_000, spec: '7d' },
+    expectedShare: 0.3,
+    period: 'month',
+    projectedCostUsd: 123.4,
+    allStrongCostUsd: 400.5,
+    qualityRetained: null,
+    qualityLow: null,
+    qualityHigh: null,
+    pgr: null,
+    rolledBackAt: null,
+    ...overrides,
+  };
+}
+
+export function describeLearningStoreConformance(
+  name: string,
+  options: { create: () => LearningStoreUnderTest | Promise<LearningStoreUnderTest>; skip?: boolean },
+): void {
+  describe.skipIf(options.skip === true)(`LearningStore conformance: ${name}`, () => {
+    const opened: LearningStoreUnderTest[] = [];
+    const open = async (): Promise<LearningStoreUnderTest> => {
+      const store = await options.create();
+      opened.push(store);
+      return store;
+    };
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((store) => store.close()));
+    });
+
+    it('round-trips every field, for each target kind', async () => {
+      const store = await open();
+      const share = makeCalibration();
+      const budget = makeCalibration({ id: 'cal-2', createdAt: share.createdAt + 1, target: { kind: 'budget', budgetUsd: 500, period: 'month' } });
+      const quality = makeCalibration({
+        id: 'cal-3', createdAt: share.createdAt + 2, target: { kind: 'quality', quality: 0.95, confidence: true },
+        period: null, projectedCostUsd: null, allStrongCostUsd: null, qualityRetained: 0.951, qualityLow: 0.93, qualityHigh: 0.97, pgr: 0.8,
+        window: { source: 'labels', samples: 300, since: null, until: null, spec: 'labels.jsonl' },
+      });
+      for (const c of [share, budget, quality]) await store.saveCalibration(c);
+      expect(await store.calibrations()).toStrictEqual([quality, budget, share]);
+    });
+
+    it('lists newest first, ties by save order, filtered by router, limited', async () => {
+      const store = await open();
+      await store.saveCalibration(makeCalibration({ id: 'a', createdAt: 10 }));
+      await store.saveCalibration(makeCalibration({ id: 'b', createdAt: 10 }));
+      await store.saveCalibration(makeCalibration({ id: 'c', createdAt: 5, router: 'other' }));
+      expect((await store.calibrations()).map((c) => c.id)).toEqual(['b', 'a', 'c']);
+      expect((await store.calibrations({ router: 'other' })).map((c) => c.id)).toEqual(['c']);
+      expect((await store.calibrations({ limit: 1 })).map((c) => c.id)).toEqual(['b']);
+    });
+
+    it('rejects a duplicate id and an invalid calibration', async () => {
+      const store = await open();
+      await store.saveCalibration(makeCalibration());
+      await expect(store.saveCalibration(makeCalibration())).rejects.toThrow();
+      await expect(store.saveCalibration(makeCalibration({ id: 'bad', threshold: 1.5 }))).rejects.toThrow();
+    });
+
+    it('keeps the newest live calibration per (router, target) as the active set', async () => {
+      const store = await open();
+      await store.saveCalibration(makeCalibration({ id: 's1', createdAt: 1 }));
+      await store.saveCalibration(makeCalibration({ id: 'q1', createdAt: 2, target: { kind: 'quality', quality: 0.95, confidence: false } }));
+      await store.saveCalibration(makeCalibration({ id: 's2', createdAt: 3 }));
+      await store.saveCalibration(makeCalibration({ id: 'o1', createdAt: 4, router: 'other' }));
+      expect(store.activeCalibrations().map((c) => c.id)).toEqual(['o1', 's2', 'q1']);
+      expect(activePerRouter(store.activeCalibrations()).map((c) => c.id)).toEqual(['o1', 's2']);
+    });
+
+    it('rollback makes the previous calibration active, and fails when nothing is left', async () => {
+      const store = await open();
+      await store.saveCalibration(makeCalibration({ id: 'old', createdAt: 1, threshold: 0.4 }));
+      await store.saveCalibration(makeCalibration({ id: 'new', createdAt: 2, threshold: 0.7 }));
+      const now = await store.rollback('default', 99);
+      expect(now?.id).toBe('old');
+      expect(activePerRouter(store.activeCalibrations()).map((c) => c.id)).toEqual(['old']);
+      const listed = await store.calibrations();
+      expect(listed.find((c) => c.id === 'new')?.rolledBackAt).toBe(99);
+      expect(await store.rollback('default', 100)).toBeNull();
+      await expect(store.rollback('default', 101)).rejects.toBeInstanceOf(NothingToRollBackError);
+      await expect(store.rollback('nobody')).rejects.toBeInstanceOf(NothingToRollBackError);
+    });
+  });
+}
