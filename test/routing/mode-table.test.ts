@@ -197,3 +197,15 @@ describe('the scoring time budget', () => {
     expect(seen?.aborted).toBe(false);
   });
 });
+
+describe('decision time', () => {
+  it('is measured inside the call: between 0 and the time the caller waited', async () => {
+    for (const mode of ['plan', null]) {
+      const before = performance.now();
+      const decision = await run(router(), counting({ score: 0.2 }), mode);
+      const waited = performance.now() - before;
+      expect(decision.decisionMs).toBeGreaterThanOrEqual(0);
+      expect(decision.decisionMs).toBeLessThanOrEqual(waited);
+    }
+  });
+});

@@ -50,7 +50,7 @@ describe('resolveTarget', () => {
     expect(config.routers['default']).toMatchObject({ scorer: 'learned', model: 'mine', threshold: 0.5 });
   });
 
-  it.each(['triage/nope', 'router-random-1.5', 'router-random-2', 'router-bert-0.5', 'router-random-', 'Triage', 'nope'])(
+  it.each(['triage/nope', 'router-random-1.5', 'router-random-2', 'router-bert-0.5', 'router-random-', 'xrouter-random-0.5', 'router-random-0.5x', 'Triage', 'nope'])(
     'rejects %s with the list of valid names',
     (requested) => {
       let thrown: unknown;

@@ -115,7 +115,7 @@ describe('WriteQueue', () => {
     expect(h.batches).toEqual([[1]]);
     h.queue.push(2);
     h.queue.push(3);
-    oneTurn();
+    vi.advanceTimersByTime(0); // immediates only; the 60 s timer does not fire
     expect(h.batches).toEqual([[1], [2, 3]]);
   });
 
@@ -135,6 +135,18 @@ describe('WriteQueue', () => {
     expect(h.queue.push(7)).toBe(false);
     expect(h.errors).toHaveLength(2);
     expect(h.queue.droppedRows).toBe(3);
+  });
+
+  it('flushAll() and stop() cancel a pending flush timer', () => {
+    const h = harness();
+    h.queue.push(1);
+    expect(vi.getTimerCount()).toBe(1);
+    h.queue.flushAll();
+    expect(vi.getTimerCount()).toBe(0);
+    h.queue.push(2);
+    expect(vi.getTimerCount()).toBe(1);
+    expect(h.queue.stop()).toEqual([2]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('stop() cancels its timers, hands back what was queued, and drops later rows', () => {
