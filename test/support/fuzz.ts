@@ -81,6 +81,26 @@ export function sendRaw(baseUrl: string, bytes: string | Buffer, timeoutMs = 500
   });
 }
 
+/** The status and body of a raw HTTP/1.1 response (a chunked body is decoded). */
+export function parseRawResponse(raw: string): { status: number; body: string } {
+  const split = raw.indexOf('\r\n\r\n');
+  const head = split < 0 ? raw : raw.slice(0, split);
+  let body = split < 0 ? '' : raw.slice(split + 4);
+  if (/^transfer-encoding:\s*chunked/im.test(head)) {
+    let decoded = '';
+    for (let at = 0; at < body.length; ) {
+      const eol = body.indexOf('\r\n', at);
+      const size = parseInt(body.slice(at, eol), 16);
+      if (!(size > 0)) break;
+      decoded += body.slice(eol + 2, eol + 2 + size);
+      at = eol + 2 + size + 2;
+    }
+    body = decoded;
+  }
+  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0);
+  return { status, body: Buffer.from(body, 'latin1').toString('utf8') };
+}
+
 /** Null when the answer is in OpenAI's error shape, else what is wrong with it. */
 export function errorShapeProblem(text: string): string | null {
   let parsed: unknown;
