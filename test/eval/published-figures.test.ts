@@ -25,7 +25,7 @@ if (!haveMirror) console.log(`published-figures: no data mirror at ${MIRROR}; sk
 
 /** Benchmark name -> the first cell of its row in the README's held-out table. */
 const README_ROWS: Record<string, string> = {
-  'mt-bench': 'MT-Bench (72, test only)',
+  'mt-bench': 'MT-Bench (test only)',
   'routellm-gsm8k': 'GSM8K held-out',
   'routellm-mmlu': 'MMLU held-out',
   'arena-bench': 'arena-bench held-out',
@@ -47,12 +47,18 @@ async function testSplit(name: string): Promise<LabelledRecord[]> {
   return records.filter((r) => r.split === 'test');
 }
 
-/** The README table's cells for one benchmark row. */
-function readmeRow(label: string): string[] {
-  const readme = readFileSync(`${ROOT}README.md`, 'utf8');
-  const line = readme.split('\n').find((l) => l.startsWith(`| ${label} |`));
-  if (!line) throw new Error(`README has no table row for ${label}`);
-  return line.split('|').slice(1, -1).map((cell) => cell.trim());
+const cells = (line: string) => line.split('|').slice(1, -1).map((cell) => cell.trim());
+
+/** The README quality table's cells for one benchmark row, by column heading. */
+function readmeRow(label: string): Record<string, string> {
+  const lines = readFileSync(`${ROOT}README.md`, 'utf8').split('\n');
+  const at = lines.findIndex((l) => l.startsWith(`| ${label} |`));
+  if (at < 0) throw new Error(`README has no table row for ${label}`);
+  let header = at;
+  while (header > 0 && !lines[header]!.startsWith('| benchmark |')) header--;
+  const names = cells(lines[header]!);
+  const values = cells(lines[at]!);
+  return Object.fromEntries(names.map((name, i) => [name, values[i] ?? '']));
 }
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
@@ -99,12 +105,13 @@ describe.skipIf(!haveMirror)('published held-out figures of models/default', () 
       records: published.records,
     });
 
-    const [, prompts, triage, cpt50, cpt80, randomCell] = readmeRow(README_ROWS[name]!);
-    expect(Number(prompts!.replace(/,/g, ''))).toBe(result.size);
+    const row = readmeRow(README_ROWS[name]!);
+    expect(Number((row['prompts'] ?? '').replace(/,/g, ''))).toBe(result.size);
     const ci = intervals.get(name)!;
-    expect(triage).toBe(`${router.apgr.toFixed(3)} [${ci.apgr.low.toFixed(3)}, ${ci.apgr.high.toFixed(3)}]`);
-    expect(cpt50).toBe(percent(router.cpt50));
-    expect(cpt80).toBe(percent(router.cpt80));
-    expect(randomCell).toBe(random.apgr.toFixed(3));
+    expect(row['Triage APGR']).toBe(`${router.apgr.toFixed(3)} [${ci.apgr.low.toFixed(3)}, ${ci.apgr.high.toFixed(3)}]`);
+    expect(row['AUC']).toBe(router.auc.toFixed(3));
+    expect(row['CPT(50%)']).toBe(percent(router.cpt50));
+    expect(row['CPT(80%)']).toBe(percent(router.cpt80));
+    expect(row['random APGR']).toBe(random.apgr.toFixed(3));
   });
 });
