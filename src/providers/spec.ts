@@ -72,3 +72,39 @@ export interface ProviderAdapter {
   readonly kind: string;
   chat(call: UpstreamCall): Promise<UpstreamResult>;
 }
+
+// --- Forwarding other OpenAI-compatible paths (embeddings, completions, responses) ---
+
+/** A call to an OpenAI-compatible path other than chat: the body is sent as given (model already set). */
+export interface ForwardCall {
+  target: UpstreamTarget;
+  /** Path under the target's baseUrl, e.g. "/embeddings". */
+  path: string;
+  body: Record<string, unknown>;
+  /** Ask for (and read) a Server-Sent Events stream. */
+  stream: boolean;
+  signal?: AbortSignal;
+  /** Most bytes read from a non-streamed body, or buffered for one SSE event (default 32 MiB). */
+  maxBodyBytes?: number;
+}
+
+/** Parts of a forwarded stream, in arrival order. */
+export type ForwardStreamPart =
+  /** One SSE event as upstream wrote it (`event:`/`id:` lines and comments kept), API key scrubbed. */
+  | { type: 'event'; raw: string; event: string | null; data: string | null; json: Record<string, unknown> | null }
+  /** Upstream closed the stream cleanly (a `[DONE]` event, if any, came before as an event). */
+  | { type: 'end' }
+  /** The stream broke: reset, idle timeout, an oversized event. */
+  | { type: 'error'; message: string; code: UpstreamFailureCode };
+
+export type ForwardResult =
+  /** `text` is the JSON to send on (API key scrubbed); `body` is its parsed value. */
+  | { kind: 'json'; status: number; body: unknown; text: string; ttfbMs: number; headers: PassThroughHeaders }
+  | { kind: 'stream'; status: number; parts: AsyncIterable<ForwardStreamPart>; ttfbMs: number; headers: PassThroughHeaders }
+  | { kind: 'http_error'; status: number; body: unknown; text: string; ttfbMs: number; headers: PassThroughHeaders }
+  | { kind: 'failure'; code: UpstreamFailureCode; message: string };
+
+/** An adapter that can also forward other OpenAI-compatible paths. Never throws; never echoes the key. */
+export interface ForwardingProviderAdapter extends ProviderAdapter {
+  forward(call: ForwardCall): Promise<ForwardResult>;
+}

@@ -8,7 +8,10 @@ import { GatewayError, errorResponse } from './errors.ts';
 import { gatewayAuth } from './middleware/auth.ts';
 import { handleChat } from './routes/chat.ts';
 import { handleFeedback } from './routes/feedback.ts';
-import { listModels } from './routes/models.ts';
+import { getModel, listModels } from './routes/models.ts';
+import { handleCompletions } from './routes/completions.ts';
+import { handleEmbeddings } from './routes/embeddings.ts';
+import { handleResponses } from './routes/responses.ts';
 import { handleRoute } from './routes/route.ts';
 
 export function createApp(ctx: GatewayContext): Hono {
@@ -30,6 +33,10 @@ export function createApp(ctx: GatewayContext): Hono {
   app.post('/v1/route', tooLarge, (c) => handleRoute(ctx, c));
   app.post('/v1/feedback', tooLarge, (c) => handleFeedback(ctx, c));
   app.get('/v1/models', (c) => c.json(listModels(ctx)));
+  app.get('/v1/models/:id{.+}', (c) => getModel(ctx, c.req.param('id')));
+  app.post('/v1/embeddings', tooLarge, (c) => handleEmbeddings(ctx, c));
+  app.post('/v1/completions', tooLarge, (c) => handleCompletions(ctx, c));
+  app.post('/v1/responses', tooLarge, (c) => handleResponses(ctx, c));
 
   app.notFound((c) =>
     errorResponse(new GatewayError(404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`, 'not_found_error', 'not_found')),

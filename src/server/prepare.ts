@@ -159,3 +159,8 @@ export function decisionHeaders(prepared: Prepared, servedModelId: string | null
   for (const key of Object.keys(headers)) headers[key] = headerSafe(headers[key]!);
   return headers;
 }
+
+/** A blank log row of this kind (for routes that reject a request before prepare() runs). */
+export function newDecisionRecord(kind: DecisionKind, receivedAt: number): DecisionRecord {
+  return newRecord(kind, receivedAt);
+}

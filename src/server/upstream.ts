@@ -70,3 +70,8 @@ export async function callUpstream(
   if (!last) throw new Error('no upstream attempt to make');
   return last;
 }
+
+/** The upstream target for one attempt (key from the environment, or the client's for opted-in providers). */
+export function upstreamTarget(ctx: GatewayContext, attempt: Attempt, clientKey: string | undefined): UpstreamTarget {
+  return target(ctx, attempt, clientKey);
+}

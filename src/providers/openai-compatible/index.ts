@@ -17,11 +17,13 @@ import { readErrorBody } from '../shared/responseBody.ts';
 import { sseStreamParts } from '../shared/sseStream.ts';
 import { chatCompletionsUrl, requestHeaders } from './api.ts';
 import { chatCompleteBody, chatCompleteStreamParts, readChatCompletion } from './chatComplete.ts';
+import { forward } from './forward.ts';
+import type { ForwardingProviderAdapter } from '../spec.ts';
 
 export const OPENAI_COMPATIBLE_KIND = 'openai-compatible';
 
-export function createOpenAiCompatibleAdapter(): ProviderAdapter {
-  return { specVersion: 'v1', kind: OPENAI_COMPATIBLE_KIND, chat: chatComplete };
+export function createOpenAiCompatibleAdapter(): ProviderAdapter & ForwardingProviderAdapter {
+  return { specVersion: 'v1', kind: OPENAI_COMPATIBLE_KIND, chat: chatComplete, forward };
 }
 
 type Phase = 'request' | 'stream';
