@@ -64,8 +64,15 @@ async function readCapped(response: Response, maxBytes: number): Promise<string 
 function errorBody(text: string | null, status: number, secret: string | undefined): { body: unknown; text: string } {
   const json = text === null || text.trim() === '' ? null : scrubJson(text, secret);
   if (json) return { body: json.value, text: json.text };
+  const trimmed = text?.trim() ?? '';
   const message =
-    text === null ? `upstream returned HTTP ${status} with an oversized body` : text.trim() === '' ? `upstream returned HTTP ${status}` : redact(text, secret).slice(0, MAX_ERROR_TEXT_CHARS);
+    text === null
+      ? `upstream returned HTTP ${status} with an oversized body`
+      : trimmed === ''
+        ? `upstream returned HTTP ${status}`
+        : /^[[{]/.test(trimmed)
+          ? `upstream returned HTTP ${status} with an unreadable JSON body` // its text could hide the key in escapes
+          : redact(text, secret).slice(0, MAX_ERROR_TEXT_CHARS);
   const body = { error: { message, type: 'upstream_error', code: null } };
   return { body, text: JSON.stringify(body) };
 }
