@@ -108,6 +108,14 @@ describe('POST /v1/embeddings', () => {
     expect(upstream.requests.at(-1)!.body.model).toBe('fake-embed');
   });
 
+  it('answers 502 instead of buffering an upstream body over the 32 MiB cap', async () => {
+    upstream.setBehaviour({ respondWith: { status: 200, body: `{"data":"${'x'.repeat(33 * 1024 * 1024)}"}` } });
+    const response = await post('/v1/embeddings', { model: 'embed', input: 'x' });
+    const error = await expectError(response, 502, 'upstream_bad_response');
+    expect(error.message).toContain('exceeds 33554432 bytes');
+    upstream.setBehaviour({});
+  });
+
   it('refuses router names with a 400 that says why, and logs the rejection', async () => {
     for (const model of ['triage', 'triage/default', 'router-random-0.5']) {
       const response = await post('/v1/embeddings', { model, input: 'x' });

@@ -130,6 +130,20 @@ describe('POST /v1/responses (JSON)', () => {
   });
 });
 
+describe('POST /v1/responses (fallback)', () => {
+  it('retries on the other model when the router allows it and the first upstream fails', async () => {
+    upstream.setBehaviour({ respondWith: { status: 500, body: { error: { message: 'down' } } } });
+    weakUpstream.setBehaviour({ text: 'from the weak model' });
+    const { data, response } = await client.responses.create({ model: 'triage/resilient', input: 'x' }).withResponse();
+    expect(data.output_text).toBe('from the weak model');
+    const logged = await row(response.headers.get('x-triage-decision-id'));
+    expect(logged).toMatchObject({ kind: 'responses', status: 200, modelAlias: 'weak', fallbackUsed: true });
+    expect(logged.reason).toContain('retried on weak after upstream status 500');
+    upstream.setBehaviour({});
+    weakUpstream.setBehaviour({});
+  });
+});
+
 describe('POST /v1/responses (streaming)', () => {
   it('streams through the SDK helper and logs usage from response.completed', async () => {
     upstream.setBehaviour({ text: 'streamed answer', chunks: 4, usage: { prompt_tokens: 40, completion_tokens: 4, cached_tokens: 8 } });
