@@ -179,6 +179,23 @@ describe('POST /v1/responses (streaming)', () => {
     ]);
   });
 
+  it('cancels the upstream and logs 499 when the client goes away mid-stream', async () => {
+    upstream.setBehaviour({ chunks: 5, chunkDelayMs: 200 });
+    const controller = new AbortController();
+    const response = await fetch(`${gateway.url}/v1/responses`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'strong', input: 'x', stream: true }),
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toContain('event: response.created');
+    controller.abort();
+    expect(await upstream.requests.at(-1)!.outcome).toBe('client-closed');
+    await expect.poll(async () => (await gateway.store.get(response.headers.get('x-triage-decision-id')!))?.status, { timeout: 5000 }).toBe(499);
+    upstream.setBehaviour({});
+  });
+
   it('turns an upstream error event, a cut or a reset into a failed row, with an error event for the client', async () => {
     upstream.setBehaviour({ errorEventAfterEvents: 3, errorEventMessage: `boom ${KEY}` });
     const failed = await post({ model: 'strong', input: 'x', stream: true });
