@@ -22,7 +22,7 @@ import type { ForwardingProviderAdapter } from '../spec.ts';
 
 export const OPENAI_COMPATIBLE_KIND = 'openai-compatible';
 
-export function createOpenAiCompatibleAdapter(): ProviderAdapter & ForwardingProviderAdapter {
+export function createOpenAiCompatibleAdapter(): ForwardingProviderAdapter {
   return { specVersion: 'v1', kind: OPENAI_COMPATIBLE_KIND, chat: chatComplete, forward };
 }
 

@@ -6,7 +6,8 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { member, parseCompletionsUsage, promptStrings } from '../../protocol/passthrough.ts';
 import type { GatewayContext } from '../context.ts';
-import { describeErrorEvent, servePassThrough, type PassThroughEndpoint } from '../passthrough.ts';
+import { describeErrorEvent, type PassThroughEndpoint } from '../passthrough/endpoint.ts';
+import { servePassThrough } from '../passthrough/serve.ts';
 
 const CompletionsBodySchema = z.looseObject({
   model: z.string({ error: 'model is required and must be a string' }).min(1, 'model must not be empty'),

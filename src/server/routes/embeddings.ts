@@ -5,7 +5,8 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { member, parseEmbeddingsUsage, promptStrings } from '../../protocol/passthrough.ts';
 import type { GatewayContext } from '../context.ts';
-import { servePassThrough, type PassThroughEndpoint } from '../passthrough.ts';
+import type { PassThroughEndpoint } from '../passthrough/endpoint.ts';
+import { servePassThrough } from '../passthrough/serve.ts';
 
 const EmbeddingsBodySchema = z.looseObject({
   model: z.string({ error: 'model is required and must be a string' }).min(1, 'model must not be empty'),

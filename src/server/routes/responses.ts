@@ -7,7 +7,8 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { member, parseResponsesUsage, responsesChatMessages } from '../../protocol/passthrough.ts';
 import type { GatewayContext } from '../context.ts';
-import { describeErrorEvent, servePassThrough, type PassThroughEndpoint } from '../passthrough.ts';
+import { describeErrorEvent, type PassThroughEndpoint } from '../passthrough/endpoint.ts';
+import { servePassThrough } from '../passthrough/serve.ts';
 
 const ResponsesBodySchema = z.looseObject({
   model: z.string({ error: 'model is required and must be a string' }).min(1, 'model must not be empty'),
