@@ -11,6 +11,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   data: { summary: 'fetch, verify and normalise labelled data', load: () => import('./data.ts') },
   train: { summary: 'train a learned scorer and export it to ONNX', load: () => import('./train.ts') },
   eval: { summary: 'evaluate scorers (APGR, CPT, AUC) on held-out benchmarks', load: () => import('./eval.ts') },
+  keys: { summary: 'create, list or revoke gateway keys (tags, spend limits, allowed models)', load: () => import('./keys.ts') },
   report: { summary: 'add up requests, tokens and cost from the decision log per tag or model', load: () => import('./report.ts') },
   models: { summary: 'list local models, or pull an embedding model folder from the hub', load: () => import('./models.ts') },
 };

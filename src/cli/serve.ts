@@ -13,6 +13,7 @@ Runs the OpenAI-compatible gateway.
   --host H        address to bind (default: the config's server.host, 0.0.0.0)
   --config FILE   YAML or JSON config (default: ./triage.config.yaml when present, else built-in)
   --db FILE       SQLite decision log (default: TRIAGE_DB, else the config's store.path, triage.db)
+  --degraded-start  start even when a router's scorer cannot load (its requests go to the strong model)
 Environment: OPENAI_API_KEY (built-in config), TRIAGE_API_KEYS (gateway keys), LOG_LEVEL.
 `;
 
@@ -24,6 +25,7 @@ export async function run(args: string[]): Promise<number> {
       host: { type: 'string' },
       config: { type: 'string' },
       db: { type: 'string' },
+      'degraded-start': { type: 'boolean' },
     },
     strict: true,
   });
@@ -36,6 +38,7 @@ export async function run(args: string[]): Promise<number> {
     overrides: { port: port === undefined ? undefined : Number(port), dbPath: values.db ?? (env['TRIAGE_DB'] || undefined) },
   });
   if (values.host) config.server.host = values.host;
+  if (values['degraded-start']) config.server.allowDegradedStart = true;
   const gateway = await startGateway({ config, env });
   gateway.ctx.log.info('config', { source, db: config.store.path });
   installShutdownFlush(gateway.ctx.store, {

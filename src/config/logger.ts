@@ -10,8 +10,10 @@ export interface Logger {
   error(event: string, fields?: Record<string, unknown>): void;
 }
 
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
 export function parseLogLevel(value: string | undefined, fallback: LogLevel = 'info'): LogLevel {
-  return value && value in ORDER ? (value as LogLevel) : fallback;
+  return LEVELS.find((level) => level === value) ?? fallback;
 }
 
 export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line)): Logger {

@@ -46,13 +46,41 @@ const ProviderSchema = z
   })
   .strict();
 
-const ModelSchema = z
+const DeploymentSchema = z
   .object({
     provider: z.string().min(1),
     id: z.string().min(1),
-    pricePerMTok: PriceSchema.default({ input: 0, output: 0 }),
+    /** Share of the alias's traffic (relative to the other deployments). */
+    weight: z.number().positive().default(1),
+    /** This deployment's own prices, when they differ from the alias's. */
+    pricePerMTok: PriceSchema.optional(),
   })
   .strict();
+export type Deployment = z.infer<typeof DeploymentSchema>;
+
+/**
+ * A model alias: one upstream model (provider + id), or several deployments of it across providers
+ * or regions. `deployments` is always filled after parsing (one entry for the plain form), and
+ * provider/id name the first deployment.
+ */
+const ModelSchema = z
+  .object({
+    provider: z.string().min(1).optional(),
+    id: z.string().min(1).optional(),
+    pricePerMTok: PriceSchema.default({ input: 0, output: 0 }),
+    deployments: z.array(DeploymentSchema).min(1).max(16).optional(),
+  })
+  .strict()
+  .superRefine((model, ctx) => {
+    if (model.deployments === undefined && (model.provider === undefined || model.id === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give provider and id, or a deployments list' });
+    }
+  })
+  .transform((model) => {
+    const deployments = model.deployments ?? [{ provider: model.provider ?? '', id: model.id ?? '', weight: 1 }];
+    const first = deployments[0] ?? { provider: '', id: '', weight: 1 };
+    return { provider: model.provider ?? first.provider, id: model.id ?? first.id, pricePerMTok: model.pricePerMTok, deployments };
+  });
 
 const RouterSchema = z
   .object({
@@ -67,8 +95,19 @@ const RouterSchema = z
     threshold: z.number().min(0).max(1).default(0.5),
     /** Time budget for scoring; past it the request goes to the strong model. */
     scoreTimeoutMs: z.number().int().positive().default(250),
-    /** On upstream 5xx, timeout or refused connection, retry once on the other model. */
+    /** On upstream 5xx, timeout or refused connection, retry once on the other model (the two-model fallback list). */
     retryOnOtherModel: z.boolean().default(false),
+    /** Model aliases tried in order after the chosen one fails before its first byte reaches the client. */
+    fallbacks: z.array(z.string().min(1)).max(8).optional(),
+    /** Bounds on the fallback chain: attempts in all, an overall deadline, and the longest Retry-After honoured. */
+    retry: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(10).default(3),
+        deadlineMs: z.number().int().positive().optional(),
+        maxRetryAfterMs: z.number().int().nonnegative().default(2000),
+      })
+      .strict()
+      .default({ maxAttempts: 3, maxRetryAfterMs: 2000 }),
     /** Mode table: overrides the built-in one per mode. */
     modes: z.partialRecord(ModeSchema, ModeRouteSchema).optional(),
     /** Inferred task type (when the client sends no mode) -> route; unlisted types are scored. */
@@ -87,6 +126,18 @@ const ServerSchema = z
     logPrompts: z.boolean().default(false),
     /** On shutdown, how long in-flight requests may take to finish before their connections are cut. */
     shutdownGraceMs: z.number().int().nonnegative().default(10_000),
+    /** Largest upstream response body, or single stream event, the gateway reads. */
+    maxUpstreamBodyBytes: z.number().int().positive().default(32 * 1024 * 1024),
+    /** Per-provider circuit breaker: open after this many consecutive failures, probe again after cooldownMs. */
+    circuitBreaker: z
+      .object({
+        failureThreshold: z.number().int().min(1).default(5),
+        cooldownMs: z.number().int().positive().default(30_000),
+      })
+      .strict()
+      .default({ failureThreshold: 5, cooldownMs: 30_000 }),
+    /** Start even when a router's scorer cannot load (its requests then go to the strong model). */
+    allowDegradedStart: z.boolean().default(false),
   })
   .strict();
 
@@ -94,6 +145,8 @@ const AuthSchema = z
   .object({
     /** Environment variable holding comma-separated gateway keys; when set and non-empty, /v1 needs one. */
     keysEnv: z.string().default('TRIAGE_API_KEYS'),
+    /** Environment variable holding the admin key (admin endpoints; also a valid gateway key). */
+    adminKeyEnv: z.string().default('TRIAGE_ADMIN_KEY'),
   })
   .strict();
 
@@ -118,17 +171,26 @@ export const ConfigSchema = z
   .strict()
   .superRefine((config, ctx) => {
     for (const [alias, model] of Object.entries(config.models)) {
-      if (!config.providers[model.provider]) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['models', alias, 'provider'],
-          message: `unknown provider "${model.provider}" (known: ${Object.keys(config.providers).join(', ') || 'none'})`,
-        });
+      const named = [{ path: ['models', alias, 'provider'], provider: model.provider }];
+      model.deployments.forEach((d, i) => named.push({ path: ['models', alias, 'deployments', String(i), 'provider'], provider: d.provider }));
+      for (const { path, provider } of named) {
+        if (!Object.hasOwn(config.providers, provider)) {
+          ctx.addIssue({ code: 'custom', path, message: `unknown provider "${provider}" (known: ${Object.keys(config.providers).join(', ') || 'none'})` });
+        }
       }
     }
     for (const [name, router] of Object.entries(config.routers)) {
+      for (const [index, alias] of (router.fallbacks ?? []).entries()) {
+        if (!Object.hasOwn(config.models, alias)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['routers', name, 'fallbacks', index],
+            message: `unknown model alias "${alias}" (known: ${Object.keys(config.models).join(', ') || 'none'})`,
+          });
+        }
+      }
       for (const tier of ['strong', 'weak'] as const) {
-        if (!config.models[router[tier]]) {
+        if (!Object.hasOwn(config.models, router[tier])) {
           ctx.addIssue({
             code: 'custom',
             path: ['routers', name, tier],
@@ -137,7 +199,7 @@ export const ConfigSchema = z
         }
       }
     }
-    if (!config.routers[config.defaultRouter]) {
+    if (!Object.hasOwn(config.routers, config.defaultRouter)) {
       ctx.addIssue({
         code: 'custom',
         path: ['defaultRouter'],

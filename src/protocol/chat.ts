@@ -67,20 +67,30 @@ export function lastUserText(messages: readonly ChatMessage[]): string {
   return '';
 }
 
-/** Reads OpenAI's `usage` object (any shape) into a Usage, or undefined when absent or malformed. */
+/** Most tokens one call can plausibly report; anything above is an upstream bug, not usage to bill. */
+export const MAX_PLAUSIBLE_TOKENS = 100_000_000;
+
+/** A token count as reported: a whole number in [0, MAX_PLAUSIBLE_TOKENS], else undefined. */
+function tokenCount(value: unknown): number | undefined {
+  if (typeof value !== 'number' || !Number.isInteger(value)) return undefined;
+  return value >= 0 && value <= MAX_PLAUSIBLE_TOKENS ? value : undefined;
+}
+
+function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * Reads OpenAI's `usage` object (any shape) into a Usage, or undefined when absent or malformed.
+ * Negative, fractional or absurd counts make the whole usage unusable (nothing is billed from it);
+ * a bad cached count reads as 0, and cached tokens never exceed prompt tokens.
+ */
 export function parseUsage(raw: unknown): Usage | undefined {
-  if (!raw || typeof raw !== 'object') return undefined;
-  const u = raw as Record<string, unknown>;
-  const prompt = u['prompt_tokens'];
-  const completion = u['completion_tokens'];
-  if (typeof prompt !== 'number' || typeof completion !== 'number') return undefined;
-  const details = u['prompt_tokens_details'];
-  let cached = 0;
-  if (details && typeof details === 'object') {
-    const c = (details as Record<string, unknown>)['cached_tokens'];
-    if (typeof c === 'number') cached = c;
-  }
-  return { promptTokens: prompt, completionTokens: completion, cachedTokens: cached };
+  const prompt = tokenCount(field(raw, 'prompt_tokens'));
+  const completion = tokenCount(field(raw, 'completion_tokens'));
+  if (prompt === undefined || completion === undefined) return undefined;
+  const cached = tokenCount(field(field(raw, 'prompt_tokens_details'), 'cached_tokens')) ?? 0;
+  return { promptTokens: prompt, completionTokens: completion, cachedTokens: Math.min(cached, prompt) };
 }
 
 /** Trim, collapse every whitespace run to one space, lower-case: the text a prompt hash covers. */

@@ -1,18 +1,32 @@
 // decide(request, router) -> Decision: the one routing function every entry point uses.
 // Order: the client's mode signal, then the scorer (under a time budget), then the inferred task
 // type table, then the threshold. Any scorer failure routes to the strong model, with the reason.
+// The Decision also carries the retry policy: the ordered models to try and the bounds on trying.
 
 import type { RouterConfig, Tier } from '../config/types.ts';
 import type { ChatRequest } from '../protocol/chat.ts';
 import type { ScorerPool } from '../scoring/pool.ts';
 import type { ScoreResult } from '../scoring/scorer.ts';
+import { own } from '../config/lookup.ts';
 import { isMode, modeRoute } from './modes.ts';
+
+/** Bounds on trying the models of a decision one after another. */
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** Overall time for all attempts together (undefined: each attempt's own timeout only). */
+  deadlineMs: number | undefined;
+  /** Longest Retry-After waited before trying the same model again. */
+  maxRetryAfterMs: number;
+}
 
 export interface Decision {
   router: string;
   scorer: string | null;
   tier: Tier;
   modelAlias: string;
+  /** Model aliases to try in order: the chosen one first, then the fallbacks (no repeats of a neighbour). */
+  attempts: string[];
+  retry: RetryPolicy;
   score: number | null;
   threshold: number;
   reason: string;
@@ -59,16 +73,33 @@ async function scoreWithin(input: DecideInput): Promise<{ result: ScoreResult; s
   }
 }
 
+/**
+ * The ordered models to try for a tier: the tier's model, then the router's `fallbacks` list, or
+ * (retryOnOtherModel, the two-model case) the other tier's model. Capped at retry.maxAttempts.
+ */
+export function attemptOrder(router: RouterConfig, tier: Tier): string[] {
+  const chosen = tier === 'strong' ? router.strong : router.weak;
+  const other = tier === 'strong' ? router.weak : router.strong;
+  const rest = router.fallbacks ?? (router.retryOnOtherModel ? [other] : []);
+  return [chosen, ...rest].slice(0, router.retry.maxAttempts);
+}
+
+export function retryPolicy(router: RouterConfig): RetryPolicy {
+  return { maxAttempts: router.retry.maxAttempts, deadlineMs: router.retry.deadlineMs, maxRetryAfterMs: router.retry.maxRetryAfterMs };
+}
+
 export async function decide(input: DecideInput): Promise<Decision> {
   const started = performance.now();
   const { router } = input;
   const mode = input.mode ?? null;
   const base = { router: input.routerName, threshold: router.threshold, mode };
-  const finish = (tier: Tier, rest: Omit<Decision, keyof typeof base | 'tier' | 'modelAlias' | 'decisionMs'>): Decision => ({
+  const finish = (tier: Tier, rest: Omit<Decision, keyof typeof base | 'tier' | 'modelAlias' | 'attempts' | 'retry' | 'decisionMs'>): Decision => ({
     ...base,
     ...rest,
     tier,
     modelAlias: tier === 'strong' ? router.strong : router.weak,
+    attempts: attemptOrder(router, tier),
+    retry: retryPolicy(router),
     decisionMs: performance.now() - started,
   });
 
@@ -90,7 +121,7 @@ export async function decide(input: DecideInput): Promise<Decision> {
   const { result, scorerName } = scored;
   const taskType = result.taskType ?? null;
   const common = { scorer: scorerName, score: result.score, taskType, fallbackUsed: false, details: result.details };
-  const byTaskType = !mode && taskType ? router.taskTypes?.[taskType] : undefined;
+  const byTaskType = !mode && taskType ? own(router.taskTypes, taskType) : undefined;
   if (byTaskType && byTaskType !== 'score') {
     return finish(byTaskType, { ...common, reason: `task-type:${taskType}` });
   }

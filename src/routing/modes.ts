@@ -17,6 +17,9 @@ export const DEFAULT_MODE_ROUTES: Record<Mode, ModeRoute> = {
   classify: 'weak',
 };
 
+/** Every mode a client may send, in the schema's order. */
+export const MODES: readonly Mode[] = ModeSchema.options;
+
 export function isMode(value: string): value is Mode {
   return ModeSchema.safeParse(value).success;
 }

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { GatewayContext } from './context.ts';
 import { GatewayError, errorResponse } from './errors.ts';
-import { gatewayAuth } from './middleware/auth.ts';
+import { gatewayAuth, requireAdmin } from './middleware/auth.ts';
 import { handleChat } from './routes/chat.ts';
 import { handleFeedback } from './routes/feedback.ts';
 import { getModel, listModels } from './routes/models.ts';
@@ -13,6 +13,11 @@ import { handleCompletions } from './routes/completions.ts';
 import { handleEmbeddings } from './routes/embeddings.ts';
 import { handleResponses } from './routes/responses.ts';
 import { handleRoute } from './routes/route.ts';
+
+async function listGatewayKeys(ctx: GatewayContext) {
+  const keys = await ctx.keys.list();
+  return keys.map((key) => ({ ...key, remaining_usd: ctx.keys.remaining({ keyId: key.id, key, admin: key.admin }) ?? null }));
+}
 
 export function createApp(ctx: GatewayContext): Hono {
   const app = new Hono();
@@ -23,12 +28,21 @@ export function createApp(ctx: GatewayContext): Hono {
       errorResponse(new GatewayError(413, `request body exceeds the limit of ${limit} bytes`, 'invalid_request_error', 'request_too_large')),
   });
 
-  app.get('/healthz', (c) =>
-    c.json({ status: 'ok', uptime_s: Math.round((Date.now() - ctx.startedAt) / 1000), routers: Object.keys(ctx.config.routers) }),
-  );
+  app.get('/healthz', (c) => {
+    const breakers = ctx.breakers.snapshot();
+    const open = Object.entries(breakers).filter(([, b]) => b.state !== 'closed').map(([name]) => name);
+    const log = ctx.store.stats();
+    return c.json({
+      status: open.length === 0 ? 'ok' : 'degraded',
+      uptime_s: Math.round((Date.now() - ctx.startedAt) / 1000),
+      routers: Object.keys(ctx.config.routers),
+      providers: Object.fromEntries(Object.entries(breakers).map(([name, b]) => [name, { circuit: b.state, consecutive_failures: b.consecutiveFailures }])),
+      log: { pending_rows: log.pendingRows, dropped_rows: log.droppedRows, write_failures: log.writeFailures },
+    });
+  });
   app.get('/metrics', (c) => c.text(ctx.metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
 
-  app.use('/v1/*', gatewayAuth(ctx.apiKeys));
+  app.use('/v1/*', gatewayAuth(ctx.keys));
   app.post('/v1/chat/completions', tooLarge, (c) => handleChat(ctx, c));
   app.post('/v1/route', tooLarge, (c) => handleRoute(ctx, c));
   app.post('/v1/feedback', tooLarge, (c) => handleFeedback(ctx, c));
@@ -37,6 +51,10 @@ export function createApp(ctx: GatewayContext): Hono {
   app.post('/v1/embeddings', tooLarge, (c) => handleEmbeddings(ctx, c));
   app.post('/v1/completions', tooLarge, (c) => handleCompletions(ctx, c));
   app.post('/v1/responses', tooLarge, (c) => handleResponses(ctx, c));
+
+  // Admin endpoints: an admin key whenever auth is on.
+  app.use('/admin/*', requireAdmin(ctx.keys));
+  app.get('/admin/keys', async (c) => c.json({ object: 'list', data: await listGatewayKeys(ctx) }));
 
   app.notFound((c) =>
     errorResponse(new GatewayError(404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`, 'not_found_error', 'not_found')),

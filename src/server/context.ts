@@ -6,9 +6,11 @@ import type { Logger } from '../config/logger.ts';
 import type { TriageConfig } from '../config/types.ts';
 import type { ProviderAdapter } from '../providers/spec.ts';
 import type { ScorerPool } from '../scoring/pool.ts';
-import type { DecisionStore } from '../store/store.ts';
+import type { DecisionRecord, DecisionStore } from '../store/store.ts';
+import type { GatewayKeys } from './gateway-keys.ts';
 import type { InflightRequests } from './inflight.ts';
 import type { GatewayMetrics } from './metrics.ts';
+import type { BreakerRegistry } from './upstream/breaker.ts';
 
 export interface GatewayContext {
   config: TriageConfig;
@@ -18,9 +20,15 @@ export interface GatewayContext {
   provider(kind: string): ProviderAdapter;
   metrics: GatewayMetrics;
   log: Logger;
-  /** Gateway keys clients must present (empty: no auth). */
-  apiKeys: readonly string[];
+  /** Gateway keys clients must present (from the environment and the key store), and their limits. */
+  keys: GatewayKeys;
   startedAt: number;
   /** Requests still being answered; shutdown waits for them before closing the store. */
   inflight: InflightRequests;
+  /** One circuit breaker per configured provider. */
+  breakers: BreakerRegistry;
+  /** Called with each finished row, after it is logged (e.g. budget spend). Must not throw or block. */
+  exchangeHooks: Array<(record: DecisionRecord) => void>;
+  /** True once shutdown has begun (cut streams are logged as such, not as client disconnects). */
+  closing: boolean;
 }

@@ -4,6 +4,8 @@ export type ErrorType =
   | 'invalid_request_error'
   | 'authentication_error'
   | 'not_found_error'
+  | 'permission_error'
+  | 'insufficient_quota'
   | 'upstream_error'
   | 'timeout_error'
   | 'server_error';

@@ -1,7 +1,22 @@
 // Prometheus metrics for the gateway, in the text exposition format (no client library): request
-// counts by model and status, decision-time and upstream-latency histograms, tokens and cost.
+// counts by model and status, decision-time and upstream-latency histograms, tokens and cost, and
+// circuit-breaker state per provider. Every metric holds at most MAX_SERIES label sets: label
+// values come from config (router, model and provider names) or small fixed sets, and anything past
+// the cap is counted in one series labelled overflow="true", so /metrics stays bounded whatever
+// clients send.
+
+import type { BreakerSnapshot, BreakerState } from './upstream/breaker.ts';
 
 type Labels = Record<string, string>;
+
+export const MAX_SERIES = 500;
+const OVERFLOW_KEY = 'overflow="true"';
+
+/** The series key for `labels` in a map that may already hold MAX_SERIES keys. */
+function boundedKey(map: ReadonlyMap<string, unknown>, labels: Labels): string {
+  const key = labelKey(labels);
+  return map.has(key) || map.size < MAX_SERIES ? key : OVERFLOW_KEY;
+}
 
 function labelKey(labels: Labels): string {
   const parts = Object.keys(labels)
@@ -17,7 +32,8 @@ class Counter {
     readonly help: string,
   ) {}
   inc(labels: Labels, by = 1): void {
-    const key = labelKey(labels);
+    if (!Number.isFinite(by) || by < 0) return; // a counter never goes down
+    const key = boundedKey(this.values, labels);
     this.values.set(key, (this.values.get(key) ?? 0) + by);
   }
   render(): string {
@@ -35,7 +51,8 @@ class Histogram {
     readonly buckets: readonly number[],
   ) {}
   observe(labels: Labels, value: number): void {
-    const key = labelKey(labels);
+    if (!Number.isFinite(value)) return;
+    const key = boundedKey(this.series, labels);
     let entry = this.series.get(key);
     if (!entry) {
       entry = { counts: this.buckets.map(() => 0), sum: 0, count: 0 };
@@ -75,16 +92,38 @@ export class GatewayMetrics {
     0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
   ]);
   private readonly gauges = new Map<string, { help: string; read: () => number }>();
+  private readBreakers: () => Record<string, BreakerSnapshot> = () => ({});
 
   /** A gauge read at scrape time (e.g. the store's dropped-row count). */
   gauge(name: string, help: string, read: () => number): void {
     this.gauges.set(name, { help, read });
   }
 
+  /** Where circuit-breaker states come from (one series per configured provider). */
+  breakers(read: () => Record<string, BreakerSnapshot>): void {
+    this.readBreakers = read;
+  }
+
+  private renderBreakers(): string {
+    const states: readonly BreakerState[] = ['closed', 'open', 'half-open'];
+    const lines = [
+      '# HELP triage_circuit_state Circuit breaker state per provider (1 for the current state).',
+      '# TYPE triage_circuit_state gauge',
+    ];
+    const opened = ['# HELP triage_circuit_opened_total Times a provider\'s circuit breaker opened.', '# TYPE triage_circuit_opened_total counter'];
+    for (const [provider, snapshot] of Object.entries(this.readBreakers())) {
+      const name = labelKey({ provider });
+      for (const state of states) lines.push(`triage_circuit_state{${name},state="${state}"} ${snapshot.state === state ? 1 : 0}`);
+      opened.push(`triage_circuit_opened_total{${name}} ${snapshot.opened}`);
+    }
+    return [...lines, ...opened].join('\n');
+  }
+
   render(): string {
     const parts = [this.requests, this.fallbacks, this.tokens, this.cost, this.decisionSeconds, this.upstreamSeconds, this.ttfbSeconds].map(
       (metric) => metric.render(),
     );
+    parts.push(this.renderBreakers());
     for (const [name, gauge] of this.gauges) parts.push(`# HELP ${name} ${gauge.help}\n# TYPE ${name} gauge\n${name} ${gauge.read()}`);
     return `${parts.join('\n')}\n`;
   }

@@ -1,5 +1,7 @@
 // Parses and validates what a client sent: the Chat Completions body, caller tags (x-triage-tags,
-// OpenAI `user` and `metadata`) and the mode signal. Unknown body fields are kept untouched.
+// OpenAI `user` and `metadata`) and the mode signal. Unknown body fields are kept untouched. Tags are
+// bounded: `metadata` follows OpenAI's limits (16 pairs, keys up to 64 and values up to 512
+// characters), the header takes at most 32 pairs, and `user` is kept to its first 256 characters.
 
 import { z } from 'zod';
 import type { ChatRequest } from '../protocol/chat.ts';
@@ -18,8 +20,23 @@ const ChatRequestSchema = z.looseObject({
   stream: z.boolean().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
   user: z.string().optional(),
-  metadata: z.record(z.string(), z.string()).nullable().optional(),
+  metadata: z
+    .record(z.string().max(64, 'metadata keys are at most 64 characters'), z.string().max(512, 'metadata values are at most 512 characters'))
+    .refine((m) => Object.keys(m).length <= 16, 'metadata holds at most 16 pairs')
+    .nullable()
+    .optional(),
 });
+
+const MAX_HEADER_TAGS = 32;
+const MAX_USER_TAG_CHARS = 256;
+
+/** Node reads header bytes as latin1; clients send UTF-8. Re-decode so "équipe" stays "équipe". */
+function utf8Header(value: string): string {
+  // Only a string of single-byte characters can be a latin1 view of UTF-8 bytes.
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0xff) return value;
+  const decoded = Buffer.from(value, 'latin1').toString('utf8');
+  return decoded.includes('\ufffd') ? value : decoded;
+}
 
 export function parseChatRequest(text: string): ChatRequest {
   let raw: unknown;
@@ -48,7 +65,9 @@ const TAG_KEY = /^[A-Za-z0-9_.:/-]{1,64}$/;
 export function parseTagsHeader(header: string | undefined): Record<string, string> {
   const tags: Record<string, string> = {};
   if (!header) return tags;
-  for (const pair of header.split(',')) {
+  const pairs = utf8Header(header).split(',');
+  if (pairs.length > MAX_HEADER_TAGS) throw invalidRequest(`x-triage-tags: at most ${MAX_HEADER_TAGS} pairs`, 'invalid_tags');
+  for (const pair of pairs) {
     const trimmed = pair.trim();
     if (trimmed === '') continue;
     const eq = trimmed.indexOf('=');
@@ -69,12 +88,12 @@ export function parseTagsHeader(header: string | undefined): Record<string, stri
 export function callerTags(request: ChatRequest, header: string | undefined): Record<string, string> {
   const tags: Record<string, string> = {};
   if (request.metadata) Object.assign(tags, request.metadata);
-  if (request.user) tags['user'] = request.user;
+  if (request.user) tags['user'] = request.user.slice(0, MAX_USER_TAG_CHARS);
   return Object.assign(tags, parseTagsHeader(header));
 }
 
 /** Mode signal: x-triage-mode header, else metadata.mode. Lower-cased; null when absent. */
 export function modeSignal(request: ChatRequest, header: string | undefined): string | null {
   const value = header ?? request.metadata?.['mode'];
-  return value ? value.trim().toLowerCase() : null;
+  return value ? value.trim().toLowerCase().slice(0, 64) : null;
 }

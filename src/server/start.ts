@@ -1,27 +1,35 @@
-// Starts the gateway: opens the decision log, loads and warms the scorers the routers use, builds the
-// app and listens. close() stops accepting, lets in-flight requests finish (up to a grace period),
-// then flushes the log and releases scorers.
+// Starts the gateway: opens the decision log, loads and warms the scorers the routers use (a scorer
+// that cannot load refuses the start unless server.allowDegradedStart), warns about risky set-ups
+// (no upstream key, an open bind without auth), builds the app and listens. Malformed HTTP gets an
+// OpenAI-shaped 400/431 instead of Node's empty answer. close() stops accepting, lets in-flight
+// requests finish (up to a grace period), then flushes the log and releases scorers.
 
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { readList, type Env } from '../config/env.ts';
+import type { Socket } from 'node:net';
+import { readList, readSecret, type Env } from '../config/env.ts';
 import { createLogger, parseLogLevel, type Logger } from '../config/logger.ts';
 import type { TriageConfig } from '../config/types.ts';
 import { createProvider } from '../providers/registry.ts';
 import type { ProviderAdapter } from '../providers/spec.ts';
 import { createScorerPool, defaultScorerFactory, type ScorerFactory } from '../scoring/pool.ts';
 import { openSqliteStore } from '../store/sqlite/index.ts';
+import type { KeyStore } from '../store/keys.ts';
 import type { DecisionStore } from '../store/store.ts';
 import { createApp } from './app.ts';
 import type { GatewayContext } from './context.ts';
 import { InflightRequests } from './inflight.ts';
+import { GatewayKeys } from './gateway-keys.ts';
 import { GatewayMetrics } from './metrics.ts';
+import { BreakerRegistry } from './upstream/breaker.ts';
 
 export interface GatewayOptions {
   config: TriageConfig;
   env: Env;
   /** Defaults to a SQLite store at config.store.path. */
   store?: DecisionStore;
+  /** Where gateway keys live; defaults to the decision store when it holds keys too (SQLite, memory). */
+  keyStore?: KeyStore;
   scorerFactory?: ScorerFactory;
   modelsDir?: string;
   log?: Logger;
@@ -39,6 +47,14 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+function isKeyStore(store: DecisionStore): store is DecisionStore & KeyStore {
+  return 'listKeys' in store && 'keyByHash' in store;
+}
+
+export class ScorerUnavailableError extends Error {
+  override readonly name = 'ScorerUnavailableError';
+}
+
 async function warmScorers(ctx: GatewayContext): Promise<void> {
   const probe = { model: 'triage', messages: [{ role: 'user' as const, content: 'Warm-up: what is 2 + 2?' }] };
   for (const [name, router] of Object.entries(ctx.config.routers)) {
@@ -47,9 +63,47 @@ async function warmScorers(ctx: GatewayContext): Promise<void> {
       await scorer.score(probe);
       ctx.log.info('scorer_ready', { router: name, scorer: scorer.name });
     } catch (error) {
-      ctx.log.warn('scorer_unavailable', { router: name, error: (error as Error).message, effect: 'requests on this router go to the strong model' });
+      const message = error instanceof Error ? error.message : String(error);
+      if (!ctx.config.server.allowDegradedStart) {
+        throw new ScorerUnavailableError(
+          `router ${name}: its scorer cannot load (${message}). Fix routers.${name}.model (or scorer), or start with --degraded-start to send that router's requests to its strong model`,
+        );
+      }
+      ctx.log.warn('scorer_unavailable', { router: name, error: message, effect: 'requests on this router go to the strong model' });
     }
   }
+}
+
+const LOOPBACK = /^(127\.|::1$|localhost$)/;
+
+/** Start-up warnings for set-ups that work but cost money or expose the gateway. */
+function warnAboutSetup(ctx: GatewayContext, host: string): void {
+  for (const [name, provider] of Object.entries(ctx.config.providers)) {
+    if (readSecret(ctx.env, provider.apiKeyEnv) !== undefined) continue;
+    const unset = provider.apiKeyEnv ? `${provider.apiKeyEnv} is unset` : 'no apiKeyEnv';
+    if (provider.forwardClientKey && !ctx.keys.enabled) {
+      ctx.log.warn('provider_uses_client_keys', { provider: name, detail: `${unset}: each request is sent with the client's own bearer key` });
+    } else {
+      ctx.log.warn('provider_without_key', { provider: name, detail: `${unset}: requests go upstream unauthenticated` });
+    }
+  }
+  if (!ctx.keys.enabled && !LOOPBACK.test(host)) {
+    ctx.log.warn('open_without_auth', { host, detail: `listening on ${host} with no gateway keys: anyone who can reach this port can spend your upstream keys; set ${ctx.config.auth.keysEnv} or bind 127.0.0.1` });
+  }
+}
+
+/** Node's answer to bytes that are not HTTP: an OpenAI-shaped error instead of an empty 400. */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable || socket.destroyed) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const message = tooLarge ? 'request headers are too large' : 'malformed HTTP request';
+  const body = JSON.stringify({ error: { message, type: 'invalid_request_error', code: tooLarge ? 'headers_too_large' : 'malformed_request', param: null } });
+  const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
@@ -82,11 +136,23 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     metrics,
     log,
-    apiKeys: readList(env, config.auth.keysEnv),
+    keys: new GatewayKeys(readList(env, config.auth.keysEnv), readSecret(env, config.auth.adminKeyEnv), options.keyStore ?? (isKeyStore(store) ? store : undefined)),
     startedAt: Date.now(),
     inflight: new InflightRequests(),
+    breakers: new BreakerRegistry(config.server.circuitBreaker),
+    exchangeHooks: [],
+    closing: false,
   };
-  await warmScorers(ctx);
+  for (const name of Object.keys(config.providers)) ctx.breakers.get(name);
+  metrics.breakers(() => ctx.breakers.snapshot());
+  try {
+    await ctx.keys.refresh(true);
+    await warmScorers(ctx);
+  } catch (error) {
+    await store.close();
+    await ctx.scorers.closeAll();
+    throw error;
+  }
 
   const app = createApp(ctx);
   const host = options.host ?? config.server.host;
@@ -105,13 +171,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await ctx.scorers.closeAll();
     throw new Error(`cannot listen on ${host}:${options.port ?? config.server.port}: ${(error as Error).message}`);
   }
+  server.on('clientError', answerClientError);
+  warnAboutSetup(ctx, host);
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
-  log.info('listening', { url: `http://${urlHost}:${address.port}`, routers: Object.keys(config.routers), auth: ctx.apiKeys.length > 0 });
+  log.info('listening', { url: `http://${urlHost}:${address.port}`, routers: Object.keys(config.routers), auth: ctx.keys.enabled });
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      ctx.closing = true;
       const grace = options.shutdownGraceMs ?? config.server.shutdownGraceMs;
       // Stop accepting; keep closing sockets that go idle (keep-alive) until in-flight requests end.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

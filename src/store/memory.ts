@@ -3,6 +3,7 @@
 // conformance suite), except log() is visible at once and nothing survives the process.
 
 import { summariseCost } from './cost-summary.ts';
+import { buildKey, type GatewayKey, type KeyStore, type NewGatewayKey } from './keys.ts';
 import type {
   CostSummaryRow, DecisionOutcome, DecisionQuery, DecisionRecord, DecisionStore, DecisionStoreStats,
 } from './store.ts';
@@ -24,7 +25,8 @@ function applyLimit<T>(rows: T[], limit: number | undefined): T[] {
   return rows.slice(0, limit);
 }
 
-export class MemoryDecisionStore implements DecisionStore {
+export class MemoryDecisionStore implements DecisionStore, KeyStore {
+  private readonly keys: Array<{ key: GatewayKey; hash: string }> = [];
   /** In log order; a re-logged id moves to the end (like INSERT OR REPLACE). */
   private readonly records = new Map<string, DecisionRecord>();
   private readonly outcomeList: DecisionOutcome[] = [];
@@ -69,8 +71,43 @@ export class MemoryDecisionStore implements DecisionStore {
     return applyLimit(sorted, query.limit);
   }
 
+  async createKey(input: NewGatewayKey, now = Date.now()): Promise<{ key: GatewayKey; secret: string }> {
+    this.assertOpen();
+    const { key, secret, hash } = buildKey(input, now);
+    this.keys.push({ key, hash });
+    return { key: structuredClone(key), secret };
+  }
+
+  async listKeys(): Promise<GatewayKey[]> {
+    this.assertOpen();
+    return this.keys.map(({ key }) => structuredClone(key));
+  }
+
+  async keyByHash(hash: string): Promise<GatewayKey | undefined> {
+    this.assertOpen();
+    const found = this.keys.find((entry) => entry.hash === hash);
+    return found ? structuredClone(found.key) : undefined;
+  }
+
+  async revokeKey(id: string, now = Date.now()): Promise<boolean> {
+    this.assertOpen();
+    const found = this.keys.find((entry) => entry.key.id === id);
+    if (!found) return false;
+    found.key.revokedAt ??= now;
+    return true;
+  }
+
+  async spentSince(keyId: string, since: number): Promise<number> {
+    this.assertOpen();
+    let spent = 0;
+    for (const record of this.records.values()) if (record.keyId === keyId && record.createdAt >= since) spent += record.costUsd ?? 0;
+    return spent;
+  }
+
   async recordOutcome(outcome: DecisionOutcome): Promise<void> {
     this.assertOpen();
+    const same = this.outcomeList.findIndex((o) => o.decisionId === outcome.decisionId && o.source === outcome.source);
+    if (same !== -1) this.outcomeList.splice(same, 1);
     this.outcomeList.push({ ...outcome });
   }
 

@@ -1,4 +1,4 @@
-// Graceful shutdown for the decision log: on SIGTERM/SIGINT run the registered closers (e.g. the
+// Graceful shutdown for the decision log: on SIGTERM/SIGINT/SIGHUP run the registered closers (e.g. the
 // HTTP server's close, so no new rows arrive), then flush and close the store, then exit 0 (1 if the
 // store could not be flushed). A second signal exits at once. The handler is a plain function
 // (createShutdownHandler) so tests can drive it without sending signals.
@@ -17,7 +17,7 @@ export interface ShutdownOptions {
   closerTimeoutMs?: number;
   /** Defaults to process.exit. */
   exit?: (code: number) => void;
-  /** Defaults to SIGTERM and SIGINT. */
+  /** Defaults to SIGTERM, SIGINT and SIGHUP. */
   signals?: NodeJS.Signals[];
 }
 
@@ -88,7 +88,8 @@ export function createShutdownHandler(store: DecisionStore, options: ShutdownOpt
 /** Installs the handler on the process; returns it with uninstall() to remove the listeners. */
 export function installShutdownFlush(store: DecisionStore, options: ShutdownOptions = {}): InstalledShutdown {
   const handler = createShutdownHandler(store, options);
-  const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
+  // SIGHUP too: a closed terminal or a supervisor's reload must not kill the process unflushed.
+  const signals = options.signals ?? ['SIGTERM', 'SIGINT', 'SIGHUP'];
   const listener = (signal: NodeJS.Signals): void => {
     void handler.handle(signal);
   };

@@ -50,6 +50,8 @@ export interface DecisionRecord {
   /** Total latency and time to first byte from the upstream, in milliseconds. */
   latencyMs: number | null;
   ttfbMs: number | null;
+  /** Id of the gateway key the request came with (a hash prefix, never the key), or null without auth. */
+  keyId: string | null;
 }
 
 export interface DecisionQuery {
@@ -72,8 +74,8 @@ export interface CostSummaryRow {
 }
 
 /**
- * What happened after a decision: user feedback, a judge's verdict, an eval label. Several outcomes
- * may exist per decision (one per source, or repeated feedback); they feed the learning loop.
+ * What happened after a decision: user feedback, a judge's verdict, an eval label. At most one
+ * outcome per decision and source: recording another replaces it. They feed the learning loop.
  */
 export interface DecisionOutcome {
   decisionId: string;
@@ -81,7 +83,7 @@ export interface DecisionOutcome {
   createdAt: number;
   /** Who produced it: "feedback" (POST /v1/feedback), "judge", "eval", ... */
   source: string;
-  /** Numeric grade on the source's own scale (e.g. -1..1, 1..5), if any. */
+  /** Grade in [0, 1] (1 = the answer was good), if any. */
   rating: number | null;
   /** Categorical verdict, e.g. "good", "bad", "needs-strong", if any. */
   label: string | null;
@@ -111,8 +113,9 @@ export interface DecisionStore {
    */
   costByTag(tag: string, query?: DecisionQuery): Promise<CostSummaryRow[]>;
   /**
-   * Stores one outcome (written straight away, not queued: it is not on the request hot path).
-   * The decision need not be on disk yet, nor exist at all (outcomes may arrive from elsewhere).
+   * Stores one outcome (written straight away, not queued: it is not on the request hot path),
+   * replacing an earlier one of the same decision and source. The decision need not be on disk
+   * yet, nor exist at all (outcomes may arrive from elsewhere).
    */
   recordOutcome(outcome: DecisionOutcome): Promise<void>;
   /** Outcomes recorded for a decision, oldest first. */

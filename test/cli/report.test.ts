@@ -17,7 +17,7 @@ function record(id: string, model: string, feature: string | null, cost: number)
     id, createdAt: Date.now(), kind: 'chat', router: 'default', scorer: 'random', tags: feature ? { feature } : {}, mode: null, taskType: null,
     promptHash: id, promptText: null, score: 0.5, threshold: 0.5, tier: model === 'strong' ? 'strong' : 'weak', reason: 'test',
     modelAlias: model, modelId: `${model}-id`, provider: 'p', fallbackUsed: false, stream: false, status: 200, error: null,
-    promptTokens: 100, completionTokens: 10, cachedTokens: 0, costUsd: cost, decisionMs: 1, latencyMs: 10, ttfbMs: 5,
+    promptTokens: 100, completionTokens: 10, cachedTokens: 0, costUsd: cost, decisionMs: 1, latencyMs: 10, ttfbMs: 5, keyId: null,
   };
 }
 

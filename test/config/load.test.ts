@@ -30,7 +30,10 @@ describe('loadConfig', () => {
     const { file } = write('triage.config.yaml', EXAMPLE);
     const { config, source } = loadConfig({ file, env: {} });
     expect(source).toBe(file);
-    expect(config.models['strong']).toEqual({ provider: 'openai', id: 'gpt-4.1', pricePerMTok: { input: 2, output: 8, cachedInput: 0.5 } });
+    expect(config.models['strong']).toEqual({
+      provider: 'openai', id: 'gpt-4.1', pricePerMTok: { input: 2, output: 8, cachedInput: 0.5 },
+      deployments: [{ provider: 'openai', id: 'gpt-4.1', weight: 1 }],
+    });
     expect(config.routers['default']).toMatchObject({ scorer: 'random', threshold: 0.5, retryOnOtherModel: false, scoreTimeoutMs: 250 });
     expect(config.providers['local']?.kind).toBe('openai-compatible');
     expect(config.server.port).toBe(8787);

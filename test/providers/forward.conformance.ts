@@ -77,9 +77,9 @@ export function describeForwardConformance(name: string, options: ForwardConform
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) });
         res.end(big);
       });
-      const declared = await forward({ target, path: '/completions', body: {}, stream: false, maxBodyBytes: 1024 });
+      const declared = await forward({ target: { ...target, maxResponseBytes: 1024 }, path: '/completions', body: {}, stream: false });
       expect(declared).toMatchObject({ kind: 'failure', code: 'bad_response' });
-      if (declared.kind === 'failure') expect(declared.message).toContain('exceeds 1024 bytes');
+      if (declared.kind === 'failure') expect(declared.message).toContain('larger than 1024 bytes');
       server!.closeAllConnections();
       await new Promise<void>((resolve) => server!.close(() => resolve()));
 
@@ -91,7 +91,7 @@ export function describeForwardConformance(name: string, options: ForwardConform
         }
         res.end();
       });
-      const chunked = await forward({ target, path: '/completions', body: {}, stream: false, maxBodyBytes: 1024 });
+      const chunked = await forward({ target: { ...target, maxResponseBytes: 1024 }, path: '/completions', body: {}, stream: false });
       expect(chunked).toMatchObject({ kind: 'failure', code: 'bad_response' });
     });
 
@@ -100,7 +100,7 @@ export function describeForwardConformance(name: string, options: ForwardConform
         res.writeHead(500, { 'content-type': 'text/plain' });
         res.end('e'.repeat(5000));
       });
-      const result = await forward({ target, path: '/completions', body: {}, stream: false, maxBodyBytes: 1024 });
+      const result = await forward({ target: { ...target, maxResponseBytes: 1024 }, path: '/completions', body: {}, stream: false });
       expect(result).toMatchObject({ kind: 'http_error', status: 500, body: { error: { type: 'upstream_error', message: 'upstream returned HTTP 500 with an oversized body' } } });
     });
 
@@ -113,7 +113,7 @@ export function describeForwardConformance(name: string, options: ForwardConform
       const result = await forward({ target, path: '/responses', body: {}, stream: false });
       expect(result.kind).toBe('http_error');
       if (result.kind !== 'http_error') return;
-      expect(result.text).not.toContain(KEY);
+      expect(result.bodyText).not.toContain(KEY);
       expect(JSON.stringify(result.body)).not.toContain(KEY);
       expect(result.body).toEqual({ error: { message: 'bad key [redacted] and [redacted]', '[redacted]': 1 } });
       expect(result.headers['x-request-id']).toBe('id-[redacted]');
@@ -179,7 +179,7 @@ export function describeForwardConformance(name: string, options: ForwardConform
         await sleep(20);
         res.socket?.resetAndDestroy();
       });
-      const big = await parts(await forward({ target, path: '/big', body: {}, stream: true, maxBodyBytes: 1024 }));
+      const big = await parts(await forward({ target: { ...target, maxResponseBytes: 1024 }, path: '/big', body: {}, stream: true }));
       expect(big.at(-1)).toMatchObject({ type: 'error', code: 'bad_response' });
       const idle = await parts(await forward({ target: { ...target, timeoutMs: 150 }, path: '/idle', body: {}, stream: true }));
       expect(idle.map((p) => p.type)).toEqual(['event', 'error']);

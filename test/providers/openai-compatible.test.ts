@@ -94,7 +94,7 @@ describe('openai-compatible wire format', () => {
     const result = expectKind(await adapter.chat({ target: target(), request: chatRequest({ stream: true }) }), 'stream');
     const parts = await collect(result.parts);
     expect(parts).toEqual([
-      { type: 'chunk', data: JSON.stringify(chunk), json: chunk, isUsageOnly: false },
+      { type: 'chunk', data: JSON.stringify(chunk), json: chunk, isUsageOnly: false, finishReason: 'stop' },
       { type: 'usage', usage: { promptTokens: 3, completionTokens: 1, cachedTokens: 0 } },
       { type: 'done', sentinel: true },
     ]);
@@ -118,7 +118,7 @@ describe('provider registry', () => {
   it('creates the openai-compatible adapter', () => {
     const adapter = createProvider('openai-compatible');
     expect(adapter.kind).toBe('openai-compatible');
-    expect(adapter.specVersion).toBe('v1');
+    expect(adapter.specVersion).toBe('v2');
   });
 
   it('rejects an unknown kind with the known kinds listed', () => {

@@ -1,4 +1,4 @@
-// Shared conformance suite for ProviderAdapter (spec v1): every adapter's test file calls
+// Shared conformance suite for ProviderAdapter (spec v2): every adapter's test file calls
 // describeProviderConformance with a factory. It drives the adapter against a fake upstream (by
 // default the OpenAI-compatible one in test/support) and checks the contract the gateway relies on.
 
@@ -93,8 +93,8 @@ export function describeProviderConformance(name: string, options: ConformanceOp
     });
     afterAll(async () => upstream.close());
 
-    it('declares spec v1 and a kind', () => {
-      expect(adapter.specVersion).toBe('v1');
+    it('declares spec v2 and a kind', () => {
+      expect(adapter.specVersion).toBe('v2');
       expect(adapter.kind).toMatch(/\S/);
     });
 
@@ -283,6 +283,66 @@ export function describeProviderConformance(name: string, options: ConformanceOp
       expect(text).toContain('Incorrect API key provided');
       expect(text).not.toContain(SECRET_KEY);
       expect(text).not.toContain('SECRET');
+    });
+
+    it('scrubs the key from a mid-stream error event and from passed-through headers', async () => {
+      const sse = (events: unknown[]) => events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join('');
+      const first = { id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: null }] };
+      const errorEvent = { error: { message: `key Bearer ${SECRET_KEY} was revoked`, type: 'invalid_request_error' } };
+      upstream.setBehaviour({
+        respondWith: { status: 200, body: `${sse([first, errorEvent])}data: [DONE]\n\n`, contentType: 'text/event-stream' },
+        responseHeaders: { 'x-request-id': `req-${SECRET_KEY}` },
+      });
+      const result = expectKind(await adapter.chat({ target: target(), request: chatRequest({ stream: true }) }), 'stream');
+      const parts = await collect(result.parts);
+      const failure = parts.find((part) => part.type === 'upstream-error');
+      expect(failure).toMatchObject({ type: 'upstream-error', message: 'upstream sent an error event: key Bearer [redacted] was revoked' });
+      expect(result.headers['x-request-id']).toBe('req-[redacted]');
+      expect(JSON.stringify([parts, result.headers])).not.toContain(SECRET_KEY);
+
+      upstream.setBehaviour({ responseHeaders: { 'x-request-id': `id ${SECRET_KEY}` } });
+      const json = expectKind(await adapter.chat({ target: target(), request: chatRequest() }), 'json');
+      expect(json.headers['x-request-id']).toBe('id [redacted]');
+    });
+
+    it('reports malformed JSON inside a stream as a bad_response error part', async () => {
+      upstream.setBehaviour({ respondWith: { status: 200, body: 'data: {"choices": [\n\ndata: [DONE]\n\n', contentType: 'text/event-stream' } });
+      const result = expectKind(await adapter.chat({ target: target(), request: chatRequest({ stream: true }) }), 'stream');
+      const parts = await collect(result.parts);
+      expect(parts[0]).toMatchObject({ type: 'error', code: 'bad_response' });
+      expect(parts.some((part) => part.type === 'chunk')).toBe(false);
+    });
+
+    it('passes a 20,000-level nested error body through as text, without throwing', async () => {
+      const depth = 20_000;
+      const body = `${'{"error":'.repeat(depth)}"deep ${SECRET_KEY}"${'}'.repeat(depth)}`;
+      upstream.setBehaviour({ respondWith: { status: 400, body, contentType: 'application/json' } });
+      // Not expectKind: its message would stringify the hostile body.
+      const result = await adapter.chat({ target: target(), request: chatRequest() });
+      if (result.kind !== 'http_error') throw new Error(`expected http_error, got ${result.kind}`);
+      expect(result.status).toBe(400);
+      expect(result.bodyText === body.replace(SECRET_KEY, '[redacted]')).toBe(true);
+    });
+
+    it('refuses a response body or a stream event larger than maxResponseBytes', async () => {
+      upstream.setBehaviour({ text: 'x'.repeat(5000) });
+      const big = expectKind(await adapter.chat({ target: target({ maxResponseBytes: 2000 }), request: chatRequest() }), 'failure');
+      expect(big.code).toBe('bad_response');
+      expect(big.message).toContain('larger than 2000 bytes');
+      upstream.setBehaviour({ text: 'x'.repeat(5000), chunks: 1 });
+      const stream = expectKind(await adapter.chat({ target: target({ maxResponseBytes: 2000 }), request: chatRequest({ stream: true }) }), 'stream');
+      const parts = await collect(stream.parts);
+      expect(parts.at(-1)).toMatchObject({ type: 'error', code: 'bad_response' });
+      expect(streamedText(parts)).toBe('');
+    });
+
+    it('names no address in a connection failure', async () => {
+      const port = await closedPort();
+      const result = expectKind(await adapter.chat({ target: target({ baseUrl: `http://127.0.0.1:${port}/v1` }), request: chatRequest() }), 'failure');
+      expect(result.code).toBe('connection');
+      expect(result.message).toContain('ECONNREFUSED');
+      expect(result.message).not.toContain('127.0.0.1');
+      expect(result.message).not.toContain(String(port));
     });
   });
 }

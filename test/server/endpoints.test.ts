@@ -2,6 +2,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
+import { keyId } from '../../src/server/middleware/auth.ts';
 import { startTestGateway, testConfig, type TestGateway } from '../support/gateway.ts';
 
 let upstream: FakeUpstream;
@@ -96,14 +97,43 @@ describe('POST /v1/feedback', () => {
     const id = routed.headers.get('x-triage-decision-id')!;
     const send = (body: unknown) =>
       fetch(`${gateway.url}/v1/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const ok = await send({ decision_id: id, rating: -1, label: 'needs-strong' });
+    const ok = await send({ decision_id: id, thumbs: 'down', label: 'strong_needed' });
     expect(ok.status).toBe(201);
-    expect(await gateway.store.outcomes(id)).toMatchObject([{ decisionId: id, source: 'feedback', rating: -1, label: 'needs-strong' }]);
+    expect(await gateway.store.outcomes(id)).toMatchObject([{ decisionId: id, source: 'feedback', rating: 0, label: 'strong_needed' }]);
     expect((await send({ decision_id: id })).status).toBe(400);
     expect((await send({ decision_id: id, rating: 'great' })).status).toBe(400);
+    expect((await send({ decision_id: id, rating: -1 })).status).toBe(400);
+    expect((await send({ decision_id: id, rating: 1.5 })).status).toBe(400);
+    expect((await send({ decision_id: id, label: 'needs-strong' })).status).toBe(400);
+    expect((await send({ decision_id: id, rating: 1, thumbs: 'up' })).status).toBe(400);
+    const judge = await send({ decision_id: id, rating: 1, source: 'judge' });
+    expect(judge.status).toBe(400);
+    expect(((await judge.json()) as { error: { message: string } }).error.message).toContain('source must be one of feedback, user, app');
+    // The same source again replaces its outcome (no poisoning by repetition).
+    for (let i = 0; i < 20; i++) expect((await send({ decision_id: id, rating: 0.25, source: 'user' })).status).toBe(201);
+    expect(await gateway.store.outcomes(id)).toHaveLength(2);
     const missing = await send({ decision_id: 'dec_nope', rating: 1 });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('decision_not_found');
+  });
+});
+
+describe('POST /v1/feedback with gateway keys', () => {
+  it('lets a key rate only the decisions made under it', async () => {
+    const keyed = await startTestGateway({ raw: testConfig(upstream.url), env: { TRIAGE_API_KEYS: 'gw-key-alice,gw-key-bob' } });
+    try {
+      const as = (key: string, path: string, body: unknown) =>
+        fetch(`${keyed.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+      const routed = await as('gw-key-alice', '/v1/chat/completions', { model: 'triage/alwaysWeak', messages: [{ role: 'user', content: 'hi' }] });
+      const id = routed.headers.get('x-triage-decision-id') ?? '';
+      expect((await keyed.store.get(id))?.keyId).toBe(keyId('gw-key-alice'));
+      expect((await as('gw-key-bob', '/v1/feedback', { decision_id: id, thumbs: 'up' })).status).toBe(404);
+      expect((await as('gw-key-alice', '/v1/feedback', { decision_id: id, thumbs: 'up' })).status).toBe(201);
+      expect(await keyed.store.outcomes(id)).toMatchObject([{ source: 'feedback', rating: 1 }]);
+      expect(JSON.stringify(await keyed.store.get(id))).not.toContain('gw-key-alice');
+    } finally {
+      await keyed.dispose();
+    }
   });
 });
 

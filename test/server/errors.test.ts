@@ -220,6 +220,10 @@ describe('scorer failures', () => {
         },
         close: async () => {},
       }),
+      // This scorer fails its warm-up too: without degraded start the gateway would refuse to start.
+      mutate: (config) => {
+        config.server.allowDegradedStart = true;
+      },
     });
     try {
       upstream.setBehaviour({});

@@ -19,7 +19,12 @@ beforeAll(async () => {
   gateway = await startTestGateway({
     raw: testConfig(upstream.url, weakUpstream.url),
     mutate: (config) => {
-      config.models['embed'] = { provider: 'strongProvider', id: 'fake-embed', pricePerMTok: { input: 0.02, output: 0 } };
+      config.models['embed'] = {
+        provider: 'strongProvider',
+        id: 'fake-embed',
+        pricePerMTok: { input: 0.02, output: 0 },
+        deployments: [{ provider: 'strongProvider', id: 'fake-embed', weight: 1 }],
+      };
       config.providers['weakProvider']!.timeoutMs = 300;
     },
   });
@@ -112,7 +117,7 @@ describe('POST /v1/embeddings', () => {
     upstream.setBehaviour({ respondWith: { status: 200, body: `{"data":"${'x'.repeat(33 * 1024 * 1024)}"}` } });
     const response = await post('/v1/embeddings', { model: 'embed', input: 'x' });
     const error = await expectError(response, 502, 'upstream_bad_response');
-    expect(error.message).toContain('exceeds 33554432 bytes');
+    expect(error.message).toContain('larger than 33554432 bytes');
     upstream.setBehaviour({});
   });
 

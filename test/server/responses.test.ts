@@ -138,7 +138,7 @@ describe('POST /v1/responses (fallback)', () => {
     expect(data.output_text).toBe('from the weak model');
     const logged = await row(response.headers.get('x-triage-decision-id'));
     expect(logged).toMatchObject({ kind: 'responses', status: 200, modelAlias: 'weak', fallbackUsed: true });
-    expect(logged.reason).toContain('retried on weak after upstream status 500');
+    expect(logged.reason).toContain('retried on weak after strong: upstream status 500');
     upstream.setBehaviour({});
     weakUpstream.setBehaviour({});
   });

@@ -60,7 +60,7 @@ it('cuts a stream that outlives the grace period and still logs its row', async 
   expect(gateway.store.stats().droppedRows).toBe(0);
   upstream.releaseStream();
   const reopened = openSqliteStore(gateway.dbPath);
-  expect(await reopened.get(id)).toMatchObject({ status: 499, error: 'client closed the stream' });
+  expect(await reopened.get(id)).toMatchObject({ status: 499, error: 'cut at gateway shutdown' });
   await reopened.close();
   await gateway.dispose();
 });

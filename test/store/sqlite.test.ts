@@ -5,19 +5,21 @@ import { join } from 'node:path';
 import { setImmediate as nextTick } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkMigrationOrder } from '../../src/store/sqlite/migrate.ts';
+import { applyMigrations, checkMigrationOrder } from '../../src/store/sqlite/migrate.ts';
 import { migrations } from '../../src/store/sqlite/migrations.ts';
 import {
   openSqliteStore, SchemaTooNewError, type SqliteDecisionStore, type SqliteStoreOptions,
 } from '../../src/store/sqlite/index.ts';
 import { makeDecision } from './fixtures/decision.ts';
 import { useTempDir } from './fixtures/temp-dir.ts';
+import { describeKeyStoreConformance } from './key-store.conformance.ts';
 import { decisionStoreConformance } from './store.conformance.ts';
 
 const tempDir = useTempDir();
 
 decisionStoreConformance('sqlite file', () => openSqliteStore(join(tempDir(), 'log.db')));
 decisionStoreConformance('sqlite :memory:', () => openSqliteStore(':memory:'));
+describeKeyStoreConformance('sqlite file', { create: () => openSqliteStore(join(tempDir(), 'keys.db')) });
 
 const handles: { close(): unknown }[] = [];
 afterEach(async () => {
@@ -57,11 +59,25 @@ describe('SqliteDecisionStore schema', () => {
     const raw = rawConnection(path);
     const applied = () => raw.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all();
     const before = applied();
-    expect(before.map((row) => (row as { version: number }).version)).toStrictEqual([1, 2]);
+    expect(before.map((row) => (row as { version: number }).version)).toStrictEqual(migrations.map((_, index) => index + 1));
     const second = openStore(path);
     expect(applied()).toStrictEqual(before);
     expect((await second.get('kept'))?.id).toBe('kept');
-    expect(migrations.map((m) => m.version)).toStrictEqual([1, 2]);
+  });
+
+  it('upgrades a version-2 log: duplicate outcomes per decision and source collapse to the newest', async () => {
+    const path = join(tempDir(), 'old.db');
+    const old = new Database(path);
+    applyMigrations(old, migrations.slice(0, 2));
+    const insert = old.prepare('INSERT INTO outcomes (decision_id, created_at, source, rating, label) VALUES (?, ?, ?, ?, ?)');
+    for (let i = 0; i < 5; i++) insert.run('d1', i, 'feedback', i / 4, null);
+    insert.run('d1', 9, 'user', 1, null);
+    old.close();
+    const store = openStore(path);
+    expect(await store.outcomes('d1')).toStrictEqual([
+      { decisionId: 'd1', createdAt: 4, source: 'feedback', rating: 1, label: null },
+      { decisionId: 'd1', createdAt: 9, source: 'user', rating: 1, label: null },
+    ]);
   });
 
   it('refuses a database written by a newer schema', async () => {
@@ -69,7 +85,7 @@ describe('SqliteDecisionStore schema', () => {
     await openStore(path).close();
     rawConnection(path).prepare('INSERT INTO schema_migrations VALUES (99, ?, 0)').run('future');
     expect(() => openSqliteStore(path)).toThrow(SchemaTooNewError);
-    expect(() => openSqliteStore(path)).toThrow(/version 99 is newer than this build knows \(2\)/);
+    expect(() => openSqliteStore(path)).toThrow(new RegExp(`version 99 is newer than this build knows \\(${migrations.length}\\)`));
   });
 
   it('rejects a migration list that is out of order', () => {
@@ -176,6 +192,20 @@ describe('SqliteDecisionStore writes', () => {
     expect(countRows(raw)).toBe(1);
   });
 
+  it('never waits on the lock by default: close() keeps retrying without blocking, and writes once it is free', async () => {
+    const path = join(tempDir(), 'log.db');
+    const store = openSqliteStore(path, { flushIntervalMs: 600_000, onError: () => {} });
+    const raw = rawConnection(path);
+    raw.exec('BEGIN IMMEDIATE');
+    store.log(makeDecision({ id: 'waited' }));
+    await expect(store.flush()).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+    // A timer can only release the lock if the final flush does not block the event loop while waiting.
+    setTimeout(() => raw.exec('COMMIT'), 100);
+    await store.close();
+    expect(store.stats()).toMatchObject({ pendingRows: 0, droppedRows: 0 });
+    expect(countRows(raw)).toBe(1);
+  });
+
   it('answers reads from disk while writes fail', async () => {
     const path = join(tempDir(), 'log.db');
     const store = openStore(path, { flushIntervalMs: 600_000, busyTimeoutMs: 0, onError: () => {} });
@@ -203,7 +233,7 @@ describe('SqliteDecisionStore writes', () => {
 
   it('counts rows it could not write at close as dropped and rejects', async () => {
     const path = join(tempDir(), 'log.db');
-    const store = openSqliteStore(path, { busyTimeoutMs: 0, onError: () => {} });
+    const store = openSqliteStore(path, { busyTimeoutMs: 0, closeTimeoutMs: 50, onError: () => {} });
     const raw = rawConnection(path);
     raw.exec('BEGIN IMMEDIATE');
     store.log(makeDecision({ id: 'lost' }));

@@ -25,7 +25,7 @@ export function decisionStoreConformance(name: string, factory: StoreFactory): v
     it('round-trips every field of a fully filled record', async () => {
       const store = await open();
       const record = makeDecision();
-      expect(recordFields).toHaveLength(28);
+      expect(recordFields).toHaveLength(29);
       store.log(record);
       expect(await store.get(record.id)).toStrictEqual(record);
     });
@@ -135,6 +135,16 @@ export function decisionStoreConformance(name: string, factory: StoreFactory): v
       ]);
       expect(await store.outcomes('not-logged')).toHaveLength(1);
       expect(await store.outcomes('nothing')).toStrictEqual([]);
+    });
+
+    it('keeps one outcome per decision and source: the newest replaces the earlier one', async () => {
+      const store = await open();
+      for (let i = 0; i < 200; i++) await store.recordOutcome({ decisionId: 'd1', createdAt: i, source: 'user', rating: i % 2, label: null });
+      await store.recordOutcome({ decisionId: 'd1', createdAt: 500, source: 'app', rating: null, label: 'weak_ok' });
+      expect(await store.outcomes('d1')).toStrictEqual([
+        { decisionId: 'd1', createdAt: 199, source: 'user', rating: 1, label: null },
+        { decisionId: 'd1', createdAt: 500, source: 'app', rating: null, label: 'weak_ok' },
+      ]);
     });
 
     it('makes flush and close idempotent and refuses reads after close', async () => {

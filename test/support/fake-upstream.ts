@@ -54,6 +54,8 @@ export interface FakeBehaviour {
   errorEventMessage: string;
   /** Length of each vector answered by /v1/embeddings. */
   embeddingDimensions: number;
+  /** Send 200 stream headers, then fail before any event: reset, stall (never write), an error event, or malformed JSON. */
+  failBeforeFirstEvent: 'reset' | 'stall' | 'error-event' | 'malformed' | undefined;
 }
 
 export const DEFAULT_BEHAVIOUR: FakeBehaviour = {
@@ -76,6 +78,7 @@ export const DEFAULT_BEHAVIOUR: FakeBehaviour = {
   models: ['fake-strong', 'fake-weak'],
   errorEventMessage: 'fake upstream overloaded mid-stream',
   embeddingDimensions: 4,
+  failBeforeFirstEvent: undefined,
 };
 
 export type RequestOutcome = 'completed' | 'client-closed' | 'reset';
@@ -217,6 +220,22 @@ async function handle(
   if (request.stream !== true) return sendJson(res, 200, completion.json(), 'application/json', b.responseHeaders);
 
   res.writeHead(200, { ...b.responseHeaders, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  if (b.failBeforeFirstEvent !== undefined) {
+    res.flushHeaders();
+    const eol = b.lineEnding;
+    switch (b.failBeforeFirstEvent) {
+      case 'reset':
+        await sleep(20);
+        return reset();
+      case 'stall':
+        await held;
+        return void res.end();
+      case 'error-event':
+        return void res.end(`data: ${JSON.stringify(openAiError('fake upstream overloaded', 'server_error'))}${eol}${eol}data: [DONE]${eol}${eol}`);
+      case 'malformed':
+        return void res.end(`data: {"choices": [${eol}${eol}data: [DONE]${eol}${eol}`);
+    }
+  }
   const includeUsage = b.streamUsage === 'always' || (b.streamUsage === 'requested' && request.stream_options?.include_usage === true);
   const events = completion.streamEvents(includeUsage);
   let written = 0;

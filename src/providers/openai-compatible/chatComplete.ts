@@ -1,6 +1,7 @@
 // Chat Completions mapping for OpenAI-compatible upstreams, declared as data: the request is the
 // client's body with a few fields overridden (everything else forwarded untouched), and responses
-// are read for usage; streamed chunks are classified (usage-only or not).
+// are read for usage; each streamed event becomes typed parts (a chunk with its finish reason and
+// usage, an upstream error event, or a malformed-data error).
 
 import { parseUsage, type ChatRequest, type Usage } from '../../protocol/chat.ts';
 import type { StreamPart, UpstreamTarget } from '../spec.ts';
@@ -39,13 +40,38 @@ export function readChatCompletion(
   return body ? { body, usage: parseUsage(body['usage']) } : null;
 }
 
-/** Parts for one streamed event: the chunk, then its usage when it carries one. */
+const MAX_ERROR_MESSAGE_CHARS = 500;
+
+/** The message of an upstream error event's `error` value (a string, or an object with `message`). */
+function errorEventMessage(error: unknown): string {
+  const message = typeof error === 'object' && error !== null && 'message' in error ? error.message : error;
+  const text = typeof message === 'string' ? message : JSON.stringify(message) ?? 'unknown error';
+  return `upstream sent an error event: ${text}`.slice(0, MAX_ERROR_MESSAGE_CHARS);
+}
+
+/** The first non-null finish_reason among the chunk's choices. */
+function finishReasonOf(choices: unknown): string | null {
+  if (!Array.isArray(choices)) return null;
+  for (const choice of choices) {
+    if (typeof choice === 'object' && choice !== null && 'finish_reason' in choice) {
+      const reason = choice.finish_reason;
+      if (typeof reason === 'string') return reason;
+    }
+  }
+  return null;
+}
+
+/** Parts for one streamed event (already scrubbed of the key): the chunk, then its usage when it carries one. */
 export function chatCompleteStreamParts(data: string): StreamPart[] {
   const json = parseJsonObject(data);
-  const usage = json ? parseUsage(json['usage']) : undefined;
-  const choices = json?.['choices'];
+  if (!json) return [{ type: 'error', code: 'bad_response', message: 'upstream sent malformed JSON in the stream' }];
+  if ('error' in json && json['error'] != null) return [{ type: 'upstream-error', message: errorEventMessage(json['error']), data }];
+  const usage = parseUsage(json['usage']);
+  const choices = json['choices'];
   const hasChoices = Array.isArray(choices) && choices.length > 0;
-  const parts: StreamPart[] = [{ type: 'chunk', data, json, isUsageOnly: usage !== undefined && !hasChoices }];
+  const parts: StreamPart[] = [
+    { type: 'chunk', data, json, isUsageOnly: usage !== undefined && !hasChoices, finishReason: finishReasonOf(choices) },
+  ];
   if (usage) parts.push({ type: 'usage', usage });
   return parts;
 }

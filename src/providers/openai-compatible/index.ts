@@ -1,50 +1,30 @@
-// The OpenAI-compatible provider adapter (spec v1): POSTs the mapped request to
+// The OpenAI-compatible provider adapter (spec v2): POSTs the mapped request to
 // `${baseUrl}/chat/completions` with global fetch and maps the answer to an UpstreamResult
-// (json, stream, http_error or failure). Never throws, never puts the API key in a message.
+// (json, stream, http_error or failure); other paths go through forward() (forward.ts). Never
+// throws; the API key is scrubbed from every message, body, stream event and passed-through header.
+// Bodies and stream events are size-capped.
 
-import type {
-  PassThroughHeaders,
-  ProviderAdapter,
-  StreamPart,
-  UpstreamCall,
-  UpstreamFailureCode,
-  UpstreamResult,
-  UpstreamTarget,
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type ForwardingProviderAdapter,
+  type StreamPart,
+  type UpstreamCall,
+  type UpstreamResult,
+  type UpstreamTarget,
 } from '../spec.ts';
 import { CallGuard } from '../shared/callGuard.ts';
-import { failureCode, failureMessage, networkErrorDetail, redact } from '../shared/failures.ts';
-import { readErrorBody } from '../shared/responseBody.ts';
+import { failureCode, networkErrorDetail, redact } from '../shared/failures.ts';
+import { BodyTooLargeError, readBodyText, readErrorBody } from '../shared/responseBody.ts';
 import { sseStreamParts } from '../shared/sseStream.ts';
 import { chatCompletionsUrl, requestHeaders } from './api.ts';
 import { chatCompleteBody, chatCompleteStreamParts, readChatCompletion } from './chatComplete.ts';
 import { forward } from './forward.ts';
-import type { ForwardingProviderAdapter } from '../spec.ts';
+import { failure, passThroughHeaders, safeMessage } from './results.ts';
 
 export const OPENAI_COMPATIBLE_KIND = 'openai-compatible';
 
 export function createOpenAiCompatibleAdapter(): ForwardingProviderAdapter {
-  return { specVersion: 'v1', kind: OPENAI_COMPATIBLE_KIND, chat: chatComplete, forward };
-}
-
-type Phase = 'request' | 'stream';
-
-function safeMessage(target: UpstreamTarget, code: UpstreamFailureCode, phase: Phase, detail: string): string {
-  return redact(failureMessage(target.provider, code, phase, target.timeoutMs, detail), target.apiKey);
-}
-
-function failure(target: UpstreamTarget, code: UpstreamFailureCode, detail: string): UpstreamResult {
-  return { kind: 'failure', code, message: safeMessage(target, code, 'request', detail), warnings: [] };
-}
-
-/** Upstream headers a client (or its SDK's back-off) relies on: rate limits, retry-after, request ids. */
-const PASS_THROUGH_HEADER = /^(retry-after|retry-after-ms|x-ratelimit-[a-z-]+|x-request-id|openai-processing-ms)$/;
-
-function passThroughHeaders(response: Response): PassThroughHeaders {
-  const headers: PassThroughHeaders = {};
-  response.headers.forEach((value, name) => {
-    if (PASS_THROUGH_HEADER.test(name)) headers[name] = value;
-  });
-  return headers;
+  return { specVersion: 'v2', kind: OPENAI_COMPATIBLE_KIND, chat: chatComplete, forward };
 }
 
 async function chatComplete(call: UpstreamCall): Promise<UpstreamResult> {
@@ -84,31 +64,37 @@ async function chatComplete(call: UpstreamCall): Promise<UpstreamResult> {
   const ttfbMs = performance.now() - startedAt;
   const { status } = response;
 
+  const maxBytes = target.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   if (status >= 400) {
-    const body = await readErrorBody(response, target.apiKey);
+    const { body, bodyText } = await readErrorBody(response, target.apiKey, maxBytes);
     guard.disarm();
-    return { kind: 'http_error', status, body, ttfbMs, headers: passThroughHeaders(response), warnings: [] };
+    return { kind: 'http_error', status, body, bodyText, ttfbMs, headers: passThroughHeaders(response, target.apiKey), warnings: [] };
   }
   if (status < 200 || status >= 300 || response.body === null) {
     guard.stop('aborted');
     return failure(target, 'bad_response', `HTTP ${status}${status >= 300 ? ': redirects are not followed, set baseUrl to the final address' : ' with no body'}`);
   }
-  if (stream) return openStream(response, guard, target, ttfbMs);
+  if (stream) return openStream(response, guard, target, ttfbMs, maxBytes);
 
   let text: string;
   try {
-    text = await response.text();
+    text = redact(await readBodyText(response, maxBytes), target.apiKey);
   } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      guard.stop('aborted');
+      return failure(target, 'bad_response', error.message);
+    }
     return failure(target, failureCode(guard.stopReason()), networkErrorDetail(error));
   } finally {
     guard.disarm();
   }
   const completion = readChatCompletion(text);
   if (!completion) return failure(target, 'bad_response', 'body is not a JSON object');
-  return { kind: 'json', status, body: completion.body, usage: completion.usage, ttfbMs, headers: passThroughHeaders(response), warnings: [] };
+  const headers = passThroughHeaders(response, target.apiKey);
+  return { kind: 'json', status, body: completion.body, bodyText: text, usage: completion.usage, ttfbMs, headers, warnings: [] };
 }
 
-function openStream(response: Response, guard: CallGuard, target: UpstreamTarget, ttfbMs: number): UpstreamResult {
+function openStream(response: Response, guard: CallGuard, target: UpstreamTarget, ttfbMs: number, maxEventBytes: number): UpstreamResult {
   guard.disarm();
   const contentType = response.headers.get('content-type') ?? '';
   if (contentType.includes('application/json')) {
@@ -123,8 +109,9 @@ function openStream(response: Response, guard: CallGuard, target: UpstreamTarget
     body: response.body as ReadableStream<Uint8Array>,
     guard,
     idleTimeoutMs: target.timeoutMs,
-    classify: chatCompleteStreamParts,
+    classify: (data) => chatCompleteStreamParts(redact(data, target.apiKey)),
     brokenPart,
+    maxEventChars: maxEventBytes,
   });
-  return { kind: 'stream', status: response.status, parts, ttfbMs, headers: passThroughHeaders(response), warnings: [] };
+  return { kind: 'stream', status: response.status, parts, ttfbMs, headers: passThroughHeaders(response, target.apiKey), warnings: [] };
 }

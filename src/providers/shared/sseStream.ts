@@ -1,10 +1,11 @@
 // Reads an upstream SSE response body as typed StreamParts while the bytes arrive: never buffers the
 // whole body, stops with an error part on reset / idle timeout / abort, ends with 'done' on [DONE]
-// or a clean close. Cancelling the iteration (return()) aborts the upstream request.
+// or a clean close. Cancelling the iteration (return()) aborts the upstream request. An event larger
+// than maxEventChars ends the stream with a bad_response error part (memory stays bounded).
 
 import type { StreamPart } from '../spec.ts';
 import type { CallGuard } from './callGuard.ts';
-import { SseParser } from './sseParser.ts';
+import { SseEventTooLargeError, SseParser } from './sseParser.ts';
 
 export interface SseStreamOptions {
   body: ReadableStream<Uint8Array>;
@@ -15,6 +16,8 @@ export interface SseStreamOptions {
   classify: (data: string) => StreamPart[];
   /** The error part for a broken stream (the guard tells why it broke). */
   brokenPart: (error: unknown) => StreamPart;
+  /** Largest single event accepted (characters of its data). */
+  maxEventChars: number;
 }
 
 const DONE_SENTINEL = '[DONE]';
@@ -35,7 +38,7 @@ export function sseStreamParts(options: SseStreamOptions): AsyncIterable<StreamP
 async function* readParts(options: SseStreamOptions): AsyncGenerator<StreamPart, void, undefined> {
   const { guard, classify } = options;
   const reader = options.body.getReader();
-  const parser = new SseParser();
+  const parser = new SseParser({ maxEventChars: options.maxEventChars });
   try {
     for (;;) {
       let read: ReadableStreamReadResult<Uint8Array>;
@@ -48,7 +51,15 @@ async function* readParts(options: SseStreamOptions): AsyncGenerator<StreamPart,
       } finally {
         guard.disarm();
       }
-      const events = read.done ? parser.end() : parser.push(read.value);
+      let events: string[];
+      try {
+        events = read.done ? parser.end() : parser.push(read.value);
+      } catch (error) {
+        if (!(error instanceof SseEventTooLargeError)) throw error;
+        guard.stop('aborted');
+        yield { type: 'error', code: 'bad_response', message: `upstream stream sent an event larger than ${error.limit} bytes` };
+        return;
+      }
       for (const data of events) {
         if (data.trim() === DONE_SENTINEL) {
           yield { type: 'done', sentinel: true };

@@ -1,27 +1,63 @@
-// Gateway authentication: when gateway keys are configured, /v1 requests need
-// `Authorization: Bearer <key>` (or `x-api-key`) matching one of them (compared in constant time).
+// Gateway authentication: when any gateway key exists (TRIAGE_API_KEYS or `triage keys create`),
+// /v1 requests need `Authorization: Bearer <key>` (or `x-api-key`) matching a live one. Keys are
+// compared by their sha256, so the secret itself is never held past this check. The matched
+// caller (key id, and the stored key's limits) is remembered for the request: its log row names
+// the key, feedback is limited to the key's own decisions, and limits are enforced.
 
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import { createHash } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
 import { GatewayError, errorResponse } from '../errors.ts';
+import type { Caller, GatewayKeys } from '../gateway-keys.ts';
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
+/** The id under which a gateway key appears in the log: "key_" and 12 hex digits of its sha256. */
+export function keyId(key: string): string {
+  return `key_${createHash('sha256').update(key.trim()).digest('hex').slice(0, 12)}`;
+}
 
-export function gatewayAuth(keys: readonly string[]): MiddlewareHandler {
-  const digests = keys.map(digest);
+const callers = new WeakMap<Request, Caller>();
+
+/** The caller this request was authenticated as, or null when auth is off. */
+export function requestCaller(c: Context): Caller | null {
+  return callers.get(c.req.raw) ?? null;
+}
+
+/** The id of the gateway key this request was authenticated with, or null when auth is off. */
+export function requestKeyId(c: Context): string | null {
+  return requestCaller(c)?.keyId ?? null;
+}
+
+export function presentedKey(c: Context): string | undefined {
+  const header = c.req.header('authorization');
+  return ((header ? /^Bearer\s+(.+)$/i.exec(header)?.[1] : undefined) ?? c.req.header('x-api-key'))?.trim();
+}
+
+export function gatewayAuth(keys: GatewayKeys): MiddlewareHandler {
   return async (c, next) => {
-    if (digests.length === 0) return next();
-    const header = c.req.header('authorization');
-    const presented = (header ? /^Bearer\s+(.+)$/i.exec(header)?.[1] : undefined) ?? c.req.header('x-api-key');
+    await keys.refresh();
+    if (!keys.enabled) return next();
+    const presented = presentedKey(c);
     if (!presented) {
       return errorResponse(
         new GatewayError(401, 'missing API key: send Authorization: Bearer <gateway key>', 'invalid_request_error', 'missing_api_key'),
       );
     }
-    const candidate = digest(presented.trim());
-    if (!digests.some((known) => timingSafeEqual(known, candidate))) {
-      return errorResponse(new GatewayError(401, 'incorrect API key provided', 'invalid_request_error', 'invalid_api_key'));
-    }
+    const caller = await keys.authenticate(presented);
+    if (!caller) return errorResponse(new GatewayError(401, 'incorrect or revoked API key provided', 'invalid_request_error', 'invalid_api_key'));
+    callers.set(c.req.raw, caller);
+    return next();
+  };
+}
+
+/** For admin endpoints: an admin key from the key store is required whenever auth is on. */
+export function requireAdmin(keys: GatewayKeys): MiddlewareHandler {
+  return async (c, next) => {
+    await keys.refresh();
+    if (!keys.enabled) return next();
+    const presented = presentedKey(c);
+    const caller = presented ? await keys.authenticate(presented) : null;
+    if (!caller) return errorResponse(new GatewayError(401, 'an admin key is required', 'invalid_request_error', 'invalid_api_key'));
+    if (!caller.admin) return errorResponse(new GatewayError(403, 'this key is not an admin key', 'permission_error', 'admin_required'));
+    callers.set(c.req.raw, caller);
     return next();
   };
 }

@@ -26,7 +26,7 @@ export interface PassThroughEndpoint<Body extends Record<string, unknown>> {
   /** Why a router name is refused, or null when routers are allowed. */
   refuseRouters: string | null;
   /** The prompt as chat turns, for routing, the prompt hash and the structural features. */
-  chatView(body: Body): { messages: ChatMessage[]; tools?: unknown[] };
+  chatView(body: Body): { messages: ChatMessage[]; tools?: unknown[]; maxTokens?: number };
   /** True when the body asks for a stream. */
   wantsStream(body: Body): boolean;
   /** Usage of a JSON answer. */

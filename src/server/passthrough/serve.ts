@@ -1,17 +1,20 @@
 // The engine behind /v1/embeddings, /v1/completions and /v1/responses: validate the body, resolve
 // `model` (routers only where the endpoint allows them), decide through prepare() on a chat-shaped
 // view of the prompt, forward the body with `model` replaced, answer (JSON or SSE passed through),
-// and log one row with tokens and cost. Each endpoint is a PassThroughEndpoint value (routes/*.ts).
+// and log one row with tokens and cost (the Exchange owns it). Each endpoint is a PassThroughEndpoint value (routes/*.ts).
 
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { resolveTarget, UnknownModelError, validModelNames, type RouteTarget } from '../../routing/targets.ts';
 import type { GatewayContext } from '../context.ts';
+import { applyCallerPolicy } from '../caller-policy.ts';
 import { GatewayError, errorResponse, invalidRequest } from '../errors.ts';
+import { Exchange } from '../exchange.ts';
+import { requestCaller, requestKeyId } from '../middleware/auth.ts';
 import { decisionHeaders, prepare } from '../prepare.ts';
-import { callAttempts, upstreamError, type Outcome } from './attempts.ts';
+import { upstreamError } from '../routes/chat.ts';
+import { forwardUpstream } from './call.ts';
 import type { PassThroughEndpoint } from './endpoint.ts';
-import { applyUsage, finish, logRejected, noteServed } from './row.ts';
 import { streamResponse } from './stream.ts';
 
 function bearer(header: string | undefined): string | undefined {
@@ -24,7 +27,7 @@ function parseBody<Body extends Record<string, unknown>>(text: string, schema: z
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw invalidRequest(`request body is not valid JSON: ${(error as Error).message}`, 'invalid_json');
+    throw invalidRequest(`request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, 'invalid_json');
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw invalidRequest('request body must be a JSON object', 'invalid_json');
   const result = schema.safeParse(raw);
@@ -57,26 +60,28 @@ function resolveOwn(ctx: GatewayContext, model: string): RouteTarget {
 
 /** Serves one request on a pass-through endpoint. */
 export async function servePassThrough<Body extends Record<string, unknown>>(ctx: GatewayContext, c: Context, endpoint: PassThroughEndpoint<Body>): Promise<Response> {
-  const done = ctx.inflight.begin();
-  let handedToStream = false;
+  const exchange = new Exchange(ctx, endpoint.kind);
+  exchange.record.keyId = requestKeyId(c);
+  let streaming = false;
   try {
-    return await answer(ctx, c, endpoint, done, () => {
-      handedToStream = true;
-    });
+    const response = await answer(ctx, c, endpoint, exchange);
+    streaming = response.streaming;
+    return response.response;
+  } catch (error) {
+    const status = error instanceof GatewayError ? error.status : 500;
+    exchange.end(status, error instanceof Error ? error.message : String(error));
+    throw error;
   } finally {
-    if (!handedToStream) done();
+    if (!streaming) exchange.end(exchange.record.status || 500, exchange.record.error ?? 'request ended without a status');
   }
 }
 
-async function answer<Body extends Record<string, unknown>>(
-  ctx: GatewayContext,
-  c: Context,
-  endpoint: PassThroughEndpoint<Body>,
-  done: () => void,
-  markStreaming: () => void,
-): Promise<Response> {
-  const receivedAt = Date.now();
-  const startedMs = performance.now();
+interface Answer {
+  response: Response;
+  streaming: boolean;
+}
+
+async function answer<Body extends Record<string, unknown>>(ctx: GatewayContext, c: Context, endpoint: PassThroughEndpoint<Body>, exchange: Exchange): Promise<Answer> {
   const bodyText = await c.req.text();
   let body: Body;
   let stream: boolean;
@@ -90,7 +95,11 @@ async function answer<Body extends Record<string, unknown>>(
     }
     stream = endpoint.wantsStream(body);
   } catch (error) {
-    if (error instanceof GatewayError) logRejected(ctx, endpoint.kind, error, receivedAt, startedMs);
+    if (error instanceof GatewayError) {
+      // Rejected before prepare(): the row is logged as rejected, like chat's.
+      exchange.record.reason = 'rejected';
+      exchange.end(error.status, error.message);
+    }
     throw error;
   }
 
@@ -101,65 +110,49 @@ async function answer<Body extends Record<string, unknown>>(
     model: body['model'],
     messages: view.messages.length > 0 ? view.messages : [{ role: 'user', content: '' }],
     ...(view.tools ? { tools: view.tools } : {}),
+    ...(view.maxTokens !== undefined ? { max_tokens: view.maxTokens } : {}),
     ...(stream ? { stream: true } : {}),
     ...(body['user'] !== undefined ? { user: body['user'] } : {}),
     ...(body['metadata'] !== undefined ? { metadata: body['metadata'] } : {}),
   };
-  const prepared = await prepare(
-    ctx,
-    endpoint.kind,
-    JSON.stringify(chatLike),
-    { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode') },
-    receivedAt,
-    startedMs,
-  );
-  const { record } = prepared;
+  const prepared = await prepare(ctx, exchange, JSON.stringify(chatLike), { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode') });
+  await applyCallerPolicy(ctx, exchange, prepared, requestCaller(c), bodyText.length);
   const upstreamStartedMs = performance.now();
-  let outcome: Outcome;
-  try {
-    outcome = await callAttempts(ctx, prepared, endpoint.path, body, stream, bearer(c.req.header('authorization')), c.req.raw.signal);
-  } catch (error) {
-    record.status = 500;
-    record.error = (error as Error).message;
-    finish(ctx, prepared, null);
-    throw error;
-  }
-  noteServed(ctx, prepared, outcome);
-  const { result, attempt } = outcome;
-  const headers = (passed: Record<string, string>) => ({ ...passed, ...decisionHeaders(prepared, attempt.model.id) });
+  const outcome = await forwardUpstream(ctx, prepared, endpoint, body, stream, bearer(c.req.header('authorization')), c.req.raw.signal);
+  exchange.served(outcome, prepared.router);
+  const { result } = outcome;
+  const headers = (passed: Record<string, string>) => ({ ...passed, ...decisionHeaders(exchange, prepared.warnings) });
+  const plain = (status: number, text: string, passed: Record<string, string>): Answer => ({
+    response: new Response(text, { status, headers: { 'content-type': 'application/json', ...headers(passed) } }),
+    streaming: false,
+  });
 
   switch (result.kind) {
     case 'stream':
-      markStreaming();
-      return streamResponse(ctx, prepared, outcome, endpoint, result.parts, headers(result.headers), done);
+      // From here the stream owns the Exchange and ends it with the last event or a cancellation.
+      return { response: streamResponse(ctx, exchange, outcome, endpoint, result.parts, headers(result.headers)), streaming: true };
     case 'json':
-      record.status = result.status;
-      record.ttfbMs = upstreamStartedMs - startedMs + result.ttfbMs;
-      applyUsage(ctx, record, attempt, endpoint.usage(result.body));
-      finish(ctx, prepared, outcome);
-      return new Response(result.text, { status: result.status, headers: { 'content-type': 'application/json', ...headers(result.headers) } });
+      exchange.firstByte(upstreamStartedMs + result.ttfbMs);
+      exchange.usage(endpoint.usage(result.body));
+      exchange.end(result.status, null);
+      return plain(result.status, result.bodyText, result.headers);
     case 'http_error':
+      exchange.firstByte(upstreamStartedMs + result.ttfbMs);
       if (result.status < 500) {
         // Client errors from the upstream (bad parameters, rate limits, auth) pass through as they are.
-        record.status = result.status;
-        record.error = `upstream status ${result.status}`;
-        record.ttfbMs = upstreamStartedMs - startedMs + result.ttfbMs;
-        finish(ctx, prepared, outcome);
-        return new Response(result.text, { status: result.status, headers: { 'content-type': 'application/json', ...headers(result.headers) } });
+        exchange.end(result.status, `upstream status ${result.status}`);
+        return plain(result.status, result.bodyText, result.headers);
       }
       break;
     case 'failure':
       if (result.code === 'aborted') {
-        record.status = 499;
-        record.error = 'client closed the request';
-        finish(ctx, prepared, outcome);
-        return errorResponse(new GatewayError(499, 'client closed the request', 'invalid_request_error', 'client_closed'));
+        const reason = ctx.closing ? 'cut at gateway shutdown' : 'client closed the request';
+        exchange.end(499, reason);
+        return { response: errorResponse(new GatewayError(499, reason, 'invalid_request_error', 'client_closed')), streaming: false };
       }
       break;
   }
   const error = upstreamError(outcome);
-  record.status = error.status;
-  record.error = error.message;
-  finish(ctx, prepared, outcome);
-  return errorResponse(error, headers(result.kind === 'http_error' ? result.headers : {}));
+  exchange.end(error.status, error.message);
+  return { response: errorResponse(error, headers(result.kind === 'http_error' ? result.headers : {})), streaming: false };
 }

@@ -3,35 +3,29 @@
 // endpoint's error event; the row is logged once, at the end or on cancellation (499).
 
 import type { ForwardStreamPart } from '../../providers/spec.ts';
+import type { ForwardResult } from '../../providers/spec.ts';
 import type { GatewayContext } from '../context.ts';
-import type { Prepared } from '../prepare.ts';
-import type { Outcome } from './attempts.ts';
+import type { Exchange } from '../exchange.ts';
+import type { AttemptOutcome } from '../upstream/call.ts';
 import type { PassThroughEndpoint, StreamState } from './endpoint.ts';
-import { applyUsage, finish } from './row.ts';
 
 const encoder = new TextEncoder();
 
 export function streamResponse<Body extends Record<string, unknown>>(
   ctx: GatewayContext,
-  prepared: Prepared,
-  outcome: Outcome,
+  exchange: Exchange,
+  outcome: AttemptOutcome<ForwardResult>,
   endpoint: PassThroughEndpoint<Body>,
   parts: AsyncIterable<ForwardStreamPart>,
   headers: Record<string, string>,
-  done: () => void,
 ): Response {
-  const { record } = prepared;
   const iterator = parts[Symbol.asyncIterator]();
   const state: StreamState = { usage: undefined, complete: false, errorEvent: null };
-  let finished = false;
   const end = (status: number, error: string | null) => {
-    if (finished) return;
-    finished = true;
-    record.status = status;
-    record.error = error;
-    applyUsage(ctx, record, outcome.attempt, state.usage);
-    finish(ctx, prepared, outcome);
-    done();
+    if (exchange.ended) return;
+    if (status === 502 || status === 504) outcome.breaker?.failure();
+    exchange.usage(state.usage);
+    exchange.end(status, error);
   };
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -39,12 +33,12 @@ export function streamResponse<Body extends Record<string, unknown>>(
       try {
         next = await iterator.next();
       } catch (error) {
-        next = { done: false, value: { type: 'error', message: (error as Error).message, code: 'bad_response' } };
+        next = { done: false, value: { type: 'error', message: error instanceof Error ? error.message : String(error), code: 'bad_response' } };
       }
       const part: ForwardStreamPart = next.done ? { type: 'end' } : next.value;
       switch (part.type) {
         case 'event':
-          if (record.ttfbMs === null) record.ttfbMs = performance.now() - prepared.startedMs;
+          exchange.firstByte();
           endpoint.observe(part, state);
           controller.enqueue(encoder.encode(part.raw));
           return;
@@ -61,16 +55,17 @@ export function streamResponse<Body extends Record<string, unknown>>(
           return;
         case 'error': {
           const timeout = part.code === 'timeout';
-          const message = `upstream stream broke: ${part.message}`;
+          const cut = part.code === 'aborted' && ctx.closing;
+          const message = cut ? 'cut at gateway shutdown' : `upstream stream broke: ${part.message}`;
           controller.enqueue(encoder.encode(endpoint.errorEvent({ message, type: timeout ? 'timeout_error' : 'upstream_error', code: `upstream_${part.code}` })));
           controller.close();
-          end(timeout ? 504 : 502, message);
+          end(timeout ? 504 : cut ? 499 : 502, message);
           return;
         }
       }
     },
     async cancel() {
-      end(499, 'client closed the stream');
+      end(499, ctx.closing ? 'cut at gateway shutdown' : 'client closed the stream');
       await iterator.return?.();
     },
   });

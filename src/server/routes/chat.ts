@@ -1,259 +1,96 @@
-// POST /v1/chat/completions: decide, forward to the chosen upstream, answer (JSON or a stream passed
-// through chunk by chunk), and queue the log row with tokens, cost and latencies.
+// POST /v1/chat/completions: decide, try the decision's models in order, and answer: JSON passed
+// through as the upstream sent it, or a stream relayed chunk by chunk. The Exchange owns the log row.
 
 import type { Context } from 'hono';
-import type { Usage } from '../../protocol/chat.ts';
-import { costUsd } from '../../routing/cost.ts';
-import type { StreamPart } from '../../providers/spec.ts';
-import type { DecisionRecord } from '../../store/store.ts';
 import type { GatewayContext } from '../context.ts';
 import { GatewayError, errorResponse } from '../errors.ts';
-import { decisionHeaders, prepare, type Prepared } from '../prepare.ts';
-import { callUpstream, type AttemptOutcome } from '../upstream.ts';
-
-const encoder = new TextEncoder();
+import { Exchange } from '../exchange.ts';
+import { applyCallerPolicy } from '../caller-policy.ts';
+import { requestCaller, requestKeyId } from '../middleware/auth.ts';
+import { decisionHeaders, prepare } from '../prepare.ts';
+import { relayStream } from '../stream-relay.ts';
+import { callUpstream, type AttemptOutcome, type AttemptResult } from '../upstream/call.ts';
 
 function bearer(header: string | undefined): string | undefined {
   const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
   return match?.[1]?.trim();
 }
 
-function applyUsage(ctx: GatewayContext, record: DecisionRecord, outcome: AttemptOutcome, usage: Usage | undefined): void {
-  if (!usage) return;
-  record.promptTokens = usage.promptTokens;
-  record.completionTokens = usage.completionTokens;
-  record.cachedTokens = usage.cachedTokens;
-  record.costUsd = costUsd(usage, outcome.attempt.model.pricePerMTok);
-  const model = outcome.attempt.alias;
-  ctx.metrics.tokens.inc({ model, type: 'prompt' }, usage.promptTokens);
-  ctx.metrics.tokens.inc({ model, type: 'completion' }, usage.completionTokens);
-  ctx.metrics.tokens.inc({ model, type: 'cached' }, usage.cachedTokens);
-  ctx.metrics.cost.inc({ model }, record.costUsd);
-}
-
-function finish(ctx: GatewayContext, prepared: Prepared, outcome: AttemptOutcome | null): void {
-  const { record } = prepared;
-  record.latencyMs = performance.now() - prepared.startedMs;
-  ctx.metrics.requests.inc({ router: record.router ?? 'none', model: record.modelAlias ?? 'none', status: String(record.status) });
-  if (outcome) ctx.metrics.upstreamSeconds.observe({ model: outcome.attempt.alias }, record.latencyMs / 1000);
-  if (record.ttfbMs !== null && outcome) ctx.metrics.ttfbSeconds.observe({ model: outcome.attempt.alias }, record.ttfbMs / 1000);
-  ctx.store.log(record);
-}
-
-function noteServed(ctx: GatewayContext, prepared: Prepared, outcome: AttemptOutcome): void {
-  const { record } = prepared;
-  record.modelAlias = outcome.attempt.alias;
-  record.modelId = outcome.attempt.model.id;
-  record.provider = outcome.attempt.model.provider;
-  if (outcome.retried) {
-    record.fallbackUsed = true;
-    record.tier = record.tier === 'strong' ? 'weak' : 'strong';
-    record.reason = `${record.reason}; retried on ${outcome.attempt.alias} after ${outcome.firstFailure ?? 'failure'}`;
-    ctx.metrics.fallbacks.inc({ router: record.router ?? 'none', reason: 'upstream' });
-  }
-}
-
-function upstreamError(outcome: AttemptOutcome): GatewayError {
+/** The gateway's error for an attempt that did not serve (also used by the pass-through endpoints). */
+export function upstreamError(outcome: AttemptOutcome<AttemptResult>): GatewayError {
   const { result, attempt } = outcome;
   if (result.kind === 'failure' && result.code === 'invalid_request') {
     return new GatewayError(400, result.message, 'invalid_request_error', 'invalid_request');
   }
   if (result.kind === 'failure') {
-    return result.code === 'timeout'
-      ? new GatewayError(504, `upstream ${attempt.alias} timed out: ${result.message}`, 'timeout_error', 'upstream_timeout')
-      : new GatewayError(502, `upstream ${attempt.alias} failed: ${result.message}`, 'upstream_error', `upstream_${result.code}`);
+    if (result.code === 'timeout') return new GatewayError(504, `upstream ${attempt.alias} timed out: ${result.message}`, 'timeout_error', 'upstream_timeout');
+    if (result.code === 'circuit_open') return new GatewayError(503, `upstream ${attempt.alias} is unavailable: ${result.message}`, 'upstream_error', 'upstream_circuit_open');
+    return new GatewayError(502, `upstream ${attempt.alias} failed: ${result.message}`, 'upstream_error', `upstream_${result.code}`);
   }
   const status = result.kind === 'http_error' ? result.status : 0;
   return new GatewayError(502, `upstream ${attempt.alias} answered with status ${status}`, 'upstream_error', 'upstream_error');
 }
 
-function hasFinishReason(json: Record<string, unknown>): boolean {
-  const choices = json['choices'];
-  return Array.isArray(choices) && choices.some((c) => typeof c === 'object' && c !== null && (c as Record<string, unknown>)['finish_reason'] != null);
-}
-
-function describeErrorEvent(error: unknown): string {
-  const message = typeof error === 'object' && error !== null ? (error as Record<string, unknown>)['message'] : error;
-  return `upstream sent an error event: ${typeof message === 'string' ? message : JSON.stringify(message)}`.slice(0, 500);
-}
-
-/** The chunk as the client would get it without include_usage: no `usage` field at all. */
-function withoutUsage(part: Extract<StreamPart, { type: 'chunk' }>): string {
-  if (!part.json || !('usage' in part.json)) return part.data;
-  const { usage: _dropped, ...rest } = part.json;
-  return JSON.stringify(rest);
-}
-
-function streamResponse(
-  ctx: GatewayContext,
-  prepared: Prepared,
-  outcome: AttemptOutcome,
-  parts: AsyncIterable<StreamPart>,
-  upstreamHeaders: Record<string, string>,
-  done: () => void,
-): Response {
-  const { record, request } = prepared;
-  const clientWantsUsage = request.stream_options?.include_usage === true;
-  const iterator = parts[Symbol.asyncIterator]();
-  let usage: Usage | undefined;
-  let finished = false;
-  let sawFinishReason = false;
-  let upstreamErrorEvent: string | null = null;
-  const end = (status: number, error: string | null) => {
-    if (finished) return;
-    finished = true;
-    record.status = status;
-    record.error = error;
-    applyUsage(ctx, record, outcome, usage);
-    finish(ctx, prepared, outcome);
-    done();
-  };
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      for (;;) {
-        let next: IteratorResult<StreamPart>;
-        try {
-          next = await iterator.next();
-        } catch (error) {
-          next = { done: false, value: { type: 'error', message: (error as Error).message, code: 'bad_response' } };
-        }
-        const part: StreamPart = next.done ? { type: 'done', sentinel: false } : next.value;
-        switch (part.type) {
-          case 'chunk':
-            if (record.ttfbMs === null) record.ttfbMs = performance.now() - prepared.startedMs;
-            if (part.json && hasFinishReason(part.json)) sawFinishReason = true;
-            // An error event inside a 200 stream is passed on to the client and logged as a failure.
-            if (part.json && 'error' in part.json) upstreamErrorEvent ??= describeErrorEvent(part.json['error']);
-            if (part.isUsageOnly && !clientWantsUsage) continue;
-            controller.enqueue(encoder.encode(`data: ${clientWantsUsage ? part.data : withoutUsage(part)}\n\n`));
-            return;
-          case 'usage':
-            usage = part.usage;
-            continue;
-          case 'done': {
-            if (!part.sentinel && !sawFinishReason && upstreamErrorEvent === null) {
-              // Closed early, with neither [DONE] nor a finish_reason: a truncated answer, not a success.
-              const message = 'upstream closed the stream before the answer finished';
-              const payload = { error: { message, type: 'upstream_error', code: 'upstream_truncated' } };
-              controller.enqueue(encoder.encode(`data: ${JSON.stringify(payload)}\n\n`));
-              controller.close();
-              end(502, message);
-              return;
-            }
-            controller.enqueue(encoder.encode('data: [DONE]\n\n'));
-            controller.close();
-            end(upstreamErrorEvent === null ? 200 : 502, upstreamErrorEvent);
-            return;
-          }
-          case 'error': {
-            const status = part.code === 'timeout' ? 504 : 502;
-            const type = part.code === 'timeout' ? 'timeout_error' : 'upstream_error';
-            const payload = { error: { message: `upstream stream broke: ${part.message}`, type, code: `upstream_${part.code}` } };
-            controller.enqueue(encoder.encode(`data: ${JSON.stringify(payload)}\n\n`));
-            controller.close();
-            end(status, payload.error.message);
-            return;
-          }
-        }
-      }
-    },
-    async cancel() {
-      end(499, 'client closed the stream');
-      await iterator.return?.();
-    },
-  });
-  return new Response(body, {
-    status: 200,
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-      ...upstreamHeaders,
-      ...decisionHeaders(prepared, outcome.attempt.model.id, outcome.result.warnings),
-    },
-  });
-}
-
 export async function handleChat(ctx: GatewayContext, c: Context): Promise<Response> {
-  const done = ctx.inflight.begin();
-  let handedToStream = false;
+  const exchange = new Exchange(ctx, 'chat');
+  exchange.record.keyId = requestKeyId(c);
+  let streaming = false;
   try {
-    return await answerChat(ctx, c, done, () => {
-      handedToStream = true;
-    });
+    const response = await answerChat(ctx, c, exchange);
+    streaming = response.streaming;
+    return response.response;
+  } catch (error) {
+    const status = error instanceof GatewayError ? error.status : 500;
+    exchange.end(status, error instanceof Error ? error.message : String(error));
+    throw error;
   } finally {
-    if (!handedToStream) done();
+    // Every non-stream exit has ended the row already; this only guards against a forgotten one.
+    if (!streaming) exchange.end(exchange.record.status || 500, exchange.record.error ?? 'request ended without a status');
   }
 }
 
-async function answerChat(ctx: GatewayContext, c: Context, done: () => void, markStreaming: () => void): Promise<Response> {
-  const receivedAt = Date.now();
-  const startedMs = performance.now();
+async function answerChat(ctx: GatewayContext, c: Context, exchange: Exchange): Promise<{ response: Response; streaming: boolean }> {
   const bodyText = await c.req.text();
-  const prepared = await prepare(
-    ctx,
-    'chat',
-    bodyText,
-    { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode') },
-    receivedAt,
-    startedMs,
-  );
-  const { record } = prepared;
-  let outcome: AttemptOutcome;
+  const prepared = await prepare(ctx, exchange, bodyText, { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode') });
+  await applyCallerPolicy(ctx, exchange, prepared, requestCaller(c), bodyText.length);
   const upstreamStartedMs = performance.now();
-  try {
-    outcome = await callUpstream(ctx, prepared.attempts, prepared.request, bearer(c.req.header('authorization')), c.req.raw.signal);
-  } catch (error) {
-    record.status = 500;
-    record.error = (error as Error).message;
-    finish(ctx, prepared, null);
-    throw error;
-  }
-  noteServed(ctx, prepared, outcome);
+  const outcome = await callUpstream(ctx, prepared.attempts, prepared.request, bearer(c.req.header('authorization')), c.req.raw.signal, prepared.retry);
+  exchange.served(outcome, prepared.router);
   const { result } = outcome;
+  const warnings = [...prepared.warnings, ...('warnings' in result ? result.warnings : [])];
+  const plain = (status: number, bodyText: string, headers: Record<string, string>): { response: Response; streaming: boolean } => ({
+    response: new Response(bodyText, { status, headers: { 'content-type': 'application/json', ...headers, ...decisionHeaders(exchange, warnings) } }),
+    streaming: false,
+  });
 
   switch (result.kind) {
     case 'stream':
-      // From here the stream owns the in-flight mark and ends it with its last chunk or cancellation.
-      markStreaming();
-      return streamResponse(ctx, prepared, outcome, result.parts, result.headers, done);
-    case 'json': {
-      record.status = result.status;
-      record.ttfbMs = upstreamStartedMs - prepared.startedMs + result.ttfbMs;
-      applyUsage(ctx, record, outcome, result.usage);
-      finish(ctx, prepared, outcome);
-      return new Response(JSON.stringify(result.body), {
-        status: result.status,
-        headers: { 'content-type': 'application/json', ...result.headers, ...decisionHeaders(prepared, outcome.attempt.model.id, result.warnings) },
-      });
-    }
+      // From here the relay owns the Exchange and ends it with the last chunk or a cancellation.
+      return { response: relayStream(ctx, exchange, prepared.request, outcome, result, decisionHeaders(exchange, warnings)), streaming: true };
+    case 'json':
+      exchange.firstByte(upstreamStartedMs + result.ttfbMs);
+      exchange.usage(result.usage);
+      exchange.end(result.status, null);
+      return plain(result.status, result.bodyText, result.headers);
     case 'http_error':
+      exchange.firstByte(upstreamStartedMs + result.ttfbMs);
       if (result.status < 500) {
         // Client errors from the upstream (bad parameters, rate limits, auth) pass through as they are.
-        record.status = result.status;
-        record.error = `upstream status ${result.status}`;
-        finish(ctx, prepared, outcome);
-        return new Response(JSON.stringify(result.body), {
-          status: result.status,
-          headers: { 'content-type': 'application/json', ...result.headers, ...decisionHeaders(prepared, outcome.attempt.model.id, result.warnings) },
-        });
+        exchange.end(result.status, `upstream status ${result.status}`);
+        return plain(result.status, result.bodyText, result.headers);
       }
       break;
     case 'failure':
       if (result.code === 'aborted') {
         // The client went away before the upstream answered: nobody reads this response.
-        record.status = 499;
-        record.error = 'client closed the request';
-        finish(ctx, prepared, outcome);
-        return errorResponse(new GatewayError(499, 'client closed the request', 'invalid_request_error', 'client_closed'));
+        const reason = ctx.closing ? 'cut at gateway shutdown' : 'client closed the request';
+        exchange.end(499, reason);
+        return { response: errorResponse(new GatewayError(499, reason, 'invalid_request_error', 'client_closed')), streaming: false };
       }
       break;
   }
   const error = upstreamError(outcome);
-  record.status = error.status;
-  record.error = error.message;
-  finish(ctx, prepared, outcome);
-  const passed = outcome.result.kind === 'http_error' ? outcome.result.headers : {};
-  return errorResponse(error, { ...passed, ...decisionHeaders(prepared, outcome.attempt.model.id) });
+  exchange.end(error.status, error.message);
+  const passed = result.kind === 'http_error' ? result.headers : {};
+  return { response: errorResponse(error, { ...passed, ...decisionHeaders(exchange, warnings) }), streaming: false };
 }

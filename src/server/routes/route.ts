@@ -2,35 +2,29 @@
 
 import type { Context } from 'hono';
 import type { GatewayContext } from '../context.ts';
+import { GatewayError } from '../errors.ts';
+import { Exchange } from '../exchange.ts';
+import { requestKeyId } from '../middleware/auth.ts';
 import { decisionHeaders, prepare } from '../prepare.ts';
 
 export async function handleRoute(ctx: GatewayContext, c: Context): Promise<Response> {
-  const done = ctx.inflight.begin();
+  const exchange = new Exchange(ctx, 'route');
+  exchange.record.keyId = requestKeyId(c);
   try {
-    return await answerRoute(ctx, c);
-  } finally {
-    done();
+    return await answerRoute(ctx, c, exchange);
+  } catch (error) {
+    exchange.end(error instanceof GatewayError ? error.status : 500, error instanceof Error ? error.message : String(error));
+    throw error;
   }
 }
 
-async function answerRoute(ctx: GatewayContext, c: Context): Promise<Response> {
-  const receivedAt = Date.now();
-  const startedMs = performance.now();
-  const prepared = await prepare(
-    ctx,
-    'route',
-    await c.req.text(),
-    { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode') },
-    receivedAt,
-    startedMs,
-  );
-  const { record, decision } = prepared;
-  record.status = 200;
-  record.latencyMs = performance.now() - startedMs;
-  ctx.store.log(record);
-  ctx.metrics.requests.inc({ router: record.router ?? 'none', model: record.modelAlias ?? 'none', status: 'route' });
+async function answerRoute(ctx: GatewayContext, c: Context, exchange: Exchange): Promise<Response> {
+  const prepared = await prepare(ctx, exchange, await c.req.text(), { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode') });
+  const { record } = exchange;
+  const { decision } = prepared;
+  exchange.end(200, null, 'route');
   const body = {
-    id: prepared.id,
+    id: record.id,
     object: 'triage.decision',
     router: record.router,
     scorer: record.scorer,
@@ -44,8 +38,10 @@ async function answerRoute(ctx: GatewayContext, c: Context): Promise<Response> {
     mode: record.mode,
     task_type: record.taskType,
     fallback_used: record.fallbackUsed,
+    fallbacks: prepared.attempts.slice(1).map((attempt) => attempt.alias),
     decision_ms: decision ? Number(decision.decisionMs.toFixed(3)) : 0,
     details: decision?.details ?? {},
+    warnings: prepared.warnings,
   };
-  return c.json(body, 200, decisionHeaders(prepared, null));
+  return c.json(body, 200, decisionHeaders(exchange, prepared.warnings));
 }

@@ -62,7 +62,32 @@ CREATE TABLE outcomes (
 CREATE INDEX outcomes_decision_id ON outcomes (decision_id, created_at);
 `;
 
+// Who made a decision (gateway key id), and one outcome per decision and source (the newest kept).
+const keyIdsAndOutcomeDedup = `
+ALTER TABLE decisions ADD COLUMN key_id TEXT;
+DELETE FROM outcomes WHERE id NOT IN (SELECT max(id) FROM outcomes GROUP BY decision_id, source);
+CREATE UNIQUE INDEX outcomes_decision_source ON outcomes (decision_id, source);
+`;
+
+// Gateway keys, stored hashed (the plaintext is shown once, at creation).
+const gatewayKeysTable = `
+CREATE TABLE gateway_keys (
+  id          TEXT PRIMARY KEY,
+  hash        TEXT NOT NULL UNIQUE,
+  name        TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  revoked_at  INTEGER,
+  tags        TEXT NOT NULL DEFAULT '{}',
+  budget      TEXT,
+  models      TEXT,
+  admin       INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX decisions_key_id ON decisions (key_id, created_at);
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'decisions', sql: decisionsTable },
   { version: 2, name: 'outcomes', sql: outcomesTable },
+  { version: 3, name: 'key ids and one outcome per source', sql: keyIdsAndOutcomeDedup },
+  { version: 4, name: 'gateway keys', sql: gatewayKeysTable },
 ];

@@ -10,7 +10,8 @@ export const insertDecisionSql =
   `VALUES (${decisionColumns.map(() => '?').join(', ')})`;
 
 export const insertOutcomeSql =
-  'INSERT INTO outcomes (decision_id, created_at, source, rating, label) VALUES (?, ?, ?, ?, ?)';
+  'INSERT INTO outcomes (decision_id, created_at, source, rating, label) VALUES (?, ?, ?, ?, ?) ' +
+  'ON CONFLICT (decision_id, source) DO UPDATE SET created_at = excluded.created_at, rating = excluded.rating, label = excluded.label';
 
 export const selectOutcomesSql =
   'SELECT * FROM outcomes WHERE decision_id = ? ORDER BY created_at ASC, id ASC';

@@ -9,7 +9,7 @@ export const decisionColumns = [
   'id', 'created_at', 'kind', 'router', 'scorer', 'tags', 'mode', 'task_type', 'prompt_hash',
   'prompt_text', 'score', 'threshold', 'tier', 'reason', 'model_alias', 'model_id', 'provider',
   'fallback_used', 'stream', 'status', 'error', 'prompt_tokens', 'completion_tokens',
-  'cached_tokens', 'cost_usd', 'decision_ms', 'latency_ms', 'ttfb_ms',
+  'cached_tokens', 'cost_usd', 'decision_ms', 'latency_ms', 'ttfb_ms', 'key_id',
 ] as const;
 
 export type SqlValue = string | number | null;
@@ -29,6 +29,7 @@ export function encodeDecision(r: DecisionRecord): EncodedDecision {
     text(r.modelAlias), text(r.modelId), text(r.provider), flag(r.fallbackUsed), flag(r.stream),
     num(r.status) ?? 0, text(r.error), num(r.promptTokens), num(r.completionTokens),
     num(r.cachedTokens), num(r.costUsd), num(r.decisionMs), num(r.latencyMs), num(r.ttfbMs),
+    text(r.keyId),
   ];
 }
 
@@ -79,6 +80,7 @@ export function decodeDecision(row: Row): DecisionRecord {
     decisionMs: nr(row, 'decision_ms'),
     latencyMs: nr(row, 'latency_ms'),
     ttfbMs: nr(row, 'ttfb_ms'),
+    keyId: str(row, 'key_id'),
   };
 }
 

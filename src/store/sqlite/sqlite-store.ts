@@ -1,6 +1,9 @@
-// SqliteDecisionStore: the DecisionStore on better-sqlite3 (WAL, synchronous=NORMAL, busy_timeout).
-// log() only encodes and queues; WriteQueue batches rows into one transaction per batch. Reads
-// flush first so callers see their own writes; outcomes are written directly.
+// SqliteDecisionStore: the DecisionStore on better-sqlite3 (WAL, synchronous=NORMAL). log() only
+// encodes and queues; WriteQueue batches rows into one transaction per batch. The write path never
+// waits for a lock (busy_timeout 0 by default): when another process holds the write lock, the batch
+// fails at once, stays queued (bounded, drops counted) and is retried on the next timer tick, so the
+// event loop is never stalled. close() retries for up to closeTimeoutMs before counting rows lost.
+// Reads flush first so callers see their own writes; outcomes are written directly.
 
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -8,6 +11,8 @@ import Database from 'better-sqlite3';
 import type {
   CostSummaryRow, DecisionOutcome, DecisionQuery, DecisionRecord, DecisionStore, DecisionStoreStats,
 } from '../store.ts';
+import { buildKey, type GatewayKey, type KeyStore, type NewGatewayKey } from '../keys.ts';
+import * as keySql from './key-rows.ts';
 import { applyMigrations } from './migrate.ts';
 import { migrations } from './migrations.ts';
 import * as sql from './queries.ts';
@@ -21,8 +26,10 @@ export interface SqliteStoreOptions {
   batchSize?: number;
   /** Queued rows beyond this are dropped and counted (default 100 000). */
   maxQueue?: number;
-  /** How long a write waits for another connection's lock (default 1000 ms; it blocks the loop). */
+  /** How long a write waits for another connection's lock; it blocks the event loop (default 0: never wait, retry later). */
   busyTimeoutMs?: number;
+  /** How long close() keeps retrying the final flush while the database is locked (default 5000 ms). */
+  closeTimeoutMs?: number;
   /** Write failures and drops; default prints one line to stderr. */
   onError?: (error: Error, pendingRows: number) => void;
 }
@@ -37,16 +44,18 @@ const defaultOnError = (error: Error, pendingRows: number): void => {
   console.error(`[triage:store] ${error.message} (${pendingRows} rows pending)`);
 };
 
-export class SqliteDecisionStore implements DecisionStore {
+export class SqliteDecisionStore implements DecisionStore, KeyStore {
   private readonly queue: WriteQueue<EncodedDecision>;
   private readonly onError: (error: Error, pendingRows: number) => void;
   private closed = false;
+  private readonly closeTimeoutMs: number;
 
   constructor(
     private readonly db: Database.Database,
     options: SqliteStoreOptions = {},
   ) {
     this.onError = options.onError ?? defaultOnError;
+    this.closeTimeoutMs = options.closeTimeoutMs ?? 5000;
     const insert = db.prepare(sql.insertDecisionSql);
     const writeBatch = db.transaction((rows: EncodedDecision[]) => {
       for (const row of rows) insert.run(row);
@@ -112,20 +121,56 @@ export class SqliteDecisionStore implements DecisionStore {
     return this.db.prepare(sql.selectOutcomesSql).all(decisionId).filter(isRow).map(decodeOutcome);
   }
 
+  async createKey(input: NewGatewayKey, now = Date.now()): Promise<{ key: GatewayKey; secret: string }> {
+    this.assertOpen();
+    const { key, secret, hash } = buildKey(input, now);
+    this.db.prepare(keySql.insertKeySql).run(...keySql.encodeKey(key, hash));
+    return { key, secret };
+  }
+
+  async listKeys(): Promise<GatewayKey[]> {
+    this.assertOpen();
+    return this.db.prepare(keySql.selectKeysSql).all().filter(isRow).map(keySql.decodeKey);
+  }
+
+  async keyByHash(hash: string): Promise<GatewayKey | undefined> {
+    this.assertOpen();
+    const row: unknown = this.db.prepare(keySql.selectKeyByHashSql).get(hash);
+    return isRow(row) ? keySql.decodeKey(row) : undefined;
+  }
+
+  async revokeKey(id: string, now = Date.now()): Promise<boolean> {
+    this.assertOpen();
+    return this.db.prepare(keySql.revokeKeySql).run(now, id).changes > 0;
+  }
+
+  async spentSince(keyId: string, since: number): Promise<number> {
+    this.flushBeforeRead();
+    const row: unknown = this.db.prepare(keySql.spentSinceSql).get(keyId, since);
+    return isRow(row) ? Number(row['spent'] ?? 0) : 0;
+  }
+
   stats(): DecisionStoreStats {
     const { pendingRows, droppedRows, writeFailures } = this.queue;
     return { pendingRows, droppedRows, writeFailures };
   }
 
-  /** Flushes, then closes the database; rows that still cannot be written are counted as dropped. */
+  /** Flushes (retrying while locked, up to closeTimeoutMs), then closes; rows still unwritten are counted as dropped. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     let failure: unknown;
-    try {
-      this.queue.flushAll();
-    } catch (thrown) {
-      failure = thrown;
+    const deadline = Date.now() + this.closeTimeoutMs;
+    for (;;) {
+      try {
+        this.queue.flushAll();
+        failure = undefined;
+        break;
+      } catch (thrown) {
+        failure = thrown;
+        if (Date.now() >= deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50, Math.max(1, deadline - Date.now()))));
+      }
     }
     const lost = this.queue.stop().length;
     if (lost > 0) {
@@ -163,10 +208,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   try {
-    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 1000))}`);
+    // Opening may wait for another process's lock (start-up, not the request path); writes later may not.
+    db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     applyMigrations(db, migrations);
+    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 0))}`);
   } catch (error) {
     db.close();
     throw error;
