@@ -88,3 +88,47 @@ export interface ProviderAdapter {
   readonly kind: string;
   chat(call: UpstreamCall): Promise<UpstreamResult>;
 }
+
+// --- Forwarding other OpenAI-compatible paths (embeddings, completions, responses) ---
+// Same v2 rules as chat: never throws, every string and header already scrubbed of the key, bodies
+// passed on as text, size caps from target.maxResponseBytes (whole body, or one stream event).
+
+/** A call to an OpenAI-compatible path other than chat: the client's body, `model` replaced with target.modelId by the adapter. */
+export interface ForwardCall {
+  target: UpstreamTarget;
+  /** Path under the target's baseUrl, e.g. "/embeddings". */
+  path: string;
+  body: Record<string, unknown>;
+  /** Ask for (and read) a Server-Sent Events stream. */
+  stream: boolean;
+  signal?: AbortSignal;
+}
+
+/** Parts of a forwarded stream, in arrival order. */
+export type ForwardStreamPart =
+  /** One SSE event as upstream wrote it (`event:`/`id:` lines and comments kept), API key scrubbed. */
+  | { type: 'event'; raw: string; event: string | null; data: string | null; json: Record<string, unknown> | null }
+  /** Upstream closed the stream cleanly (a `[DONE]` event, if any, came before as an event). */
+  | { type: 'end' }
+  /** The stream broke: reset, idle timeout, an oversized event. */
+  | { type: 'error'; message: string; code: UpstreamFailureCode };
+
+/** No usable answer (the same shape for chat and forwarded calls). */
+export type UpstreamFailure = Extract<UpstreamResult, { kind: 'failure' }>;
+
+export type ForwardResult =
+  /** `bodyText` is the JSON to send on (API key scrubbed); `body` is its parsed value. */
+  | { kind: 'json'; status: number; body: unknown; bodyText: string; ttfbMs: number; headers: PassThroughHeaders }
+  | { kind: 'stream'; status: number; parts: AsyncIterable<ForwardStreamPart>; ttfbMs: number; headers: PassThroughHeaders }
+  | { kind: 'http_error'; status: number; body: unknown; bodyText: string; ttfbMs: number; headers: PassThroughHeaders }
+  | UpstreamFailure;
+
+/** An adapter that can also forward other OpenAI-compatible paths. */
+export interface ForwardingProviderAdapter extends ProviderAdapter {
+  forward(call: ForwardCall): Promise<ForwardResult>;
+}
+
+/** Whether this adapter can forward paths other than chat. */
+export function canForward(adapter: ProviderAdapter): adapter is ForwardingProviderAdapter {
+  return 'forward' in adapter && typeof adapter.forward === 'function';
+}

@@ -8,7 +8,10 @@ import { GatewayError, errorResponse } from './errors.ts';
 import { gatewayAuth, requireAdmin } from './middleware/auth.ts';
 import { handleChat } from './routes/chat.ts';
 import { handleFeedback } from './routes/feedback.ts';
-import { listModels } from './routes/models.ts';
+import { getModel, listModels } from './routes/models.ts';
+import { handleCompletions } from './routes/completions.ts';
+import { handleEmbeddings } from './routes/embeddings.ts';
+import { handleResponses } from './routes/responses.ts';
 import { handleRoute } from './routes/route.ts';
 
 async function listGatewayKeys(ctx: GatewayContext) {
@@ -44,6 +47,10 @@ export function createApp(ctx: GatewayContext): Hono {
   app.post('/v1/route', tooLarge, (c) => handleRoute(ctx, c));
   app.post('/v1/feedback', tooLarge, (c) => handleFeedback(ctx, c));
   app.get('/v1/models', (c) => c.json(listModels(ctx)));
+  app.get('/v1/models/:id{.+}', (c) => getModel(ctx, c.req.param('id')));
+  app.post('/v1/embeddings', tooLarge, (c) => handleEmbeddings(ctx, c));
+  app.post('/v1/completions', tooLarge, (c) => handleCompletions(ctx, c));
+  app.post('/v1/responses', tooLarge, (c) => handleResponses(ctx, c));
 
   // Admin endpoints: an admin key whenever auth is on.
   app.use('/admin/*', requireAdmin(ctx.keys));

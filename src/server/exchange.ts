@@ -10,7 +10,7 @@ import type { Usage } from '../protocol/chat.ts';
 import { costUsd } from '../routing/cost.ts';
 import type { DecisionKind, DecisionRecord } from '../store/store.ts';
 import type { GatewayContext } from './context.ts';
-import type { AttemptOutcome } from './upstream/call.ts';
+import type { AttemptOutcome, AttemptResult } from './upstream/call.ts';
 
 /** A log row with nothing decided yet. */
 function newRecord(kind: DecisionKind, receivedAt: number): DecisionRecord {
@@ -57,7 +57,7 @@ export class Exchange {
   /** Where the routed threshold came from (config, calibration, controller, ...); null when not routed. */
   thresholdSource: string | null = null;
   /** The served attempt, once one answered. */
-  outcome: AttemptOutcome | null = null;
+  outcome: AttemptOutcome<AttemptResult> | null = null;
   #ended = false;
   readonly #done: () => void;
   readonly #onEnd: Array<(record: DecisionRecord) => void> = [];
@@ -79,7 +79,7 @@ export class Exchange {
   }
 
   /** The attempt that answered: model, provider, and the fallback note when it was not the first. */
-  served(outcome: AttemptOutcome, router: { strong: string; weak: string } | null): void {
+  served(outcome: AttemptOutcome<AttemptResult>, router: { strong: string; weak: string } | null): void {
     this.outcome = outcome;
     const { record } = this;
     record.modelAlias = outcome.attempt.alias;

@@ -7,7 +7,7 @@
 // twice keeps the last record; flush() after close() is a no-op, log() after close() drops the row
 // (counted in stats().droppedRows), and reads after close() reject.
 
-export type DecisionKind = 'chat' | 'route';
+export type DecisionKind = 'chat' | 'route' | 'embeddings' | 'completions' | 'responses';
 export type Tier = 'strong' | 'weak';
 
 export interface DecisionRecord {

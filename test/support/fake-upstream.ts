@@ -1,6 +1,8 @@
 // A small fake OpenAI-compatible upstream for tests, on 127.0.0.1 with a random port (node:http).
 // POST /v1/chat/completions (JSON or SSE, text or tool calls, usage with cached tokens, errors,
-// delays, holding a stream open, resetting mid-stream) and GET /v1/models. Records every request.
+// delays, holding a stream open, resetting mid-stream) and GET /v1/models. Also POST /v1/embeddings,
+// /v1/completions and /v1/responses (JSON and SSE, with the same usage, error and stream-fault knobs).
+// Records every request.
 //
 //   const upstream = await startFakeUpstream({ text: 'Hi there', chunks: 3 });
 //   ... point a client / adapter at upstream.url ...
@@ -38,7 +40,7 @@ export interface FakeBehaviour {
   errorEventAfterEvents: number | undefined;
   /** Extra response headers on every chat answer (e.g. rate-limit headers). */
   responseHeaders: Record<string, string>;
-  /** Answer chat requests with this status and body instead (a string body is sent as is); `model` limits it to that request model. */
+  /** Answer requests (every POST endpoint) with this status and body instead (a string body is sent as is); `model` limits it to that request model. */
   respondWith: { status: number; body: unknown; contentType?: string; model?: string } | undefined;
   /** Answer 401 unless the request carries `Authorization: Bearer <requireApiKey>`. */
   requireApiKey: string | undefined;
@@ -48,6 +50,10 @@ export interface FakeBehaviour {
   keepAliveComments: boolean;
   /** Ids listed by GET /v1/models. */
   models: string[];
+  /** Message of the error event sent by errorEventAfterEvents. */
+  errorEventMessage: string;
+  /** Length of each vector answered by /v1/embeddings. */
+  embeddingDimensions: number;
   /** Send 200 stream headers, then fail before any event: reset, stall (never write), an error event, or malformed JSON. */
   failBeforeFirstEvent: 'reset' | 'stall' | 'error-event' | 'malformed' | undefined;
 }
@@ -70,6 +76,8 @@ export const DEFAULT_BEHAVIOUR: FakeBehaviour = {
   lineEnding: '\n',
   keepAliveComments: false,
   models: ['fake-strong', 'fake-weak'],
+  errorEventMessage: 'fake upstream overloaded mid-stream',
+  embeddingDimensions: 4,
   failBeforeFirstEvent: undefined,
 };
 
@@ -192,6 +200,9 @@ async function handle(
     const data = b.models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'fake' }));
     return sendJson(res, 200, { object: 'list', data });
   }
+  if (record.method === 'POST' && path !== undefined && Object.hasOwn(OTHER_ENDPOINTS, path)) {
+    return handleOther(path, record, res, b, sequence, reset);
+  }
   if (record.method !== 'POST' || path !== '/v1/chat/completions') {
     return sendJson(res, 404, openAiError(`No route ${record.method} ${path}`, 'invalid_request_error'));
   }
@@ -243,7 +254,7 @@ async function handle(
     }
     if (b.endAfterEvents !== undefined && written >= b.endAfterEvents) return void res.end();
     if (b.errorEventAfterEvents !== undefined && written >= b.errorEventAfterEvents) {
-      res.write(`data: ${JSON.stringify(openAiError('fake upstream overloaded mid-stream', 'server_error'))}${eol}${eol}`);
+      res.write(`data: ${JSON.stringify(openAiError(b.errorEventMessage, 'server_error'))}${eol}${eol}`);
       break;
     }
   }
@@ -320,4 +331,130 @@ export function splitInto(text: string, n: number): string[] {
   const pieces: string[] = [];
   for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
   return pieces.length > 0 ? pieces : [''];
+}
+
+// --- /v1/embeddings, /v1/completions, /v1/responses ---
+
+interface SseOut {
+  event?: string;
+  data: unknown;
+}
+
+type OtherEndpoint = (request: any, b: FakeBehaviour, sequence: number) => { json: unknown; events: SseOut[]; error: SseOut; trailer: string };
+
+function fakeUsage(b: FakeBehaviour): Record<string, unknown> {
+  const u = b.usage;
+  return { prompt_tokens: u.prompt_tokens, completion_tokens: u.completion_tokens, total_tokens: u.prompt_tokens + u.completion_tokens, prompt_tokens_details: { cached_tokens: u.cached_tokens } };
+}
+
+/** A deterministic vector per input index: [index + 1, 0.5, 0.25, ...]. */
+function fakeVector(index: number, dimensions: number): number[] {
+  return Array.from({ length: dimensions }, (_, d) => (d === 0 ? index + 1 : 1 / 2 ** d));
+}
+
+const OTHER_ENDPOINTS: Readonly<Record<string, OtherEndpoint>> = {
+  '/v1/embeddings': (request, b) => {
+    const inputs: unknown[] = Array.isArray(request.input) ? request.input : [request.input];
+    const data = inputs.map((_, index) => {
+      const vector = fakeVector(index, b.embeddingDimensions);
+      const embedding = request.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+      return { object: 'embedding', index, embedding };
+    });
+    const json = { object: 'list', data, model: request.model, usage: { prompt_tokens: b.usage.prompt_tokens, total_tokens: b.usage.prompt_tokens } };
+    return { json, events: [], error: { data: {} }, trailer: '' };
+  },
+  '/v1/completions': (request, b, sequence) => {
+    const base = { id: `cmpl-fake-${sequence}`, object: 'text_completion', created: Math.floor(Date.now() / 1000), model: request.model };
+    const choice = (text: string, finish: string | null) => ({ text, index: 0, logprobs: null, finish_reason: finish });
+    const json = { ...base, choices: [choice(b.text, 'stop')], usage: fakeUsage(b) };
+    const events: SseOut[] = [...splitInto(b.text, b.chunks).map((p) => ({ data: { ...base, choices: [choice(p, null)] } })), { data: { ...base, choices: [choice('', 'stop')] } }];
+    const includeUsage = b.streamUsage === 'always' || (b.streamUsage === 'requested' && request.stream_options?.include_usage === true);
+    if (includeUsage) events.push({ data: { ...base, choices: [], usage: fakeUsage(b) } });
+    return { json, events, error: { data: openAiError(b.errorEventMessage, 'server_error') }, trailer: 'data: [DONE]' };
+  },
+  '/v1/responses': (request, b, sequence) => {
+    const id = `resp_fake_${sequence}`;
+    const messageId = `msg_fake_${sequence}`;
+    const u = b.usage;
+    const usage = {
+      input_tokens: u.prompt_tokens,
+      input_tokens_details: { cached_tokens: u.cached_tokens },
+      output_tokens: u.completion_tokens,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: u.prompt_tokens + u.completion_tokens,
+    };
+    const response = (status: string, output: unknown[], withUsage: boolean) => ({
+      id,
+      object: 'response',
+      created_at: Math.floor(Date.now() / 1000),
+      status,
+      model: request.model,
+      output,
+      parallel_tool_calls: true,
+      tool_choice: 'auto',
+      tools: [],
+      usage: withUsage ? usage : null,
+      error: null,
+      incomplete_details: null,
+      instructions: request.instructions ?? null,
+      metadata: {},
+      temperature: null,
+      top_p: null,
+    });
+    const part = (text: string) => ({ type: 'output_text', text, annotations: [] });
+    const message = (status: string, content: unknown[]) => ({ type: 'message', id: messageId, status, role: 'assistant', content });
+    const json = response('completed', [message('completed', [part(b.text)])], true);
+    const typed = (type: string, fields: Record<string, unknown>): SseOut => ({ event: type, data: { type, ...fields } });
+    const at = { item_id: messageId, output_index: 0, content_index: 0 };
+    const events: SseOut[] = [
+      typed('response.created', { response: response('in_progress', [], false) }),
+      typed('response.in_progress', { response: response('in_progress', [], false) }),
+      typed('response.output_item.added', { output_index: 0, item: message('in_progress', []) }),
+      typed('response.content_part.added', { ...at, part: part('') }),
+      ...splitInto(b.text, b.chunks).map((delta) => typed('response.output_text.delta', { ...at, delta })),
+      typed('response.output_text.done', { ...at, text: b.text }),
+      typed('response.content_part.done', { ...at, part: part(b.text) }),
+      typed('response.output_item.done', { output_index: 0, item: message('completed', [part(b.text)]) }),
+      typed('response.completed', { response: json }),
+    ];
+    events.forEach((event, index) => Object.assign(event.data as Record<string, unknown>, { sequence_number: index }));
+    return { json, events, error: typed('error', { code: 'server_error', message: b.errorEventMessage, param: null }), trailer: '' };
+  },
+};
+
+async function handleOther(path: string, record: RecordedRequest, res: ServerResponse, b: FakeBehaviour, sequence: number, reset: () => void): Promise<void> {
+  const request = record.body;
+  if (!request || typeof request !== 'object' || typeof request.model !== 'string') {
+    return sendJson(res, 400, openAiError('Invalid body: model is required', 'invalid_request_error'));
+  }
+  if (b.headersDelayMs > 0) await sleep(b.headersDelayMs);
+  if (res.destroyed) return;
+  const forced = b.respondWith;
+  if (forced && (forced.model === undefined || forced.model === request.model)) {
+    return sendJson(res, forced.status, forced.body, forced.contentType, b.responseHeaders);
+  }
+  const answer = OTHER_ENDPOINTS[path]!(request, b, sequence);
+  if (request.stream !== true) return sendJson(res, 200, answer.json, 'application/json', b.responseHeaders);
+
+  res.writeHead(200, { ...b.responseHeaders, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  const eol = b.lineEnding;
+  const format = (out: SseOut) => `${out.event ? `event: ${out.event}${eol}` : ''}data: ${JSON.stringify(out.data)}${eol}${eol}`;
+  let written = 0;
+  for (const [index, event] of answer.events.entries()) {
+    if (res.destroyed) return;
+    if (index > 0 && b.chunkDelayMs > 0) await sleep(b.chunkDelayMs);
+    if (res.destroyed) return;
+    res.write(`${b.keepAliveComments ? `: keep-alive${eol}${eol}` : ''}${format(event)}`);
+    written++;
+    if (b.resetAfterEvents !== undefined && written >= b.resetAfterEvents) {
+      await sleep(20); // let the written events leave before the reset
+      return reset();
+    }
+    if (b.endAfterEvents !== undefined && written >= b.endAfterEvents) return void res.end();
+    if (b.errorEventAfterEvents !== undefined && written >= b.errorEventAfterEvents) {
+      res.write(format(answer.error));
+      break;
+    }
+  }
+  res.end(answer.trailer ? `${answer.trailer}${eol}${eol}` : '');
 }

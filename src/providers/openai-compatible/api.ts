@@ -1,12 +1,17 @@
-// Where and how to reach an OpenAI-compatible upstream: the chat completions URL and the headers
-// (bearer key when configured, then the target's own headers).
+// Where and how to reach an OpenAI-compatible upstream: the URL of a path under baseUrl (chat
+// completions, or a forwarded path) and the headers (bearer key when configured, then the target's own).
 
 import type { UpstreamTarget } from '../spec.ts';
 
 /** `${baseUrl}/chat/completions`, keeping any query string of baseUrl (e.g. ?api-version=). Throws on an invalid URL. */
 export function chatCompletionsUrl(target: UpstreamTarget): string {
+  return upstreamUrl(target, '/chat/completions');
+}
+
+/** `${baseUrl}${path}`, keeping any query string of baseUrl. Throws on an invalid URL. */
+export function upstreamUrl(target: UpstreamTarget, path: string): string {
   const url = new URL(target.baseUrl);
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/chat/completions`;
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
   return url.toString();
 }
 

@@ -1,50 +1,30 @@
 // The OpenAI-compatible provider adapter (spec v2): POSTs the mapped request to
 // `${baseUrl}/chat/completions` with global fetch and maps the answer to an UpstreamResult
-// (json, stream, http_error or failure). Never throws; the API key is scrubbed from every message,
-// body, stream event and passed-through header. Bodies and stream events are size-capped.
+// (json, stream, http_error or failure); other paths go through forward() (forward.ts). Never
+// throws; the API key is scrubbed from every message, body, stream event and passed-through header.
+// Bodies and stream events are size-capped.
 
 import {
   DEFAULT_MAX_RESPONSE_BYTES,
-  type PassThroughHeaders,
-  type ProviderAdapter,
+  type ForwardingProviderAdapter,
   type StreamPart,
   type UpstreamCall,
-  type UpstreamFailureCode,
   type UpstreamResult,
   type UpstreamTarget,
 } from '../spec.ts';
 import { CallGuard } from '../shared/callGuard.ts';
-import { failureCode, failureMessage, networkErrorDetail, redact, redactHeaders } from '../shared/failures.ts';
+import { failureCode, networkErrorDetail, redact } from '../shared/failures.ts';
 import { BodyTooLargeError, readBodyText, readErrorBody } from '../shared/responseBody.ts';
 import { sseStreamParts } from '../shared/sseStream.ts';
 import { chatCompletionsUrl, requestHeaders } from './api.ts';
 import { chatCompleteBody, chatCompleteStreamParts, readChatCompletion } from './chatComplete.ts';
+import { forward } from './forward.ts';
+import { failure, passThroughHeaders, safeMessage } from './results.ts';
 
 export const OPENAI_COMPATIBLE_KIND = 'openai-compatible';
 
-export function createOpenAiCompatibleAdapter(): ProviderAdapter {
-  return { specVersion: 'v2', kind: OPENAI_COMPATIBLE_KIND, chat: chatComplete };
-}
-
-type Phase = 'request' | 'stream';
-
-function safeMessage(target: UpstreamTarget, code: UpstreamFailureCode, phase: Phase, detail: string): string {
-  return redact(failureMessage(target.provider, code, phase, target.timeoutMs, detail), target.apiKey);
-}
-
-function failure(target: UpstreamTarget, code: UpstreamFailureCode, detail: string): UpstreamResult {
-  return { kind: 'failure', code, message: safeMessage(target, code, 'request', detail), warnings: [] };
-}
-
-/** Upstream headers a client (or its SDK's back-off) relies on: rate limits, retry-after, request ids. */
-const PASS_THROUGH_HEADER = /^(retry-after|retry-after-ms|x-ratelimit-[a-z-]+|x-request-id|openai-processing-ms)$/;
-
-function passThroughHeaders(response: Response, apiKey: string | undefined): PassThroughHeaders {
-  const headers: PassThroughHeaders = {};
-  response.headers.forEach((value, name) => {
-    if (PASS_THROUGH_HEADER.test(name)) headers[name] = value;
-  });
-  return redactHeaders(headers, apiKey);
+export function createOpenAiCompatibleAdapter(): ForwardingProviderAdapter {
+  return { specVersion: 'v2', kind: OPENAI_COMPATIBLE_KIND, chat: chatComplete, forward };
 }
 
 async function chatComplete(call: UpstreamCall): Promise<UpstreamResult> {

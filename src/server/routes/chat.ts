@@ -9,14 +9,15 @@ import { applyCallerPolicy } from '../caller-policy.ts';
 import { requestCaller, requestKeyId } from '../middleware/auth.ts';
 import { decisionHeaders, prepare } from '../prepare.ts';
 import { relayStream } from '../stream-relay.ts';
-import { callUpstream, type AttemptOutcome } from '../upstream/call.ts';
+import { callUpstream, type AttemptOutcome, type AttemptResult } from '../upstream/call.ts';
 
 function bearer(header: string | undefined): string | undefined {
   const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
   return match?.[1]?.trim();
 }
 
-function upstreamError(outcome: AttemptOutcome): GatewayError {
+/** The gateway's error for an attempt that did not serve (also used by the pass-through endpoints). */
+export function upstreamError(outcome: AttemptOutcome<AttemptResult>): GatewayError {
   const { result, attempt } = outcome;
   if (result.kind === 'failure' && result.code === 'invalid_request') {
     return new GatewayError(400, result.message, 'invalid_request_error', 'invalid_request');

@@ -1,6 +1,7 @@
-// GET /v1/models: routers and configured models in OpenAI's list format.
+// GET /v1/models: routers and configured models in OpenAI's list format; GET /v1/models/{id}: one.
 
 import type { GatewayContext } from '../context.ts';
+import { GatewayError, errorResponse } from '../errors.ts';
 
 export function listModels(ctx: GatewayContext): { object: 'list'; data: Array<Record<string, unknown>> } {
   const created = Math.floor(ctx.startedAt / 1000);
@@ -14,4 +15,11 @@ export function listModels(ctx: GatewayContext): { object: 'list'; data: Array<R
     data.push({ id: alias, object: 'model', created, owned_by: model.provider, upstream_id: model.id });
   }
   return { object: 'list', data };
+}
+
+/** GET /v1/models/{id}: one entry of the list (ids may contain "/"), or a 404 in OpenAI's shape. */
+export function getModel(ctx: GatewayContext, id: string): Response {
+  const entry = listModels(ctx).data.find((model) => model['id'] === id);
+  if (entry) return Response.json(entry);
+  return errorResponse(new GatewayError(404, `The model '${id}' does not exist on this gateway; GET /v1/models lists them`, 'invalid_request_error', 'model_not_found', 'model'));
 }

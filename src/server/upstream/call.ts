@@ -5,14 +5,16 @@
 // connection error, a timeout, an unusable answer, a 429 or 5xx, an open circuit breaker, or a
 // stream that fails before its first real chunk (nothing has reached the client yet). Keys come
 // from the environment, or the client's own key for providers with forwardClientKey when the
-// gateway has no keys.
+// gateway has no keys. The loop is the same for chat and for forwarded paths (embeddings,
+// completions, responses): each caller passes its per-attempt call, which returns an UpstreamResult
+// or a ForwardResult (a stream already peeked, so a failed start counts as a failure).
 
 import { readSecret } from '../../config/env.ts';
 import { own } from '../../config/lookup.ts';
 import type { Deployment, ModelConfig } from '../../config/types.ts';
 import type { ChatRequest } from '../../protocol/chat.ts';
 import type { RetryPolicy } from '../../routing/decide.ts';
-import type { UpstreamResult, UpstreamTarget } from '../../providers/spec.ts';
+import type { PassThroughHeaders, ProviderAdapter, UpstreamFailure, UpstreamResult, UpstreamTarget } from '../../providers/spec.ts';
 import type { GatewayContext } from '../context.ts';
 import type { CircuitBreaker } from './breaker.ts';
 import { peekStream } from './peek.ts';
@@ -46,10 +48,16 @@ function expand(ctx: GatewayContext, attempts: readonly Attempt[]): DeploymentAt
   return attempts.flatMap((attempt) => deploymentOrder(attempt.model.deployments, isClosed).map((deployment) => ({ ...attempt, deployment })));
 }
 
-export interface AttemptOutcome {
+/** What the attempt loop reads of a result, whichever adapter call made it (chat or forward). */
+export type AttemptResult =
+  | { kind: 'json' | 'stream' }
+  | { kind: 'http_error'; status: number; headers: PassThroughHeaders }
+  | UpstreamFailure;
+
+export interface AttemptOutcome<R extends AttemptResult = UpstreamResult> {
   attempt: DeploymentAttempt;
   /** The answer of the attempt that served; for a stream, its parts start with the peeked ones. */
-  result: UpstreamResult;
+  result: R | UpstreamFailure;
   /** True when this is not the first attempt. */
   retried: boolean;
   /** Why each abandoned attempt was abandoned, in order. */
@@ -82,7 +90,7 @@ function target(ctx: GatewayContext, attempt: DeploymentAttempt, clientKey: stri
 /** What an attempt's result means: serve it, try the next model, or stop here (not retryable). */
 type Verdict = 'serve' | 'retry' | 'final';
 
-function verdictOf(result: UpstreamResult): Verdict {
+function verdictOf(result: AttemptResult): Verdict {
   switch (result.kind) {
     case 'json':
     case 'stream':
@@ -95,20 +103,20 @@ function verdictOf(result: UpstreamResult): Verdict {
 }
 
 /** Whether a result says the provider is unhealthy (for its breaker); null says nothing either way. */
-function healthOf(result: UpstreamResult): boolean | null {
+function healthOf(result: AttemptResult): boolean | null {
   if (result.kind === 'failure') return result.code === 'aborted' || result.code === 'invalid_request' || result.code === 'circuit_open' ? null : false;
   if (result.kind === 'http_error') return result.status === 429 ? null : result.status < 500;
   return true;
 }
 
-export function describeFailure(result: UpstreamResult): string {
+export function describeFailure(result: AttemptResult): string {
   if (result.kind === 'failure') return `${result.code}: ${result.message}`;
   if (result.kind === 'http_error') return `upstream status ${result.status}`;
   return 'ok';
 }
 
 /** Retry-After (seconds or an HTTP date) or retry-after-ms of a 429, in milliseconds. */
-function retryAfterMs(result: UpstreamResult): number {
+function retryAfterMs(result: AttemptResult): number {
   if (result.kind !== 'http_error') return 0;
   const ms = Number(result.headers['retry-after-ms']);
   if (Number.isFinite(ms) && ms >= 0) return ms;
@@ -132,14 +140,26 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-function circuitOpen(attempt: DeploymentAttempt): UpstreamResult {
+function circuitOpen(attempt: DeploymentAttempt): UpstreamFailure {
   const message = `${attempt.deployment.provider}: upstream request not sent: circuit breaker open after repeated failures`;
   return { kind: 'failure', code: 'circuit_open', message, warnings: [] };
 }
 
-const deadlineFailure: UpstreamResult = { kind: 'failure', code: 'timeout', message: 'the retry deadline passed before any upstream answered', warnings: [] };
+const deadlineFailure: UpstreamFailure = { kind: 'failure', code: 'timeout', message: 'the retry deadline passed before any upstream answered', warnings: [] };
 
-export async function callUpstream(
+/** One try's call through the adapter, for the target the loop chose (with the remaining deadline in its timeout). */
+export type AttemptCall<R extends AttemptResult> = (adapter: ProviderAdapter, target: UpstreamTarget) => Promise<R | UpstreamFailure>;
+
+/** A chat attempt: the adapter's chat(), with a stream peeked up to its first real chunk. */
+async function chatAttempt(adapter: ProviderAdapter, target: UpstreamTarget, request: ChatRequest, signal: AbortSignal | undefined): Promise<UpstreamResult> {
+  const result = await adapter.chat({ target, request, signal });
+  if (result.kind !== 'stream') return result;
+  const peeked = await peekStream(result.parts);
+  if (peeked.failure !== null) return { kind: 'failure', code: peeked.failure.code, message: peeked.failure.message, warnings: result.warnings };
+  return { ...result, parts: peeked.parts };
+}
+
+export function callUpstream(
   ctx: GatewayContext,
   attempts: readonly Attempt[],
   request: ChatRequest,
@@ -147,26 +167,33 @@ export async function callUpstream(
   signal: AbortSignal | undefined,
   policy: RetryPolicy,
 ): Promise<AttemptOutcome> {
+  return runAttempts(ctx, attempts, clientKey, signal, policy, (adapter, target) => chatAttempt(adapter, target, request, signal));
+}
+
+/** Tries the attempts in order with the policy's bounds, calling `call` for each; see the header. */
+export async function runAttempts<R extends AttemptResult>(
+  ctx: GatewayContext,
+  attempts: readonly Attempt[],
+  clientKey: string | undefined,
+  signal: AbortSignal | undefined,
+  policy: RetryPolicy,
+  call: AttemptCall<R>,
+): Promise<AttemptOutcome<R>> {
   const deadline = policy.deadlineMs === undefined ? undefined : performance.now() + policy.deadlineMs;
   const tries = expand(ctx, attempts).slice(0, Math.max(1, policy.maxAttempts));
   const failures: string[] = [];
-  let last: AttemptOutcome | undefined;
+  let last: AttemptOutcome<R> | undefined;
   for (const [index, attempt] of tries.entries()) {
     const remaining = deadline === undefined ? undefined : deadline - performance.now();
     if (remaining !== undefined && remaining <= 0) return last ?? { attempt, result: deadlineFailure, retried: index > 0, failures, breaker: undefined };
     const provider = own(ctx.config.providers, attempt.deployment.provider);
     const breaker = ctx.breakers.get(attempt.deployment.provider);
-    let result: UpstreamResult;
+    let result: R | UpstreamFailure;
     if (!breaker.tryAcquire()) {
       result = circuitOpen(attempt);
     } else {
       const adapter = ctx.provider(provider?.kind ?? 'openai-compatible');
-      result = await adapter.chat({ target: target(ctx, attempt, clientKey, remaining), request, signal });
-      if (result.kind === 'stream') {
-        const peeked = await peekStream(result.parts);
-        if (peeked.failure !== null) result = { kind: 'failure', code: peeked.failure.code, message: peeked.failure.message, warnings: result.warnings };
-        else result = { ...result, parts: peeked.parts };
-      }
+      result = await call(adapter, target(ctx, attempt, clientKey, remaining));
       const health = healthOf(result);
       if (health === true) breaker.success();
       else if (health === false) breaker.failure();

@@ -1,0 +1,160 @@
+// Generic forwarding for OpenAI-compatible paths other than chat (/embeddings, /completions,
+// /responses): POSTs the client's body with `model` set to the target's id, reads JSON answers
+// under target.maxResponseBytes, and passes SSE streams on event by event with the raw text kept.
+// The API key is scrubbed from bodies (even behind JSON escapes), events and headers.
+
+import { DEFAULT_MAX_RESPONSE_BYTES, type ForwardCall, type ForwardResult, type ForwardStreamPart, type UpstreamTarget } from '../spec.ts';
+import { CallGuard } from '../shared/callGuard.ts';
+import { failureCode, networkErrorDetail, redact } from '../shared/failures.ts';
+import { BodyTooLargeError, parseJsonObject, readBodyText } from '../shared/responseBody.ts';
+import { requestHeaders, upstreamUrl } from './api.ts';
+import { scrubEventText, scrubJson } from './redactJson.ts';
+import { failure, passThroughHeaders, safeMessage } from './results.ts';
+import { EventTooLargeError, SseEventSplitter } from './sseEvents.ts';
+
+const MAX_ERROR_TEXT_CHARS = 2000;
+
+/** An upstream error body to pass on: its JSON when it parses, else its text in OpenAI's shape (null text: too large). */
+function errorBody(text: string | null, status: number, secret: string | undefined): { body: unknown; bodyText: string } {
+  const json = text === null || text.trim() === '' ? null : scrubJson(text, secret);
+  if (json) return { body: json.value, bodyText: json.text };
+  const trimmed = text?.trim() ?? '';
+  const message =
+    text === null
+      ? `upstream returned HTTP ${status} with an oversized body`
+      : trimmed === ''
+        ? `upstream returned HTTP ${status}`
+        : /^[[{]/.test(trimmed)
+          ? `upstream returned HTTP ${status} with an unreadable JSON body` // its text could hide the key in escapes
+          : redact(text, secret).slice(0, MAX_ERROR_TEXT_CHARS);
+  const body = { error: { message, type: 'upstream_error', code: null } };
+  return { body, bodyText: JSON.stringify(body) };
+}
+
+/** The error body's text: null when it is over the cap, '' when it broke off. */
+async function readErrorText(response: Response, maxBytes: number): Promise<string | null> {
+  try {
+    return await readBodyText(response, maxBytes);
+  } catch (error) {
+    return error instanceof BodyTooLargeError ? null : '';
+  }
+}
+
+export async function forward(call: ForwardCall): Promise<ForwardResult> {
+  const { target } = call;
+  const maxBytes = target.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  let url: string;
+  try {
+    url = upstreamUrl(target, call.path);
+  } catch {
+    return failure(target, 'connection', 'baseUrl is not a valid URL');
+  }
+  let body: string;
+  try {
+    body = JSON.stringify({ ...call.body, model: target.modelId });
+  } catch (error) {
+    return failure(target, 'invalid_request', `the request body cannot be serialised (${error instanceof Error ? error.message : String(error)})`);
+  }
+
+  const guard = new CallGuard(call.signal);
+  const startedAt = performance.now();
+  guard.arm(target.timeoutMs);
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', headers: requestHeaders(target, call.stream), body, signal: guard.signal, redirect: 'manual' });
+  } catch (error) {
+    guard.disarm();
+    return failure(target, failureCode(guard.stopReason()), networkErrorDetail(error));
+  }
+  const ttfbMs = performance.now() - startedAt;
+  const { status } = response;
+  const headers = passThroughHeaders(response, target.apiKey);
+
+  if (status >= 400) {
+    const text = await readErrorText(response, maxBytes);
+    guard.disarm();
+    return { kind: 'http_error', status, ...errorBody(text, status, target.apiKey), ttfbMs, headers };
+  }
+  if (status < 200 || status >= 300 || response.body === null) {
+    guard.stop('aborted');
+    return failure(target, 'bad_response', `HTTP ${status}${status >= 300 ? ': redirects are not followed, set baseUrl to the final address' : ' with no body'}`);
+  }
+  if (call.stream) {
+    guard.disarm();
+    if ((response.headers.get('content-type') ?? '').includes('application/json')) {
+      guard.stop('aborted');
+      return failure(target, 'bad_response', 'a stream was requested but upstream answered with JSON');
+    }
+    return { kind: 'stream', status, parts: streamParts(response.body, guard, target, maxBytes), ttfbMs, headers };
+  }
+
+  let text: string;
+  try {
+    text = await readBodyText(response, maxBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      guard.stop('aborted');
+      return failure(target, 'bad_response', error.message);
+    }
+    return failure(target, failureCode(guard.stopReason()), networkErrorDetail(error));
+  } finally {
+    guard.disarm();
+  }
+  const json = scrubJson(text, target.apiKey);
+  if (!json) return failure(target, 'bad_response', 'body is not JSON');
+  return { kind: 'json', status, body: json.value, bodyText: json.text, ttfbMs, headers };
+}
+
+/** A single-use iterable over the stream's events; cancelling it (return()) aborts the upstream request. */
+function streamParts(body: ReadableStream<Uint8Array>, guard: CallGuard, target: UpstreamTarget, maxBytes: number): AsyncIterable<ForwardStreamPart> {
+  const generator = readEvents(body, guard, target, maxBytes);
+  const iterator: AsyncIterator<ForwardStreamPart> = {
+    next: () => generator.next(),
+    return: async () => {
+      guard.stop('aborted');
+      return generator.return(undefined);
+    },
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
+}
+
+async function* readEvents(body: ReadableStream<Uint8Array>, guard: CallGuard, target: UpstreamTarget, maxBytes: number): AsyncGenerator<ForwardStreamPart, void, undefined> {
+  const reader = body.getReader();
+  const splitter = new SseEventSplitter(maxBytes);
+  try {
+    for (;;) {
+      let read: ReadableStreamReadResult<Uint8Array>;
+      guard.arm(target.timeoutMs);
+      try {
+        read = await reader.read();
+      } catch (error) {
+        const code = failureCode(guard.stopReason());
+        yield { type: 'error', code, message: safeMessage(target, code, 'stream', networkErrorDetail(error)) };
+        return;
+      } finally {
+        guard.disarm();
+      }
+      let events;
+      try {
+        events = read.done ? splitter.end() : splitter.push(read.value);
+      } catch (error) {
+        if (!(error instanceof EventTooLargeError)) throw error;
+        guard.stop('aborted');
+        yield { type: 'error', code: 'bad_response', message: safeMessage(target, 'bad_response', 'stream', error.message) };
+        return;
+      }
+      for (const event of events) {
+        const scrubbed = scrubEventText(event.raw, event.data, target.apiKey);
+        const name = event.event === null ? null : redact(event.event, target.apiKey);
+        yield { type: 'event', raw: scrubbed.raw, event: name, data: scrubbed.data, json: scrubbed.data === null ? null : parseJsonObject(scrubbed.data) };
+      }
+      if (read.done) {
+        yield { type: 'end' };
+        return;
+      }
+    }
+  } finally {
+    guard.disarm();
+    reader.cancel().catch(() => undefined);
+  }
+}

@@ -1,0 +1,26 @@
+// Pieces of an UpstreamResult both the chat call and forward() build the same way: failure messages
+// scrubbed of the key, and the upstream headers worth passing on to the client.
+
+import type { PassThroughHeaders, UpstreamFailure, UpstreamFailureCode, UpstreamTarget } from '../spec.ts';
+import { failureMessage, redact, redactHeaders } from '../shared/failures.ts';
+
+export type Phase = 'request' | 'stream';
+
+export function safeMessage(target: UpstreamTarget, code: UpstreamFailureCode, phase: Phase, detail: string): string {
+  return redact(failureMessage(target.provider, code, phase, target.timeoutMs, detail), target.apiKey);
+}
+
+export function failure(target: UpstreamTarget, code: UpstreamFailureCode, detail: string): UpstreamFailure {
+  return { kind: 'failure', code, message: safeMessage(target, code, 'request', detail), warnings: [] };
+}
+
+/** Upstream headers a client (or its SDK's back-off) relies on: rate limits, retry-after, request ids. */
+const PASS_THROUGH_HEADER = /^(retry-after|retry-after-ms|x-ratelimit-[a-z-]+|x-request-id|openai-processing-ms)$/;
+
+export function passThroughHeaders(response: Response, apiKey: string | undefined): PassThroughHeaders {
+  const headers: PassThroughHeaders = {};
+  response.headers.forEach((value, name) => {
+    if (PASS_THROUGH_HEADER.test(name)) headers[name] = value;
+  });
+  return redactHeaders(headers, apiKey);
+}

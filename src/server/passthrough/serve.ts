@@ -1,0 +1,158 @@
+// The engine behind /v1/embeddings, /v1/completions and /v1/responses: validate the body, resolve
+// `model` (routers only where the endpoint allows them), decide through prepare() on a chat-shaped
+// view of the prompt, forward the body with `model` replaced, answer (JSON or SSE passed through),
+// and log one row with tokens and cost (the Exchange owns it). Each endpoint is a PassThroughEndpoint value (routes/*.ts).
+
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { resolveTarget, UnknownModelError, validModelNames, type RouteTarget } from '../../routing/targets.ts';
+import type { GatewayContext } from '../context.ts';
+import { applyCallerPolicy } from '../caller-policy.ts';
+import { GatewayError, errorResponse, invalidRequest } from '../errors.ts';
+import { Exchange } from '../exchange.ts';
+import { requestCaller, requestKeyId } from '../middleware/auth.ts';
+import { decisionHeaders, prepare } from '../prepare.ts';
+import { upstreamError } from '../routes/chat.ts';
+import { forwardUpstream } from './call.ts';
+import type { PassThroughEndpoint } from './endpoint.ts';
+import { streamResponse } from './stream.ts';
+
+function bearer(header: string | undefined): string | undefined {
+  const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
+  return match?.[1]?.trim();
+}
+
+function parseBody<Body extends Record<string, unknown>>(text: string, schema: z.ZodType<Body>): Body {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw invalidRequest(`request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, 'invalid_json');
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw invalidRequest('request body must be a JSON object', 'invalid_json');
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const param = issue ? issue.path.map(String).join('.') : null;
+    const message = issue ? `${param ? `${param}: ` : ''}${issue.message}` : 'invalid request';
+    throw invalidRequest(message, param === 'model' ? 'invalid_model' : 'invalid_value', param);
+  }
+  return result.data;
+}
+
+/** resolveTarget, with names that only exist on Object.prototype ("constructor", "__proto__") refused. */
+function resolveOwn(ctx: GatewayContext, model: string): RouteTarget {
+  const unknown = () => invalidRequest(new UnknownModelError(model, validModelNames(ctx.config)).message, 'model_not_found', 'model');
+  let target: RouteTarget;
+  try {
+    target = resolveTarget(ctx.config, model);
+  } catch (error) {
+    if (error instanceof UnknownModelError) throw unknown();
+    throw error;
+  }
+  const own =
+    target.kind === 'model'
+      ? Object.hasOwn(ctx.config.models, target.alias)
+      : Object.hasOwn(ctx.config.routers, target.name) || (target.name === model && model.startsWith('router-'));
+  if (!own) throw unknown();
+  return target;
+}
+
+/** Serves one request on a pass-through endpoint. */
+export async function servePassThrough<Body extends Record<string, unknown>>(ctx: GatewayContext, c: Context, endpoint: PassThroughEndpoint<Body>): Promise<Response> {
+  const exchange = new Exchange(ctx, endpoint.kind);
+  exchange.record.keyId = requestKeyId(c);
+  let streaming = false;
+  try {
+    const response = await answer(ctx, c, endpoint, exchange);
+    streaming = response.streaming;
+    return response.response;
+  } catch (error) {
+    const status = error instanceof GatewayError ? error.status : 500;
+    exchange.end(status, error instanceof Error ? error.message : String(error));
+    throw error;
+  } finally {
+    if (!streaming) exchange.end(exchange.record.status || 500, exchange.record.error ?? 'request ended without a status');
+  }
+}
+
+interface Answer {
+  response: Response;
+  streaming: boolean;
+}
+
+async function answer<Body extends Record<string, unknown>>(ctx: GatewayContext, c: Context, endpoint: PassThroughEndpoint<Body>, exchange: Exchange): Promise<Answer> {
+  const bodyText = await c.req.text();
+  let body: Body;
+  let stream: boolean;
+  try {
+    body = parseBody(bodyText, endpoint.schema);
+    const model = body['model'];
+    if (typeof model !== 'string') throw invalidRequest('model is required and must be a string', 'invalid_model', 'model');
+    const target = resolveOwn(ctx, model);
+    if (target.kind === 'router' && endpoint.refuseRouters !== null) {
+      throw invalidRequest(`"${model}" names a router: ${endpoint.refuseRouters}; name a model (${Object.keys(ctx.config.models).join(', ')})`, 'model_not_routable', 'model');
+    }
+    stream = endpoint.wantsStream(body);
+  } catch (error) {
+    if (error instanceof GatewayError) {
+      // Rejected before prepare(): the row is logged as rejected, like chat's.
+      exchange.record.reason = 'rejected';
+      exchange.end(error.status, error.message);
+    }
+    throw error;
+  }
+
+  // prepare() owns tags, mode, the prompt hash, the decision and the rejected-row path: it gets the
+  // chat-shaped view of this body (messages always non-empty so that view itself is always valid).
+  const view = endpoint.chatView(body);
+  const chatLike = {
+    model: body['model'],
+    messages: view.messages.length > 0 ? view.messages : [{ role: 'user', content: '' }],
+    ...(view.tools ? { tools: view.tools } : {}),
+    ...(view.maxTokens !== undefined ? { max_tokens: view.maxTokens } : {}),
+    ...(stream ? { stream: true } : {}),
+    ...(body['user'] !== undefined ? { user: body['user'] } : {}),
+    ...(body['metadata'] !== undefined ? { metadata: body['metadata'] } : {}),
+  };
+  const prepared = await prepare(ctx, exchange, JSON.stringify(chatLike), { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode') });
+  await applyCallerPolicy(ctx, exchange, prepared, requestCaller(c), bodyText.length);
+  const upstreamStartedMs = performance.now();
+  const outcome = await forwardUpstream(ctx, prepared, endpoint, body, stream, bearer(c.req.header('authorization')), c.req.raw.signal);
+  exchange.served(outcome, prepared.router);
+  const { result } = outcome;
+  const headers = (passed: Record<string, string>) => ({ ...passed, ...decisionHeaders(exchange, prepared.warnings) });
+  const plain = (status: number, text: string, passed: Record<string, string>): Answer => ({
+    response: new Response(text, { status, headers: { 'content-type': 'application/json', ...headers(passed) } }),
+    streaming: false,
+  });
+
+  switch (result.kind) {
+    case 'stream':
+      // From here the stream owns the Exchange and ends it with the last event or a cancellation.
+      return { response: streamResponse(ctx, exchange, outcome, endpoint, result.parts, headers(result.headers)), streaming: true };
+    case 'json':
+      exchange.firstByte(upstreamStartedMs + result.ttfbMs);
+      exchange.usage(endpoint.usage(result.body));
+      exchange.end(result.status, null);
+      return plain(result.status, result.bodyText, result.headers);
+    case 'http_error':
+      exchange.firstByte(upstreamStartedMs + result.ttfbMs);
+      if (result.status < 500) {
+        // Client errors from the upstream (bad parameters, rate limits, auth) pass through as they are.
+        exchange.end(result.status, `upstream status ${result.status}`);
+        return plain(result.status, result.bodyText, result.headers);
+      }
+      break;
+    case 'failure':
+      if (result.code === 'aborted') {
+        const reason = ctx.closing ? 'cut at gateway shutdown' : 'client closed the request';
+        exchange.end(499, reason);
+        return { response: errorResponse(new GatewayError(499, reason, 'invalid_request_error', 'client_closed')), streaming: false };
+      }
+      break;
+  }
+  const error = upstreamError(outcome);
+  exchange.end(error.status, error.message);
+  return { response: errorResponse(error, headers(result.kind === 'http_error' ? result.headers : {})), streaming: false };
+}
