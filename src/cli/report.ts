@@ -9,6 +9,8 @@ import { loadConfig } from '../config/load.ts';
 import { usageReport, type UsageFigures, type UsageReport } from '../routing/usage-report.ts';
 import { parseGroupBy, parseWindow } from '../routing/usage-query.ts';
 import { openSqliteStore } from '../store/sqlite/index.ts';
+import { targetAdherence } from '../learning/adherence.ts';
+import { formatAdherence } from './targets.ts';
 import { UsageError } from './usage-error.ts';
 
 export const help = `Usage: triage report [--db FILE] [--config FILE] [--by GROUP | --by-model] [--router R]
@@ -159,16 +161,19 @@ export async function run(args: string[]): Promise<number> {
     const query = { ...window, router: values.router };
     const report = await usageReport(store, config, { groupBy, query, top });
     const context: ReportContext = { db: path, pricesFrom: source };
-    // The place for one more block (target adherence: live share against the target, spend against
-    // the budget plan): its figures under their own key in the JSON, its text as one more entry in
-    // `blocks`. CSV stays the group table.
+    // Target adherence (live share against a strongShare target, spend against a budget's plan) for
+    // the routers whose config states a target: under its own key in the JSON, one more text block.
+    // CSV stays the group table. (Targets named only in model names: `triage targets`.)
+    const hasTargets = Object.values(config.routers).some((router) => router.target !== undefined);
+    const adherence = hasTargets ? targetAdherence(await store.decisions(query), config) : [];
     let output: string;
     if (values.json) {
-      output = JSON.stringify(report, null, 2);
+      output = JSON.stringify({ ...report, targetAdherence: adherence }, null, 2);
     } else if (values.csv) {
       output = csv(report);
     } else {
       const blocks = [summaryBlock(report, context), groupsBlock(report)];
+      if (adherence.length > 0) blocks.push(`target adherence\n${formatAdherence(adherence).trimEnd()}`);
       output = blocks.join('\n\n');
     }
     process.stdout.write(`${output}\n`);

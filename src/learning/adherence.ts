@@ -2,6 +2,7 @@
 // against the target (overall and over the newest `window` requests), and for budgets the spend
 // this period against the plan and the cap. Pure: rows and config in, rows of figures out.
 
+import { own } from '../config/lookup.ts';
 import type { RouterTarget, TriageConfig } from '../config/types.ts';
 import type { DecisionRecord } from '../store/store.ts';
 import { periodSpan } from './budget/period.ts';
@@ -30,10 +31,10 @@ function describe(target: RouterTarget): string {
 
 /** Routers with a target: configured ones, and suffixed names ("default@s30") seen in the rows. */
 function targetOf(config: TriageConfig, router: string): RouterTarget | undefined {
-  const configured = config.routers[router]?.target;
+  const configured = own(config.routers, router)?.target;
   if (configured) return configured;
   const at = router.indexOf('@');
-  if (at < 0 || !config.routers[router.slice(0, at)]) return undefined;
+  if (at < 0 || !own(config.routers, router.slice(0, at))) return undefined;
   return parseTargetSuffix(router.slice(at + 1));
 }
 
