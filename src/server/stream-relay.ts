@@ -6,6 +6,7 @@
 // possible then: the client already has part of an answer).
 
 import type { ChatRequest, Usage } from '../protocol/chat.ts';
+import { sseResponse } from './sse-response.ts';
 import type { StreamPart, UpstreamResult } from '../providers/spec.ts';
 import type { GatewayContext } from './context.ts';
 import type { Exchange } from './exchange.ts';
@@ -104,15 +105,5 @@ export function relayStream(
       await iterator.return?.();
     },
   });
-  return new Response(body, {
-    status: 200,
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-      ...result.headers,
-      ...decisionHeaders,
-    },
-  });
+  return sseResponse(body, { ...result.headers, ...decisionHeaders });
 }

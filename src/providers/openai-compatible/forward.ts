@@ -3,11 +3,12 @@
 // under target.maxResponseBytes, and passes SSE streams on event by event with the raw text kept.
 // The API key is scrubbed from bodies (even behind JSON escapes), events and headers.
 
+import { postJson, readAnswerText, usableAnswer } from './post.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, type ForwardCall, type ForwardResult, type ForwardStreamPart, type UpstreamTarget } from '../spec.ts';
 import { CallGuard } from '../shared/callGuard.ts';
 import { failureCode, networkErrorDetail, redact } from '../shared/failures.ts';
 import { BodyTooLargeError, parseJsonObject, readBodyText } from '../shared/responseBody.ts';
-import { requestHeaders, upstreamUrl } from './api.ts';
+import { upstreamUrl } from './api.ts';
 import { scrubEventText, scrubJson } from './redactJson.ts';
 import { failure, passThroughHeaders, safeMessage } from './results.ts';
 import { EventTooLargeError, SseEventSplitter } from './sseEvents.ts';
@@ -43,30 +44,9 @@ async function readErrorText(response: Response, maxBytes: number): Promise<stri
 export async function forward(call: ForwardCall): Promise<ForwardResult> {
   const { target } = call;
   const maxBytes = target.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  let url: string;
-  try {
-    url = upstreamUrl(target, call.path);
-  } catch {
-    return failure(target, 'connection', 'baseUrl is not a valid URL');
-  }
-  let body: string;
-  try {
-    body = JSON.stringify({ ...call.body, model: target.modelId });
-  } catch (error) {
-    return failure(target, 'invalid_request', `the request body cannot be serialised (${error instanceof Error ? error.message : String(error)})`);
-  }
-
-  const guard = new CallGuard(call.signal);
-  const startedAt = performance.now();
-  guard.arm(target.timeoutMs);
-  let response: Response;
-  try {
-    response = await fetch(url, { method: 'POST', headers: requestHeaders(target, call.stream), body, signal: guard.signal, redirect: 'manual' });
-  } catch (error) {
-    guard.disarm();
-    return failure(target, failureCode(guard.stopReason()), networkErrorDetail(error));
-  }
-  const ttfbMs = performance.now() - startedAt;
+  const posted = await postJson(target, () => upstreamUrl(target, call.path), () => ({ ...call.body, model: target.modelId }), call.stream, call.signal);
+  if (posted.kind === 'failure') return posted;
+  const { response, guard, ttfbMs } = posted;
   const { status } = response;
   const headers = passThroughHeaders(response, target.apiKey);
 
@@ -75,31 +55,19 @@ export async function forward(call: ForwardCall): Promise<ForwardResult> {
     guard.disarm();
     return { kind: 'http_error', status, ...errorBody(text, status, target.apiKey), ttfbMs, headers };
   }
-  if (status < 200 || status >= 300 || response.body === null) {
-    guard.stop('aborted');
-    return failure(target, 'bad_response', `HTTP ${status}${status >= 300 ? ': redirects are not followed, set baseUrl to the final address' : ' with no body'}`);
-  }
+  const usable = usableAnswer(target, posted);
+  if (usable.kind === 'failure') return usable;
   if (call.stream) {
     guard.disarm();
     if ((response.headers.get('content-type') ?? '').includes('application/json')) {
       guard.stop('aborted');
       return failure(target, 'bad_response', 'a stream was requested but upstream answered with JSON');
     }
-    return { kind: 'stream', status, parts: streamParts(response.body, guard, target, maxBytes), ttfbMs, headers };
+    return { kind: 'stream', status, parts: streamParts(usable.body, guard, target, maxBytes), ttfbMs, headers };
   }
 
-  let text: string;
-  try {
-    text = await readBodyText(response, maxBytes);
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) {
-      guard.stop('aborted');
-      return failure(target, 'bad_response', error.message);
-    }
-    return failure(target, failureCode(guard.stopReason()), networkErrorDetail(error));
-  } finally {
-    guard.disarm();
-  }
+  const text = await readAnswerText(target, posted, maxBytes);
+  if (typeof text !== 'string') return text;
   const json = scrubJson(text, target.apiKey);
   if (!json) return failure(target, 'bad_response', 'body is not JSON');
   return { kind: 'json', status, body: json.value, bodyText: json.text, ttfbMs, headers };

@@ -4,6 +4,7 @@
 // throws; the API key is scrubbed from every message, body, stream event and passed-through header.
 // Bodies and stream events are size-capped.
 
+import { postJson, readAnswerText, usableAnswer } from './post.ts';
 import {
   DEFAULT_MAX_RESPONSE_BYTES,
   type ForwardingProviderAdapter,
@@ -14,9 +15,9 @@ import {
 } from '../spec.ts';
 import { CallGuard } from '../shared/callGuard.ts';
 import { failureCode, networkErrorDetail, redact } from '../shared/failures.ts';
-import { BodyTooLargeError, readBodyText, readErrorBody } from '../shared/responseBody.ts';
+import { readErrorBody } from '../shared/responseBody.ts';
 import { sseStreamParts } from '../shared/sseStream.ts';
-import { chatCompletionsUrl, requestHeaders } from './api.ts';
+import { chatCompletionsUrl } from './api.ts';
 import { chatCompleteBody, chatCompleteStreamParts, readChatCompletion } from './chatComplete.ts';
 import { forward } from './forward.ts';
 import { failure, passThroughHeaders, safeMessage } from './results.ts';
@@ -30,38 +31,9 @@ export function createOpenAiCompatibleAdapter(): ForwardingProviderAdapter {
 async function chatComplete(call: UpstreamCall): Promise<UpstreamResult> {
   const { target, request } = call;
   const stream = request.stream === true;
-  let url: string;
-  try {
-    url = chatCompletionsUrl(target);
-  } catch {
-    return failure(target, 'connection', 'baseUrl is not a valid URL');
-  }
-
-  let body: string;
-  try {
-    body = JSON.stringify(chatCompleteBody(request, target));
-  } catch (error) {
-    return failure(target, 'invalid_request', `the request body cannot be serialised (${error instanceof Error ? error.message : String(error)})`);
-  }
-
-  const guard = new CallGuard(call.signal);
-  const startedAt = performance.now();
-  // Non-streaming: the whole call must finish in time; streaming: the headers must arrive in time.
-  guard.arm(target.timeoutMs);
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: requestHeaders(target, stream),
-      body,
-      signal: guard.signal,
-      redirect: 'manual',
-    });
-  } catch (error) {
-    guard.disarm();
-    return failure(target, failureCode(guard.stopReason()), networkErrorDetail(error));
-  }
-  const ttfbMs = performance.now() - startedAt;
+  const posted = await postJson(target, () => chatCompletionsUrl(target), () => chatCompleteBody(request, target), stream, call.signal);
+  if (posted.kind === 'failure') return posted;
+  const { response, guard, ttfbMs } = posted;
   const { status } = response;
 
   const maxBytes = target.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -70,31 +42,20 @@ async function chatComplete(call: UpstreamCall): Promise<UpstreamResult> {
     guard.disarm();
     return { kind: 'http_error', status, body, bodyText, ttfbMs, headers: passThroughHeaders(response, target.apiKey), warnings: [] };
   }
-  if (status < 200 || status >= 300 || response.body === null) {
-    guard.stop('aborted');
-    return failure(target, 'bad_response', `HTTP ${status}${status >= 300 ? ': redirects are not followed, set baseUrl to the final address' : ' with no body'}`);
-  }
-  if (stream) return openStream(response, guard, target, ttfbMs, maxBytes);
+  const usable = usableAnswer(target, posted);
+  if (usable.kind === 'failure') return usable;
+  if (stream) return openStream(response, usable.body, guard, target, ttfbMs, maxBytes);
 
-  let text: string;
-  try {
-    text = redact(await readBodyText(response, maxBytes), target.apiKey);
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) {
-      guard.stop('aborted');
-      return failure(target, 'bad_response', error.message);
-    }
-    return failure(target, failureCode(guard.stopReason()), networkErrorDetail(error));
-  } finally {
-    guard.disarm();
-  }
+  const read = await readAnswerText(target, posted, maxBytes);
+  if (typeof read !== 'string') return read;
+  const text = redact(read, target.apiKey);
   const completion = readChatCompletion(text);
   if (!completion) return failure(target, 'bad_response', 'body is not a JSON object');
   const headers = passThroughHeaders(response, target.apiKey);
   return { kind: 'json', status, body: completion.body, bodyText: text, usage: completion.usage, ttfbMs, headers, warnings: [] };
 }
 
-function openStream(response: Response, guard: CallGuard, target: UpstreamTarget, ttfbMs: number, maxEventBytes: number): UpstreamResult {
+function openStream(response: Response, body: ReadableStream<Uint8Array>, guard: CallGuard, target: UpstreamTarget, ttfbMs: number, maxEventBytes: number): UpstreamResult {
   guard.disarm();
   const contentType = response.headers.get('content-type') ?? '';
   if (contentType.includes('application/json')) {
@@ -106,7 +67,7 @@ function openStream(response: Response, guard: CallGuard, target: UpstreamTarget
     return { type: 'error', code, message: safeMessage(target, code, 'stream', networkErrorDetail(error)) };
   };
   const parts = sseStreamParts({
-    body: response.body as ReadableStream<Uint8Array>,
+    body,
     guard,
     idleTimeoutMs: target.timeoutMs,
     classify: (data) => chatCompleteStreamParts(redact(data, target.apiKey)),

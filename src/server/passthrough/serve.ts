@@ -8,11 +8,11 @@ import type { z } from 'zod';
 import { resolveTarget, UnknownModelError, validModelNames, type RouteTarget } from '../../routing/targets.ts';
 import type { GatewayContext } from '../context.ts';
 import { applyCallerPolicy } from '../caller-policy.ts';
-import { GatewayError, errorResponse, invalidRequest } from '../errors.ts';
+import { GatewayError, invalidRequest } from '../errors.ts';
 import { Exchange } from '../exchange.ts';
 import { requestCaller, requestKeyId } from '../middleware/auth.ts';
 import { decisionHeaders, prepare } from '../prepare.ts';
-import { upstreamError } from '../routes/chat.ts';
+import { answerPlain } from '../plain-answer.ts';
 import { forwardUpstream } from './call.ts';
 import type { PassThroughEndpoint } from './endpoint.ts';
 import { streamResponse } from './stream.ts';
@@ -122,37 +122,10 @@ async function answer<Body extends Record<string, unknown>>(ctx: GatewayContext,
   exchange.served(outcome, prepared.router);
   const { result } = outcome;
   const headers = (passed: Record<string, string>) => ({ ...passed, ...decisionHeaders(exchange, prepared.warnings) });
-  const plain = (status: number, text: string, passed: Record<string, string>): Answer => ({
-    response: new Response(text, { status, headers: { 'content-type': 'application/json', ...headers(passed) } }),
-    streaming: false,
-  });
-
-  switch (result.kind) {
-    case 'stream':
-      // From here the stream owns the Exchange and ends it with the last event or a cancellation.
-      return { response: streamResponse(ctx, exchange, outcome, endpoint, result.parts, headers(result.headers)), streaming: true };
-    case 'json':
-      exchange.firstByte(upstreamStartedMs + result.ttfbMs);
-      exchange.usage(endpoint.usage(result.body));
-      exchange.end(result.status, null);
-      return plain(result.status, result.bodyText, result.headers);
-    case 'http_error':
-      exchange.firstByte(upstreamStartedMs + result.ttfbMs);
-      if (result.status < 500) {
-        // Client errors from the upstream (bad parameters, rate limits, auth) pass through as they are.
-        exchange.end(result.status, `upstream status ${result.status}`);
-        return plain(result.status, result.bodyText, result.headers);
-      }
-      break;
-    case 'failure':
-      if (result.code === 'aborted') {
-        const reason = ctx.closing ? 'cut at gateway shutdown' : 'client closed the request';
-        exchange.end(499, reason);
-        return { response: errorResponse(new GatewayError(499, reason, 'invalid_request_error', 'client_closed')), streaming: false };
-      }
-      break;
+  if (result.kind === 'stream') {
+    // From here the stream owns the Exchange and ends it with the last event or a cancellation.
+    return { response: streamResponse(ctx, exchange, outcome, endpoint, result.parts, headers(result.headers)), streaming: true };
   }
-  const error = upstreamError(outcome);
-  exchange.end(error.status, error.message);
-  return { response: errorResponse(error, headers(result.kind === 'http_error' ? result.headers : {})), streaming: false };
+  const usage = () => (result.kind === 'json' ? endpoint.usage(result.body) : undefined);
+  return { response: answerPlain(ctx, exchange, outcome, result, { upstreamStartedMs, usage, headers }), streaming: false };
 }

@@ -3,6 +3,7 @@
 // endpoint's error event; the row is logged once, at the end or on cancellation (499).
 
 import type { ForwardStreamPart } from '../../providers/spec.ts';
+import { sseResponse } from '../sse-response.ts';
 import type { ForwardResult } from '../../providers/spec.ts';
 import type { GatewayContext } from '../context.ts';
 import type { Exchange } from '../exchange.ts';
@@ -69,14 +70,5 @@ export function streamResponse<Body extends Record<string, unknown>>(
       await iterator.return?.();
     },
   });
-  return new Response(body, {
-    status: 200,
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-      ...headers,
-    },
-  });
+  return sseResponse(body, headers);
 }
