@@ -15,6 +15,7 @@ export default defineConfig({
       'test/store/sqlite.test.ts',
       'test/store/write-path.test.ts',
       'test/providers/redaction.test.ts',
+      'test/providers/failures.test.ts',
       'test/providers/openai-compatible.test.ts',
     ],
     testTimeout: 30_000,
