@@ -1,5 +1,6 @@
 // The vitest run that Stryker uses for `npm run test:mutation`: only the test files that exercise the
-// mutated modules (routing, cost, redaction, the SQLite write path, eval metrics), so that a full
+// mutated modules (routing, cost, redaction, the SQLite write path, eval metrics, calibration,
+// the share controller and budget pacing), so that a full
 // mutation run fits on a small machine. The normal suite uses vitest.config.ts.
 
 import { defineConfig } from 'vitest/config';
@@ -16,6 +17,10 @@ export default defineConfig({
       'test/store/write-path.test.ts',
       'test/providers/redaction.test.ts',
       'test/providers/failures.test.ts',
+      'test/learning/calibrators.test.ts',
+      'test/learning/budget-pacer.test.ts',
+      'test/learning/share-controller.test.ts',
+      'test/learning/replay.test.ts',
       'test/providers/openai-compatible.test.ts',
     ],
     testTimeout: 30_000,
