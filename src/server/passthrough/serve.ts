@@ -9,8 +9,9 @@ import { resolveTarget, UnknownModelError, validModelNames, type RouteTarget } f
 import type { GatewayContext } from '../context.ts';
 import { applyCallerPolicy } from '../caller-policy.ts';
 import { GatewayError, invalidRequest } from '../errors.ts';
-import { Exchange } from '../exchange.ts';
-import { requestCaller, requestKeyId } from '../middleware/auth.ts';
+import type { Exchange } from '../exchange.ts';
+import { withExchange, type Answer } from '../with-exchange.ts';
+import { requestCaller } from '../middleware/auth.ts';
 import { decisionHeaders, prepare } from '../prepare.ts';
 import { answerPlain } from '../plain-answer.ts';
 import { forwardUpstream } from './call.ts';
@@ -59,26 +60,8 @@ function resolveOwn(ctx: GatewayContext, model: string): RouteTarget {
 }
 
 /** Serves one request on a pass-through endpoint. */
-export async function servePassThrough<Body extends Record<string, unknown>>(ctx: GatewayContext, c: Context, endpoint: PassThroughEndpoint<Body>): Promise<Response> {
-  const exchange = new Exchange(ctx, endpoint.kind);
-  exchange.record.keyId = requestKeyId(c);
-  let streaming = false;
-  try {
-    const response = await answer(ctx, c, endpoint, exchange);
-    streaming = response.streaming;
-    return response.response;
-  } catch (error) {
-    const status = error instanceof GatewayError ? error.status : 500;
-    exchange.end(status, error instanceof Error ? error.message : String(error));
-    throw error;
-  } finally {
-    if (!streaming) exchange.end(exchange.record.status || 500, exchange.record.error ?? 'request ended without a status');
-  }
-}
-
-interface Answer {
-  response: Response;
-  streaming: boolean;
+export function servePassThrough<Body extends Record<string, unknown>>(ctx: GatewayContext, c: Context, endpoint: PassThroughEndpoint<Body>): Promise<Response> {
+  return withExchange(ctx, c, endpoint.kind, (exchange) => answer(ctx, c, endpoint, exchange));
 }
 
 async function answer<Body extends Record<string, unknown>>(ctx: GatewayContext, c: Context, endpoint: PassThroughEndpoint<Body>, exchange: Exchange): Promise<Answer> {

@@ -3,10 +3,10 @@
 
 import type { Context } from 'hono';
 import type { GatewayContext } from '../context.ts';
-import { GatewayError } from '../errors.ts';
-import { Exchange } from '../exchange.ts';
+import type { Exchange } from '../exchange.ts';
+import { withExchange, type Answer } from '../with-exchange.ts';
 import { applyCallerPolicy } from '../caller-policy.ts';
-import { requestCaller, requestKeyId } from '../middleware/auth.ts';
+import { requestCaller } from '../middleware/auth.ts';
 import { decisionHeaders, prepare } from '../prepare.ts';
 import { answerPlain } from '../plain-answer.ts';
 import { relayStream } from '../stream-relay.ts';
@@ -17,25 +17,11 @@ function bearer(header: string | undefined): string | undefined {
   return match?.[1]?.trim();
 }
 
-export async function handleChat(ctx: GatewayContext, c: Context): Promise<Response> {
-  const exchange = new Exchange(ctx, 'chat');
-  exchange.record.keyId = requestKeyId(c);
-  let streaming = false;
-  try {
-    const response = await answerChat(ctx, c, exchange);
-    streaming = response.streaming;
-    return response.response;
-  } catch (error) {
-    const status = error instanceof GatewayError ? error.status : 500;
-    exchange.end(status, error instanceof Error ? error.message : String(error));
-    throw error;
-  } finally {
-    // Every non-stream exit has ended the row already; this only guards against a forgotten one.
-    if (!streaming) exchange.end(exchange.record.status || 500, exchange.record.error ?? 'request ended without a status');
-  }
+export function handleChat(ctx: GatewayContext, c: Context): Promise<Response> {
+  return withExchange(ctx, c, 'chat', (exchange) => answerChat(ctx, c, exchange));
 }
 
-async function answerChat(ctx: GatewayContext, c: Context, exchange: Exchange): Promise<{ response: Response; streaming: boolean }> {
+async function answerChat(ctx: GatewayContext, c: Context, exchange: Exchange): Promise<Answer> {
   const bodyText = await c.req.text();
   const prepared = await prepare(ctx, exchange, bodyText, { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode') });
   await applyCallerPolicy(ctx, exchange, prepared, requestCaller(c), bodyText.length);
