@@ -6,7 +6,8 @@
 // enforced with reservations: a request reserves its worst-case cost before its upstream call and
 // settles the real cost at its end, so concurrent requests cannot overshoot the limit.
 
-import { hashSecret, keyIdOfHash, periodStart, type GatewayKey, type KeyStore } from '../store/keys.ts';
+import { periodSpan } from '../learning/budget/period.ts';
+import { hashSecret, keyIdOfHash, type GatewayKey, type KeyStore } from '../store/keys.ts';
 
 /** The caller of one request. `key` is null for keys from the environment. */
 export interface Caller {
@@ -86,7 +87,7 @@ export class GatewayKeys {
   async reserve(caller: Caller, worstUsd: number): Promise<Lease | null> {
     const budget = caller.key?.budget;
     if (!budget || !this.store) return { settle: () => undefined };
-    const start = periodStart(budget.period, this.now());
+    const start = periodSpan(budget.period, this.now()).start;
     let ledger = this.#ledgers.get(caller.keyId);
     if (!ledger || ledger.periodStart !== start) {
       const spent = await this.store.spentSince(caller.keyId, start);

@@ -6,9 +6,8 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { BudgetPeriodSchema } from '../config/schema.ts';
 
-export const BudgetPeriodSchema = z.enum(['day', 'week', 'month']);
-export type BudgetPeriod = z.infer<typeof BudgetPeriodSchema>;
 
 export const KeyBudgetSchema = z.object({ usd: z.number().positive(), period: BudgetPeriodSchema }).strict();
 export type KeyBudget = z.infer<typeof KeyBudgetSchema>;
@@ -61,15 +60,6 @@ export function keyIdOfHash(hash: string): string {
 /** A new secret: "tk_" and 32 random bytes, base64url. */
 export function newSecret(): string {
   return `tk_${randomBytes(32).toString('base64url')}`;
-}
-
-/** Start (epoch ms, UTC) of the budget period containing `now`: midnight, Monday, or the 1st. */
-export function periodStart(period: BudgetPeriod, now: number): number {
-  const date = new Date(now);
-  const midnight = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
-  if (period === 'day') return midnight;
-  if (period === 'week') return midnight - ((date.getUTCDay() + 6) % 7) * 86_400_000;
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
 }
 
 /** Parses "50/month", "5/day", "200/week" into a budget. */
