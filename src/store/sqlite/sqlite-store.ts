@@ -16,6 +16,8 @@ import { buildKey, type GatewayKey, type KeyStore, type NewGatewayKey } from '..
 import * as keySql from './key-rows.ts';
 import type { Calibration, CalibrationQuery, LearningStore } from '../learning-store.ts';
 import { CalibrationTable } from './calibrations.ts';
+import type { NewShadowLabel, ShadowLabel, ShadowLabelQuery, ShadowSpend } from '../shadow-labels.ts';
+import { ShadowLabelTable } from './shadow-label-table.ts';
 import { applyMigrations } from './migrate.ts';
 import { migrations } from './migrations.ts';
 import * as sql from './queries.ts';
@@ -50,6 +52,7 @@ const defaultOnError = (error: Error, pendingRows: number): void => {
 export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningStore {
   private readonly queue: WriteQueue<EncodedDecision>;
   private readonly calibrationTable: CalibrationTable;
+  private readonly shadowLabelTable: ShadowLabelTable;
   private readonly onError: (error: Error, pendingRows: number) => void;
   private closed = false;
   private readonly closeTimeoutMs: number;
@@ -61,6 +64,7 @@ export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningSto
     this.onError = options.onError ?? defaultOnError;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 5000;
     this.calibrationTable = new CalibrationTable(db);
+    this.shadowLabelTable = new ShadowLabelTable(db);
     const insert = db.prepare(sql.insertDecisionSql);
     const writeBatch = db.transaction((rows: EncodedDecision[]) => {
       for (const row of rows) insert.run(row);
@@ -179,6 +183,21 @@ export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningSto
   async rollback(router: string, at: number = Date.now()): Promise<Calibration | null> {
     this.assertOpen();
     return this.calibrationTable.rollback(router, at);
+  }
+
+  async saveShadowLabel(label: NewShadowLabel): Promise<ShadowLabel> {
+    this.assertOpen();
+    return this.shadowLabelTable.save(label);
+  }
+
+  async shadowLabels(query: ShadowLabelQuery = {}): Promise<ShadowLabel[]> {
+    this.assertOpen();
+    return this.shadowLabelTable.list(query);
+  }
+
+  async shadowSpend(since: number, until: number = Number.MAX_SAFE_INTEGER): Promise<ShadowSpend> {
+    this.assertOpen();
+    return this.shadowLabelTable.spent(since, until);
   }
 
   stats(): DecisionStoreStats {
