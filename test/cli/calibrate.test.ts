@@ -86,7 +86,7 @@ routers:
     const file = join(dir.path, 'empty.yaml');
     config(file);
     await expect(triage(['calibrate', '--strong-share', '0.3', '--db', db, '--config', file])).rejects.toThrow(/no scored traffic for router "default".*--labels FILE/);
-    await expect(triage(['calibrate', '--quality', '0.9', '--db', db, '--config', file])).rejects.toThrow(/needs labels/);
+    await expect(triage(['calibrate', '--quality', '0.9', '--db', db, '--config', file])).rejects.toThrow(/needs at least 50 labelled requests for router "default".*found 0 labelled.*--labels FILE/);
     await expect(triage(['calibrate', '--budget', '5/year', '--db', db, '--config', file])).rejects.toThrow(/--budget must look like 500\/month/);
     const missing = join(dir.path, 'missing.db');
     await expect(triage(['replay', '--threshold', '0.5', '--db', missing, '--config', file])).rejects.toThrow(/no decision log/);
