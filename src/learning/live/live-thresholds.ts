@@ -68,7 +68,7 @@ export class LiveThresholds implements ThresholdSource, DecisionObserver, Budget
       if (target && 'quality' in target && !this.qualityCalibration(name, target.quality)) {
         throw new Error(
           `router "${name}" has target quality ${target.quality} but no quality calibration exists for it; ` +
-            `run: triage calibrate --router ${name} --quality ${target.quality} --labels FILE.jsonl`,
+            `run: triage calibrate --router ${name} --quality ${target.quality} (on the feedback labels in the log, or add --labels FILE.jsonl)`,
         );
       }
       if (target && 'budgetUsd' in target) {
@@ -137,7 +137,7 @@ export class LiveThresholds implements ThresholdSource, DecisionObserver, Budget
       if (!calibration) {
         throw new ThresholdUnavailableError(
           `no quality calibration at ${target.quality} for router "${baseRouterName(routerName)}"; ` +
-            `run: triage calibrate --router ${baseRouterName(routerName)} --quality ${target.quality} --labels FILE.jsonl`,
+            `run: triage calibrate --router ${baseRouterName(routerName)} --quality ${target.quality} (on the feedback labels in the log, or add --labels FILE.jsonl)`,
         );
       }
       return { threshold: calibration.threshold, calibrationId: calibration.id, source: 'calibration' };
