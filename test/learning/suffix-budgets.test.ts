@@ -1,13 +1,15 @@
 // Model-name budgets ("triage@b500m") in the live thresholds, on a real SQLite log: a bounded
 // number of live states (least recently used out, never one with requests in flight), a state
 // re-created after eviction starts from the spend the log holds for that name, concurrent first
-// requests share one state, and a full set of busy states refuses a new name with a clear message.
+// requests share one state, a full set of busy states refuses a new name with a clear message, and
+// target adherence reads a budget name.
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
 import type { RouterConfig } from '../../src/config/types.ts';
 import type { Admission } from '../../src/learning/budget/pacer.ts';
+import { targetAdherence } from '../../src/learning/adherence.ts';
 import { LiveThresholds } from '../../src/learning/live/live-thresholds.ts';
 import { resolveTarget } from '../../src/routing/targets.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
@@ -111,5 +113,18 @@ describe('model-name budgets', () => {
       live.stop();
       await store.close();
     }
+  });
+
+  it('target adherence reports a budget name against its own cap and plan', () => {
+    const now = Date.UTC(2026, 11, 11, 12); // 10.5 days into a 31-day December
+    const rows = [
+      makeDecision({ id: 'a', router: 'default@b20m', kind: 'chat', createdAt: now - 1000, costUsd: 3, tier: 'strong', reason: 'score>=threshold' }),
+      makeDecision({ id: 'b', router: 'default@b20m', kind: 'chat', createdAt: now - 2000, costUsd: 1, tier: 'weak', reason: 'score<threshold' }),
+      makeDecision({ id: 'c', router: 'default@b20y', kind: 'chat', createdAt: now - 2000, costUsd: 1, tier: 'weak', reason: 'score<threshold' }),
+    ];
+    const adherence = targetAdherence(rows, config, { now });
+    expect(adherence).toHaveLength(1); // a malformed name never got served, and is not a target
+    expect(adherence[0]).toMatchObject({ router: 'default@b20m', target: 'budget $20/month (weak at cap)', requests: 2, spentUsd: 4, budgetUsd: 20, liveShare: 0.5 });
+    expect(adherence[0]?.planUsd).toBeCloseTo(20 * (10.5 / 31), 9);
   });
 });

@@ -115,22 +115,22 @@ export class LiveThresholds implements ThresholdSource, DecisionObserver, Budget
   async reserve(input: ReserveInput): Promise<Admission | null> {
     const target = input.router.target;
     if (!target || !('budgetUsd' in target)) return null;
-    // Configured routers' pacers exist from start(); a model-name budget's is found or made here.
-    const pacer = this.options.config.routers[input.routerName] ? this.pacers.get(input.routerName) : await this.suffixBudgets.pacer(input.routerName, target);
-    if (pacer === null) {
-      return {
+    const worst = {
+      strong: worstCaseUsd(input.request, input.prices.strong, target.defaultMaxTokens),
+      weak: worstCaseUsd(input.request, input.prices.weak, target.defaultMaxTokens),
+    };
+    // Configured routers' pacers exist from start(); the check and the reservation are one synchronous step.
+    if (this.options.config.routers[input.routerName]) return this.pacers.get(input.routerName)?.admit(input.tier, worst) ?? null;
+    // A model-name budget's pacer is found or made (bounded), and admits in the step that confirms it is still held.
+    const admission = await this.suffixBudgets.withPacer(input.routerName, target, (pacer) => pacer.admit(input.tier, worst));
+    return (
+      admission ?? {
         kind: 'rejected',
         message:
           `this gateway holds at most ${this.suffixBudgets.max} model-name budgets at once and every one has requests in flight; ` +
           'retry shortly, or state the budget as a router target in the config',
-      };
-    }
-    if (!pacer) return null;
-    // From here to the reservation nothing awaits: the check and the reservation are one step.
-    return pacer.admit(input.tier, {
-      strong: worstCaseUsd(input.request, input.prices.strong, target.defaultMaxTokens),
-      weak: worstCaseUsd(input.request, input.prices.weak, target.defaultMaxTokens),
-    });
+      }
+    );
   }
 
   /** The share controller of a router name (for reports and tests), if one exists. */

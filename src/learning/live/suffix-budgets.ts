@@ -44,19 +44,34 @@ export class SuffixBudgets {
     return this.states.get(routerName)?.ready ?? undefined;
   }
 
-  /** The name's pacer, created (and seeded from the log) when needed; null when all states are busy. */
-  async pacer(routerName: string, target: BudgetTarget): Promise<BudgetPacer | null> {
+  /**
+   * Runs `use` on the name's pacer, created (and seeded from the log) when needed; null when every
+   * state is busy. `use` runs in the same synchronous step that checks the state is still held, so
+   * a reservation can never land on a state evicted while this call waited.
+   */
+  async withPacer<T>(routerName: string, target: BudgetTarget, use: (pacer: BudgetPacer) => T): Promise<T | null> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const state = this.touch(routerName, target);
+      if (!state) return null;
+      const pacer = state.ready ?? (await state.pacer);
+      if (this.states.get(routerName) === state) return use(pacer);
+    }
+    return null;
+  }
+
+  /** The held state (now most recently used), or a new one; null when full of busy states. */
+  private touch(routerName: string, target: BudgetTarget): State | null {
     const held = this.states.get(routerName);
     if (held) {
       this.states.delete(routerName); // re-insert: most recently used last
       this.states.set(routerName, held);
-      return held.pacer;
+      return held;
     }
     if (this.states.size >= this.max && !this.evictOne()) return null;
     const state: State = { pacer: this.create(routerName, target), ready: null };
+    void state.pacer.then((pacer) => (state.ready = pacer));
     this.states.set(routerName, state);
-    state.ready = await state.pacer;
-    return state.ready;
+    return state;
   }
 
   private async create(routerName: string, target: BudgetTarget): Promise<BudgetPacer> {
