@@ -103,6 +103,10 @@ describe('labels from a real SQLite log', () => {
     const more = await readLogLabels(rows, [...logLabelSources({ store }), shadow]);
     expect(more.labelled.map((l) => l.row.id).sort()).toEqual(['ok', 'unrated']);
     expect(more.strongNeeded).toBe(1);
+    // At most `max` labelled rows, the newest (rows come newest first); the rest are counted as dropped.
+    const capped = await readLogLabels(rows, [...logLabelSources({ store }), shadow], 1);
+    expect(capped.labelled).toHaveLength(1);
+    expect(capped.dropped).toBe(1);
     await store.close();
   });
 

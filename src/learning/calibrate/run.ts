@@ -219,6 +219,7 @@ async function logQualityLabels(options: CalibrateOptions, router: RouterConfig,
       return null;
     }
   }
+  if (found.dropped > 0) notes.push(`used the newest ${found.labelled.length} labelled requests; ${found.dropped} older ones left out`);
   const scored = labelledScoresOf(found);
   return {
     scores: scored.scores, strong: scored.strong, weak: scored.weak, origin: 'log',

@@ -15,6 +15,11 @@ import { mergeVotes } from './outcome-label.ts';
 
 /** Fewest labelled requests a quality calibration from the log accepts by default. */
 export const MIN_LOG_LABELS = 50;
+/**
+ * Most labelled requests used (the newest): the bootstrap keeps one sample per resample and
+ * operating point, so its memory grows with the square of the labels otherwise.
+ */
+export const MAX_LOG_LABELS = 2000;
 
 export interface LoggedLabel {
   row: DecisionRecord;
@@ -30,27 +35,35 @@ export interface LogLabels {
   weakOk: number;
   /** Labelled rows per winning source ("outcome:feedback": 12). */
   bySource: Record<string, number>;
+  /** Labelled rows left out beyond MAX_LOG_LABELS (the oldest). */
+  dropped: number;
 }
 
 export function labelEligible(row: DecisionRecord): boolean {
   return decidedByThreshold(row) && row.status >= 200 && row.status < 300;
 }
 
-export async function readLogLabels(rows: readonly DecisionRecord[], sources: readonly LabelSource[]): Promise<LogLabels> {
+/** Rows are newest first (as the log reads them); only the newest `max` labelled ones are kept. */
+export async function readLogLabels(rows: readonly DecisionRecord[], sources: readonly LabelSource[], max = MAX_LOG_LABELS): Promise<LogLabels> {
   const eligible = rows.filter(labelEligible);
   const votes: LabelVote[] = [];
   for (const source of sources) votes.push(...(await source.votes(eligible)));
   const merged = mergeVotes(votes);
   const labelled: LoggedLabel[] = [];
   const bySource: Record<string, number> = {};
+  let dropped = 0;
   for (const row of eligible) {
     const vote = merged.get(row.id);
     if (!vote) continue;
+    if (labelled.length >= max) {
+      dropped++;
+      continue;
+    }
     labelled.push({ row, strongNeeded: vote.strongNeeded, source: vote.source });
     bySource[vote.source] = (bySource[vote.source] ?? 0) + 1;
   }
   const strongNeeded = labelled.filter((l) => l.strongNeeded).length;
-  return { labelled, eligible: eligible.length, strongNeeded, weakOk: labelled.length - strongNeeded, bySource };
+  return { labelled, eligible: eligible.length, strongNeeded, weakOk: labelled.length - strongNeeded, bySource, dropped };
 }
 
 /**
