@@ -76,7 +76,7 @@ export function formatRun(run: CalibrationRun): string {
   const lines = [
     `router            ${c.router}`,
     `target            ${describeTarget(c.target)}`,
-    `fitted on         ${c.window.source === 'log' ? `${c.window.samples} logged requests (${c.window.spec})` : `${c.window.samples} labelled prompts (${c.window.spec})`}`,
+    `fitted on         ${c.window.source === 'log' ? `${c.window.samples} ${c.target.kind === 'quality' ? 'labelled ' : ''}logged requests (${c.window.spec})` : `${c.window.samples} labelled prompts (${c.window.spec})`}`,
     `threshold         ${c.threshold.toFixed(6)}`,
     `strong share      ${pct(c.expectedShare)}`,
   ];

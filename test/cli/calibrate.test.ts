@@ -94,7 +94,7 @@ routers:
     await expect(triage(['calibrate', '--rollback', '--db', db, '--config', file])).rejects.toThrow(/no active calibration/);
   }, 120_000);
 
-  it('replay shows quality retained from logged feedback in the table, --json and the SVG', async () => {
+  it('replay shows quality retained from logged feedback in the table, --json and the SVG; calibrate fits on it', async () => {
     const db = join(dir.path, 'fb.db');
     const file = join(dir.path, 'fb.yaml');
     config(file);
@@ -119,5 +119,11 @@ routers:
     expect(table).toMatch(/quality retained \[95%\]/);
     expect(table).toMatch(/actual \(as logged\)\s+300\s+\S+\s+\S+\s+100\.0%/);
     expect(table).toMatch(/quality: of strong vs weak, on 300 logged requests with feedback labels; PGR replay/);
+
+    // The same feedback calibrates a quality target without a labelled file.
+    const fitted = (await triage(['calibrate', '--quality', '0.9', '--window', '300', '--db', db, '--config', file, '--dry-run', '--svg', '-'])).stdout;
+    expect(fitted).toMatch(/fitted on\s+300 labelled logged requests \(300\)/);
+    expect(fitted).toMatch(/quality retained\s+(9\d|100)\.\d% \[95% [\d.]+%, [\d.]+%\] of strong; PGR [\d.]+ vs weak/);
+    expect(fitted).toMatch(/labels\s+300 logged requests with feedback \(\d+ strong needed, \d+ weak enough\)/);
   }, 120_000);
 });
