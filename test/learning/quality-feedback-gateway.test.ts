@@ -1,6 +1,7 @@
 // The whole loop through the real gateway (loopback, fake upstream, SQLite): traffic, feedback
 // posted to /v1/feedback, a quality calibration fitted on those outcomes (no labelled file), and
-// `triage@q90` plus a config `target: { quality: 0.9 }` routing at that calibration.
+// `triage@q90` plus a config `target: { quality: 0.9 }` routing at that calibration. Feedback on
+// traffic sent through a model-name target (`triage@s30`) labels the same router.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
@@ -32,7 +33,8 @@ const json = (url: string, body: unknown) =>
 
 it('fits a quality calibration on posted feedback, and @q90 routes at it', async () => {
   for (let i = 0; i < 120; i++) {
-    const response = await json(`${gateway.url}/v1/chat/completions`, { model: 'triage', messages: [{ role: 'user', content: `question ${i}` }] });
+    // Half the traffic comes through a model-name target: its feedback labels the same router.
+    const response = await json(`${gateway.url}/v1/chat/completions`, { model: i % 2 ? 'triage@s30' : 'triage', messages: [{ role: 'user', content: `question ${i}` }] });
     expect(response.status).toBe(200);
     await response.arrayBuffer();
     const id = response.headers.get('x-triage-decision-id') ?? '';

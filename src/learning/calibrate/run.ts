@@ -96,7 +96,7 @@ export async function runCalibration(options: CalibrateOptions): Promise<Calibra
   const window = await readWindow(store, routerName, options.window, now);
   const labels: QualityLabels | null = options.labels
     ? { ...(await loadLabelledSet(options.labels.path, router, options.scorers, options.labels)), origin: 'file', strongNeeded: null, weakOk: null }
-    : await logQualityLabels(options, router, window.rows, notes);
+    : await logQualityLabels(options, router, (await readWindow(store, routerName, options.window, now, { withTargetNames: true })).rows, notes);
   const period: BudgetPeriod = target.kind === 'budget' ? target.period : (options.period ?? 'month');
   const samples = costSamplesOf(window.rows, pricesOf(config, router));
   const hasTraffic = window.rows.length > 0;
