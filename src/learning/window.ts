@@ -40,9 +40,15 @@ export interface TrafficWindow {
   spanMs: number;
 }
 
-export async function readWindow(store: DecisionStore, router: string, window: WindowSpec, now = Date.now()): Promise<TrafficWindow> {
+/**
+ * With `withTargetNames`, also the router's model-name targets ("default@s30", "default@b500m"):
+ * the same scorer decided them, so their scores and labels are comparable.
+ */
+export async function readWindow(store: DecisionStore, router: string, window: WindowSpec, now = Date.now(), options: { withTargetNames?: boolean } = {}): Promise<TrafficWindow> {
   const since = window.kind === 'duration' ? now - window.ms : undefined;
-  const all = await store.decisions({ router, ...(since === undefined ? {} : { since }) });
+  const all = options.withTargetNames
+    ? (await store.decisions(since === undefined ? {} : { since })).filter((row) => row.router === router || row.router?.startsWith(`${router}@`) === true)
+    : await store.decisions({ router, ...(since === undefined ? {} : { since }) });
   const chat = all.filter((row) => row.kind === 'chat' && row.reason !== 'rejected' && row.reason !== 'budget-exhausted' && row.tier !== null);
   const rows = window.kind === 'rows' ? chat.slice(0, window.count) : chat;
   const oldest = rows[rows.length - 1]?.createdAt ?? null;

@@ -124,7 +124,7 @@ export async function prepare(
   const weakModel = own(ctx.config.models, target.router.weak);
   const admission =
     record.kind === 'chat' && ctx.budget && strongModel && weakModel
-      ? ctx.budget.reserve({ routerName: target.name, router: target.router, tier: decision.tier, request, prices: { strong: strongModel.pricePerMTok, weak: weakModel.pricePerMTok } })
+      ? await ctx.budget.reserve({ routerName: target.name, router: target.router, tier: decision.tier, request, prices: { strong: strongModel.pricePerMTok, weak: weakModel.pricePerMTok } })
       : null;
   if (admission?.kind === 'rejected') throw refuse(exchange, new GatewayError(429, admission.message, 'insufficient_quota', 'budget_exhausted'), 'budget-exhausted');
   if (admission?.kind === 'admitted') {
