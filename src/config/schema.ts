@@ -2,6 +2,7 @@
 // Validated once at load; every other module receives typed, defaulted values from here.
 
 import { z } from 'zod';
+import { learningLoopRouterFields } from './learning-loop.ts';
 
 /** Task modes a client may send (x-triage-mode header or metadata.mode). */
 export const ModeSchema = z.enum([
@@ -137,6 +138,7 @@ const RouterSchema = z
     taskTypes: z.record(z.string(), ModeRouteSchema).optional(),
     /** A target held live (overrides `threshold`; see learning/). */
     target: RouterTargetSchema.optional(),
+    ...learningLoopRouterFields,
   })
   .strict();
 export type RouterConfig = z.infer<typeof RouterSchema>;
@@ -221,6 +223,13 @@ export const ConfigSchema = z
             message: `unknown model alias "${alias}" (known: ${Object.keys(config.models).join(', ') || 'none'})`,
           });
         }
+      }
+      if (router.shadow && !Object.hasOwn(config.models, router.shadow.judge)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['routers', name, 'shadow', 'judge'],
+          message: `unknown model alias "${router.shadow.judge}" (known: ${Object.keys(config.models).join(', ') || 'none'})`,
+        });
       }
       for (const tier of ['strong', 'weak'] as const) {
         if (!Object.hasOwn(config.models, router[tier])) {

@@ -20,9 +20,9 @@ export function parseWindow(value: string): WindowSpec {
   throw new Error(`window must be a duration (30m, 24h, 7d, 2w) or a number of requests (20000), got "${value}"`);
 }
 
-/** True when the threshold decided the row (a score compared with it), not a rule or a fallback. */
+/** True when the threshold decided the row (a score compared with it, exploration's flips included), not a rule or a fallback. */
 export function decidedByThreshold(row: Pick<DecisionRecord, 'reason' | 'score'>): boolean {
-  return row.score !== null && (row.reason.startsWith('score>=threshold') || row.reason.startsWith('score<threshold'));
+  return row.score !== null && /^(explore:)?score(>=|<)threshold/.test(row.reason);
 }
 
 /** The tier the router chose before any retry on the other model. */

@@ -8,6 +8,7 @@ import type { ChatRequest } from '../protocol/chat.ts';
 import type { ScorerPool } from '../scoring/pool.ts';
 import type { ScoreResult } from '../scoring/scorer.ts';
 import { own } from '../config/lookup.ts';
+import { explore } from './explore.ts';
 import { isMode, modeRoute } from './modes.ts';
 import { staticThresholdSource, type ThresholdOrigin, type ThresholdSource } from './threshold-source.ts';
 
@@ -42,6 +43,10 @@ export interface Decision {
   details?: ScoreResult['details'];
   /** The scorer's input vector, when the scorer exposes one (logged for replay). */
   features?: ScoreResult['features'];
+  /** Probability the chosen tier had (router `explore`); null when exploration is off or no draw was given. */
+  propensity: number | null;
+  /** True when exploration flipped the threshold's tier. */
+  explored: boolean;
 }
 
 export interface DecideInput {
@@ -53,6 +58,8 @@ export interface DecideInput {
   mode?: string | null;
   /** Where the threshold is read from (default: the router config's `threshold`). */
   thresholds?: ThresholdSource;
+  /** One uniform [0, 1) draw for exploration (router `explore`); without it nothing is explored. */
+  explorationDraw?: number;
 }
 
 class ScoreTimeout extends Error {}
@@ -108,9 +115,13 @@ export async function decide(input: DecideInput): Promise<Decision> {
     thresholdSource: reading.source,
     mode,
   };
-  const finish = (tier: Tier, rest: Omit<Decision, keyof typeof base | 'tier' | 'modelAlias' | 'attempts' | 'retry' | 'decisionMs'>): Decision => ({
+  // A tier not chosen by the threshold is certain: propensity 1 whenever exploration is on and drawn.
+  const certain = { propensity: router.explore && input.explorationDraw !== undefined ? 1 : null, explored: false };
+  type Rest = Omit<Decision, keyof typeof base | 'tier' | 'modelAlias' | 'attempts' | 'retry' | 'decisionMs' | 'propensity' | 'explored'>;
+  const finish = (tier: Tier, rest: Rest, exploration: Pick<Decision, 'propensity' | 'explored'> = certain): Decision => ({
     ...base,
     ...rest,
+    ...exploration,
     tier,
     modelAlias: tier === 'strong' ? router.strong : router.weak,
     attempts: attemptOrder(router, tier),
@@ -144,5 +155,7 @@ export async function decide(input: DecideInput): Promise<Decision> {
     return finish(byTaskType, { ...common, reason: `task-type:${taskType}` });
   }
   const tier: Tier = result.score >= reading.threshold ? 'strong' : 'weak';
-  return finish(tier, { ...common, reason: tier === 'strong' ? 'score>=threshold' : 'score<threshold' });
+  const reason = tier === 'strong' ? 'score>=threshold' : 'score<threshold';
+  const explored = explore(tier, result.score, reading.threshold, router.explore, input.explorationDraw);
+  return finish(explored.tier, { ...common, reason: explored.explored ? `explore:${reason}, flipped to ${explored.tier}` : reason }, explored);
 }

@@ -9,6 +9,7 @@ import type { Tier } from '../config/types.ts';
 import type { Usage } from '../protocol/chat.ts';
 import { costUsd } from '../routing/cost.ts';
 import type { DecisionKind, DecisionRecord } from '../store/store.ts';
+import type { AnswerCapture } from './answer-capture.ts';
 import type { GatewayContext } from './context.ts';
 import type { AttemptOutcome, AttemptResult } from './upstream/call.ts';
 
@@ -58,6 +59,8 @@ export class Exchange {
   thresholdSource: string | null = null;
   /** The served attempt, once one answered. */
   outcome: AttemptOutcome<AttemptResult> | null = null;
+  /** Set when the request was drawn for shadow judging: the served answer is kept here. */
+  capture: AnswerCapture | null = null;
   #ended = false;
   readonly #done: () => void;
   readonly #onEnd: Array<(record: DecisionRecord) => void> = [];

@@ -88,7 +88,9 @@ export async function prepare(
   exchange.metricsRouter = target.label;
   let decision: Decision;
   try {
-    decision = await decide({ request, routerName: target.name, router: target.router, scorers: ctx.scorers, mode, thresholds: ctx.thresholds });
+    // Exploration draws only for real traffic: a dry run is never flipped.
+    const explorationDraw = record.kind === 'chat' && target.router.explore ? (ctx.random ?? Math.random)() : undefined;
+    decision = await decide({ request, routerName: target.name, router: target.router, scorers: ctx.scorers, mode, thresholds: ctx.thresholds, explorationDraw });
   } catch (error) {
     if (error instanceof ThresholdUnavailableError) throw refuse(exchange, invalidRequest(error.message, 'target_unavailable', 'model'), 'rejected');
     throw error;
@@ -115,6 +117,7 @@ export async function prepare(
     score: decision.score,
     threshold: decision.threshold,
     calibrationId: decision.calibrationId,
+    ...(decision.propensity === null ? {} : { propensity: decision.propensity, explored: decision.explored }),
     ...(decision.features && ctx.config.server.logFeatures ? { features: decision.features } : {}),
   });
   exchange.thresholdSource = decision.thresholdSource;
@@ -131,6 +134,9 @@ export async function prepare(
     const { lease } = admission;
     exchange.onEnd((row) => lease.settle(row.costUsd ?? 0));
     if (admission.downgraded) {
+      // Budget pacing chose the tier: its propensity is unknown, so the row carries none.
+      record.propensity = null;
+      record.explored = null;
       decision = { ...decision, tier: 'weak', modelAlias: target.router.weak, attempts: attemptOrder(target.router, 'weak'), reason: `${decision.reason}; budget: weak` };
     }
   }

@@ -90,8 +90,8 @@ export interface LearningStore {
   saveShadowLabel(label: NewShadowLabel): Promise<ShadowLabel>;
   /** Shadow labels, newest first (ties: most recently saved first). */
   shadowLabels(query?: ShadowLabelQuery): Promise<ShadowLabel[]>;
-  /** Count and USD of shadow labels with ts in [since, until). */
-  shadowSpend(since: number, until?: number): Promise<ShadowSpend>;
+  /** Count and USD of the shadow labels the query selects (its limit is ignored). */
+  shadowSpend(query?: ShadowLabelQuery): Promise<ShadowSpend>;
 }
 
 /** Raised by rollback() when the router has no active calibration. */

@@ -185,17 +185,20 @@ export class MemoryDecisionStore implements DecisionStore, KeyStore, LearningSto
 
   async shadowLabels(query: ShadowLabelQuery = {}): Promise<ShadowLabel[]> {
     this.assertOpen();
-    const selected = this.shadowLabelList
+    return applyLimit(this.selectShadowLabels(query), query.limit).map((l) => ({ ...l }));
+  }
+
+  async shadowSpend(query: ShadowLabelQuery = {}): Promise<ShadowSpend> {
+    this.assertOpen();
+    const selected = this.selectShadowLabels(query);
+    return { labels: selected.length, costUsd: selected.reduce((sum, l) => sum + l.costUsd, 0) };
+  }
+
+  private selectShadowLabels(query: ShadowLabelQuery): ShadowLabel[] {
+    return this.shadowLabelList
       .filter((l) => (query.since === undefined || l.ts >= query.since) && (query.until === undefined || l.ts < query.until))
       .filter((l) => query.router === undefined || l.router === query.router)
       .sort((a, b) => b.ts - a.ts || b.id - a.id);
-    return applyLimit(selected, query.limit).map((l) => ({ ...l }));
-  }
-
-  async shadowSpend(since: number, until: number = Number.MAX_SAFE_INTEGER): Promise<ShadowSpend> {
-    this.assertOpen();
-    const inRange = this.shadowLabelList.filter((l) => l.ts >= since && l.ts < until);
-    return { labels: inRange.length, costUsd: inRange.reduce((sum, l) => sum + l.costUsd, 0) };
   }
 
   private newestFirst(): Calibration[] {

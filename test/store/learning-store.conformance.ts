@@ -170,14 +170,17 @@ export function describeLearningStoreConformance(
       expect(await store.shadowLabels()).toEqual([]);
     });
 
-    it('adds up shadow spend over [since, until)', async () => {
+    it('adds up shadow spend over [since, until), per router', async () => {
       const store = await open();
       await store.saveShadowLabel(makeShadowLabel({ ts: 100, costUsd: 0.5 }));
       await store.saveShadowLabel(makeShadowLabel({ ts: 200, costUsd: 0.25 }));
       await store.saveShadowLabel(makeShadowLabel({ ts: 300, costUsd: 1 }));
-      expect(await store.shadowSpend(100, 300)).toEqual({ labels: 2, costUsd: 0.75 });
-      expect(await store.shadowSpend(150)).toEqual({ labels: 2, costUsd: 1.25 });
-      expect(await store.shadowSpend(400)).toEqual({ labels: 0, costUsd: 0 });
+      await store.saveShadowLabel(makeShadowLabel({ ts: 300, costUsd: 2, router: 'other' }));
+      expect(await store.shadowSpend({ since: 100, until: 300 })).toEqual({ labels: 2, costUsd: 0.75 });
+      expect(await store.shadowSpend({ since: 150, router: 'default' })).toEqual({ labels: 2, costUsd: 1.25 });
+      expect(await store.shadowSpend({ router: 'other' })).toEqual({ labels: 1, costUsd: 2 });
+      expect(await store.shadowSpend({ since: 400 })).toEqual({ labels: 0, costUsd: 0 });
+      expect(await store.shadowSpend()).toEqual({ labels: 4, costUsd: 3.75 });
     });
   });
 }

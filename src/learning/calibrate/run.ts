@@ -21,6 +21,7 @@ import { costSamplesOf, readWindow, shareWindowOf, spendAt, type WindowSpec } fr
 import { calibrateBudget } from './budget.ts';
 import { calibrateQuality, qualityAtThreshold, type LabelledScores, type QualityPoint } from './quality.ts';
 import { calibrateShare } from './share.ts';
+import { scoreSnapshot } from '../drift/stats.ts';
 
 export interface CalibrateOptions {
   config: TriageConfig;
@@ -150,7 +151,11 @@ export async function runCalibration(options: CalibrateOptions): Promise<Calibra
   if (labels && !quality) quality = qualityAtThreshold(labels, threshold, bootstrap);
 
   const spend = hasTraffic ? spendAt(samples, threshold, scale) : null;
+  // The live scores of the window (the labels' scores when there is no traffic), for drift checks later (triage drift).
+  const windowScores = shareWindowOf(window.rows).scores;
+  const snapshot = scoreSnapshot(windowScores.length > 0 ? windowScores : (labels?.scores ?? []));
   const calibration: Calibration = {
+    ...(snapshot ? { scoreSnapshot: snapshot } : {}),
     id: `cal_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
     router: routerName,
     createdAt: now,

@@ -42,11 +42,9 @@ function where(query: ShadowLabelQuery): { sql: string; params: Array<string | n
 
 export class ShadowLabelTable {
   private readonly insert: Database.Statement;
-  private readonly spend: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     this.insert = db.prepare(`INSERT INTO shadow_labels (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
-    this.spend = db.prepare('SELECT count(*) AS labels, coalesce(sum(cost_usd), 0) AS cost FROM shadow_labels WHERE ts >= ? AND ts < ?');
   }
 
   save(input: NewShadowLabel): ShadowLabel {
@@ -68,8 +66,9 @@ export class ShadowLabelTable {
     return this.db.prepare(`SELECT * FROM shadow_labels${sql} ORDER BY ts DESC, id DESC${limit}`).all(...params).filter(isRow).map(decode);
   }
 
-  spent(since: number, until: number): ShadowSpend {
-    const row: unknown = this.spend.get(since, until);
+  spent(query: ShadowLabelQuery = {}): ShadowSpend {
+    const { sql, params } = where(query);
+    const row: unknown = this.db.prepare(`SELECT count(*) AS labels, coalesce(sum(cost_usd), 0) AS cost FROM shadow_labels${sql}`).get(...params);
     return isRow(row) ? { labels: Number(row['labels'] ?? 0), costUsd: Number(row['cost'] ?? 0) } : { labels: 0, costUsd: 0 };
   }
 }

@@ -195,9 +195,9 @@ export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningSto
     return this.shadowLabelTable.list(query);
   }
 
-  async shadowSpend(since: number, until: number = Number.MAX_SAFE_INTEGER): Promise<ShadowSpend> {
+  async shadowSpend(query: ShadowLabelQuery = {}): Promise<ShadowSpend> {
     this.assertOpen();
-    return this.shadowLabelTable.spent(since, until);
+    return this.shadowLabelTable.spent(query);
   }
 
   stats(): DecisionStoreStats {
