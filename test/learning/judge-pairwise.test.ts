@@ -8,6 +8,7 @@ import { parseVerdict } from '../../src/learning/judge/pairwise-llm/parse-verdic
 import { SECTION } from '../../src/learning/judge/pairwise-llm/prompt.ts';
 import type { ModelCall } from '../../src/learning/model-call.ts';
 import { createProvider } from '../../src/providers/registry.ts';
+import { firstChoiceText } from '../../src/server/model-call.ts';
 import { VerdictSchema, type ShadowLabelKind, type Verdict } from '../../src/store/shadow-labels.ts';
 import { isJudgeRequest } from '../support/fake-judge.ts';
 import { startFakeUpstream, type FakeChatRequest } from '../support/fake-upstream.ts';
@@ -40,10 +41,9 @@ function adapterCall(baseUrl: string): ModelCall {
         signal,
       });
       if (result.kind !== 'json') return { ok: false, error: result.kind === 'failure' ? result.message : `status ${result.status}` };
-      const body = result.body as { choices: Array<{ message: { content: string } }> };
       const usage = result.usage;
       const costUsd = usage ? (usage.promptTokens * 2 + usage.completionTokens * 8) / 1_000_000 : 0;
-      return { ok: true, text: body.choices[0]?.message.content ?? '', modelId: `${alias}-id`, promptTokens: usage?.promptTokens ?? null, completionTokens: usage?.completionTokens ?? null, costUsd };
+      return { ok: true, text: firstChoiceText(result.body), modelId: `${alias}-id`, promptTokens: usage?.promptTokens ?? null, completionTokens: usage?.completionTokens ?? null, costUsd };
     },
   };
 }

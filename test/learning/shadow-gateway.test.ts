@@ -196,4 +196,21 @@ describe('shadow judging off the request path', () => {
     expect(label).toMatchObject({ label: 'unusable', verdictStrongFirst: 'unparsable', verdictWeakFirst: 'unparsable', costUsd: 0 });
     expect(label?.error).toMatch(/shadow call to strong failed: upstream status 500/);
   });
+
+  it('at shutdown drops queued jobs, cuts the running one and stores what it knows, with the log closed cleanly', async () => {
+    const { upstream, gateway } = await setup({ concurrency: 1, queueSize: 2 }, (request) => request.model === 'fake-strong');
+    const first = await ask(gateway, 'servedWeak', 'Runs [verdict:strong]');
+    await ask(gateway, 'servedWeak', 'Waits [verdict:strong]');
+    await until(() => upstream.heldCount === 1, 'the first shadow call');
+    expect(gateway.shadow!.pending).toBe(2);
+    await gateway.close();
+    expect(gateway.shadow!.pending).toBe(0);
+    const reopened = openSqliteStore(gateway.dbPath);
+    const labels = await reopened.shadowLabels();
+    await reopened.close();
+    expect(labels).toHaveLength(1);
+    expect(labels[0]).toMatchObject({ decisionId: first.id, label: 'unusable', costUsd: 0 });
+    expect(labels[0]?.error).toMatch(/shadow call to strong failed/);
+    upstream.releaseHeld();
+  });
 });
