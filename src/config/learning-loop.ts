@@ -23,6 +23,8 @@ export const ShadowConfigSchema = z
     maxTokens: z.number().int().positive().max(32_768).default(1024),
     /** Completion tokens each judge call may use. */
     judgeMaxTokens: z.number().int().positive().max(8192).default(512),
+    /** Largest request body (characters) held in memory for a shadow job; larger requests are not judged (counted). */
+    maxPromptChars: z.number().int().positive().max(10_000_000).default(100_000),
     /** Longest answer (characters) kept in memory for the judge; a longer one is not judged (counted). */
     maxAnswerChars: z.number().int().positive().max(1_000_000).default(32_000),
   })

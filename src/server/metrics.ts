@@ -94,7 +94,7 @@ export class GatewayMetrics {
   // Shadow judging (off the request path): labels made, jobs dropped, and what it spent.
   readonly shadowSampled = new Counter('triage_shadow_sampled_total', 'Requests drawn for shadow judging, by router.');
   readonly shadowLabels = new Counter('triage_shadow_labels_total', 'Shadow labels stored, by router and label.');
-  readonly shadowDropped = new Counter('triage_shadow_dropped_total', 'Shadow jobs not judged, by router and reason (queue_full, daily_cap, no_answer, shutdown, store_error).');
+  readonly shadowDropped = new Counter('triage_shadow_dropped_total', 'Shadow jobs not judged, by router and reason (queue_full, daily_cap, no_answer, too_large, shutdown, store_error).');
   readonly shadowCost = new Counter('triage_shadow_cost_usd_total', 'USD spent on shadow calls and judge calls, by router.');
   private readonly gauges = new Map<string, { help: string; read: () => number }>();
   private readBreakers: () => Record<string, BreakerSnapshot> = () => ({});

@@ -19,12 +19,12 @@ function clientMaxTokens(request: ChatRequest): number | null {
   return null;
 }
 
-export function sampleForShadow(ctx: GatewayContext, exchange: Exchange, prepared: Prepared): void {
+export function sampleForShadow(ctx: GatewayContext, exchange: Exchange, prepared: Prepared, bodyChars: number): void {
   const shadow = ctx.shadow;
   const { decision, router, request } = prepared;
   if (!shadow || !decision || !router || exchange.record.kind !== 'chat') return;
   if (Array.isArray(request.tools) && request.tools.length > 0) return;
-  if (!shadow.sample(decision.router)) return;
+  if (!shadow.sample(decision.router, bodyChars)) return;
   const capture = new AnswerCapture(shadow.maxAnswerChars(decision.router));
   exchange.capture = capture;
   exchange.onEnd((row) => {

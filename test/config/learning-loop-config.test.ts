@@ -14,7 +14,7 @@ describe('shadow and explore router config', () => {
   it('fills the defaults', () => {
     const config = parseConfig(base({ shadow: { sampleRate: 0.05, judge: 'big', maxUsdPerDay: 5 }, explore: { rate: 0.02, band: 0.1 } }), 'test');
     expect(config.routers['default']?.shadow).toEqual({
-      sampleRate: 0.05, judge: 'big', judgeKind: 'pairwise-llm', maxUsdPerDay: 5, concurrency: 2, queueSize: 100, maxTokens: 1024, judgeMaxTokens: 512, maxAnswerChars: 32_000,
+      sampleRate: 0.05, judge: 'big', judgeKind: 'pairwise-llm', maxUsdPerDay: 5, concurrency: 2, queueSize: 100, maxTokens: 1024, judgeMaxTokens: 512, maxPromptChars: 100_000, maxAnswerChars: 32_000,
     });
     expect(config.routers['default']?.explore).toEqual({ rate: 0.02, band: 0.1 });
   });

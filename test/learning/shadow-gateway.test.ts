@@ -213,4 +213,14 @@ describe('shadow judging off the request path', () => {
     expect(labels[0]?.error).toMatch(/shadow call to strong failed/);
     upstream.releaseHeld();
   });
+
+  it('never holds a request body over maxPromptChars: not judged, counted as too_large', async () => {
+    const { upstream, gateway } = await setup({ maxPromptChars: 200 });
+    await ask(gateway, 'servedWeak', `Long ${'words '.repeat(60)} [verdict:strong]`);
+    await ask(gateway, 'servedWeak', 'Short [verdict:strong]');
+    await gateway.shadow!.idle();
+    expect(await gateway.store.shadowLabels()).toHaveLength(1);
+    expect(await metric(gateway, /^triage_shadow_dropped_total\{reason="too_large",router="servedWeak"\}/)).toBe(1);
+    expect(upstream.requests.filter((r) => r.body?.model === 'fake-strong' && !isJudgeRequest(r.body))).toHaveLength(1);
+  });
 });

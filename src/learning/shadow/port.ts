@@ -21,8 +21,11 @@ export interface ShadowJob {
 }
 
 export interface ShadowSampler {
-  /** One random draw: true when this router's request should be judged (then capture and offer it). */
-  sample(routerName: string): boolean;
+  /**
+   * One random draw: true when this router's request should be judged (then capture and offer
+   * it). A request body over the router's maxPromptChars is never drawn (counted as too_large).
+   */
+  sample(routerName: string, bodyChars: number): boolean;
   /** Longest served answer (characters) worth capturing for this router. */
   maxAnswerChars(routerName: string): number;
   /** Queues the job, or drops it (counted) when the queue is full or the runner is stopping. Never throws. */

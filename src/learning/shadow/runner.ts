@@ -19,7 +19,7 @@ import type { ModelCall, ModelCallResult } from '../model-call.ts';
 import { DailyCap } from './daily-cap.ts';
 import type { ShadowJob, ShadowSampler } from './port.ts';
 
-export type ShadowDropReason = 'queue_full' | 'daily_cap' | 'no_answer' | 'shutdown' | 'store_error';
+export type ShadowDropReason = 'queue_full' | 'daily_cap' | 'no_answer' | 'too_large' | 'shutdown' | 'store_error';
 
 /** What the runner reports (the gateway turns these into /metrics counters). */
 export interface ShadowEvents {
@@ -98,12 +98,17 @@ export class ShadowRunner implements ShadowSampler {
     }
   }
 
-  sample(routerName: string): boolean {
+  sample(routerName: string, bodyChars: number): boolean {
     const lane = this.lanes.get(routerName);
     if (!lane || this.stopped || lane.shadow.sampleRate <= 0) return false;
     const chosen = this.random() < lane.shadow.sampleRate;
-    if (chosen) this.options.events?.sampled?.(routerName);
-    return chosen;
+    if (!chosen) return false;
+    this.options.events?.sampled?.(routerName);
+    if (bodyChars > lane.shadow.maxPromptChars) {
+      this.drop(lane, 'too_large');
+      return false;
+    }
+    return true;
   }
 
   maxAnswerChars(routerName: string): number {

@@ -26,7 +26,7 @@ async function answerChat(ctx: GatewayContext, c: Context, exchange: Exchange): 
   const bodyText = await c.req.text();
   const prepared = await prepare(ctx, exchange, bodyText, { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode') });
   await applyCallerPolicy(ctx, exchange, prepared, requestCaller(c), bodyText.length);
-  sampleForShadow(ctx, exchange, prepared);
+  sampleForShadow(ctx, exchange, prepared, bodyText.length);
   const upstreamStartedMs = performance.now();
   const outcome = await callUpstream(ctx, prepared.attempts, prepared.request, bearer(c.req.header('authorization')), c.req.raw.signal, prepared.retry);
   exchange.served(outcome, prepared.router);
