@@ -217,7 +217,7 @@ export class ShadowRunner implements ShadowSampler {
       const error = strongFirst.error ?? weakFirst.error;
       await this.save(lane, {
         ...base,
-        judgeModel: strongFirst.error === null ? strongFirst.model : weakFirst.model,
+        judgeModel: [strongFirst, weakFirst].find((verdict) => verdict.error === null)?.model ?? judgeModel.id,
         verdictStrongFirst: strongFirst.verdict,
         verdictWeakFirst: weakFirst.verdict,
         label: combineVerdicts(strongFirst.verdict, weakFirst.verdict),
