@@ -29,6 +29,7 @@ async function setup(shadow: Record<string, unknown> = {}, holdWhen?: (request: 
   opened.push(upstream);
   const shadowConfig = { sampleRate: 1, judge: 'strong', maxUsdPerDay: 5, concurrency: 1, queueSize: 10, ...shadow };
   const raw = testConfig(upstream.url);
+  (raw['models'] as Record<string, unknown>)['judge'] = { provider: 'strongProvider', id: 'fake-judge', pricePerMTok: { input: 1, output: 1 } };
   const routers = raw['routers'] as Record<string, unknown>;
   routers['servedWeak'] = { strong: 'strong', weak: 'weak', scorer: 'random', seed: 7, threshold: 1, shadow: shadowConfig };
   routers['servedStrong'] = { strong: 'strong', weak: 'weak', scorer: 'random', seed: 7, threshold: 0, shadow: shadowConfig };
@@ -222,5 +223,16 @@ describe('shadow judging off the request path', () => {
     expect(await gateway.store.shadowLabels()).toHaveLength(1);
     expect(await metric(gateway, /^triage_shadow_dropped_total\{reason="too_large",router="servedWeak"\}/)).toBe(1);
     expect(upstream.requests.filter((r) => r.body?.model === 'fake-strong' && !isJudgeRequest(r.body))).toHaveLength(1);
+  });
+
+  it('stores an unusable row with the shadow call\'s cost when the judge fails', async () => {
+    const { upstream, gateway } = await setup({ judge: 'judge' });
+    upstream.setBehaviour({ answerFor: playTiersAndJudge({ strong: 'fake-strong', weak: 'fake-weak' }), respondWith: { status: 500, body: { error: { message: 'judge down' } }, model: 'fake-judge' } });
+    await ask(gateway, 'servedWeak', 'Judge fails [verdict:strong]');
+    await gateway.shadow!.idle();
+    const [label] = await gateway.store.shadowLabels();
+    expect(label).toMatchObject({ label: 'unusable', verdictStrongFirst: 'unparsable', verdictWeakFirst: 'unparsable', judgeModel: 'fake-judge', shadowTokensIn: 12, judgeTokensIn: null });
+    expect(label?.costUsd).toBeCloseTo((12 * 2 + 7 * 8) / 1_000_000, 12);
+    expect(label?.error).toMatch(/^judge call failed: upstream status 500/);
   });
 });
