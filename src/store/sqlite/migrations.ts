@@ -4,8 +4,7 @@
 // Version 3 adds the learning tables' first member, `calibrations` (versioned thresholds per
 // router that the gateway picks up live; see store/learning-store.ts), and two decision columns:
 // `calibration_id` and the optional feature vector (`features`, float32 little-endian, with its
-// layout id) that replay re-scores. Planned next: shadow_labels (decision_id, labeler, tier,
-// score, created_at): what another scorer or a judge would have chosen.
+// layout id) that replay re-scores.
 //
 // Version 6 adds `shadow_labels` (one row per shadow-judged decision: both tiers' models, the
 // judge, its verdict in each order, the combined label and what it cost; see
