@@ -56,6 +56,8 @@ export class Exchange {
   metricsRouter = 'none';
   /** Where the routed threshold came from (config, calibration, controller, ...); null when not routed. */
   thresholdSource: string | null = null;
+  /** The routing ladder's models, strongest first (null when not routed), for the x-triage-rung header. */
+  rungModels: readonly string[] | null = null;
   /** The served attempt, once one answered. */
   outcome: AttemptOutcome<AttemptResult> | null = null;
   #ended = false;

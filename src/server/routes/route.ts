@@ -19,7 +19,7 @@ export async function handleRoute(ctx: GatewayContext, c: Context): Promise<Resp
 }
 
 async function answerRoute(ctx: GatewayContext, c: Context, exchange: Exchange): Promise<Response> {
-  const prepared = await prepare(ctx, exchange, await c.req.text(), { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode') });
+  const prepared = await prepare(ctx, exchange, await c.req.text(), { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode'), session: c.req.header('x-triage-session') });
   const { record } = exchange;
   const { decision } = prepared;
   exchange.end(200, null, 'route');
