@@ -123,6 +123,13 @@ describe('named tiers by model name', () => {
     expect((await ask('triage/balanced', prompts[2]![0]!)).row.reason).toMatch(/^score(>=|<)0\.1 rung:/);
   });
 
+  it('lists the tiers in /v1/models with their models', async () => {
+    const list = (await (await fetch(`${gateway.url}/v1/models`)).json()) as { data: Array<Record<string, unknown>> };
+    expect(list.data.find((m) => m['id'] === 'triage/internal')).toMatchObject({ tier: 'internal', ladder: ['chores'] });
+    expect(list.data.find((m) => m['id'] === 'triage/balanced')).toMatchObject({ ladder: ['frontier', 'mid', 'small'], threshold: 0.5 });
+    expect(list.data.find((m) => m['id'] === 'triage/default')).toMatchObject({ ladder: ['frontier', 'mid', 'small'], strong: 'frontier', weak: 'small' });
+  });
+
   it('answers a bad tier name with a 400 listing the valid ones', async () => {
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
