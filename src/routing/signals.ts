@@ -98,7 +98,7 @@ export function thinkingReason(request: ChatRequest): string | null {
   if (typeof effort === 'string' && effort !== 'none') return `thinking:reasoning_effort=${effort.slice(0, 16)}`;
   const thinking = request['thinking'];
   if (thinking === undefined || thinking === null || thinking === false) return null;
-  if (typeof thinking === 'object' && !Array.isArray(thinking) && (thinking as { type?: unknown }).type === 'disabled') return null;
+  if (typeof thinking === 'object' && !Array.isArray(thinking) && 'type' in thinking && thinking.type === 'disabled') return null;
   return 'thinking:thinking';
 }
 

@@ -163,6 +163,12 @@ describe('agent signals as the logged reason', () => {
     expect(thinking.row).toMatchObject({ modelAlias: 'reasoner', reason: 'thinking:reasoning_effort=high' });
     // The reasoner is off the ladder: no rung header.
     expect(thinking.headers.get('x-triage-rung')).toBeNull();
+    const dry = await fetch(`${gateway.url}/v1/route`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'triage/agents', max_tokens: 1, messages: [{ role: 'user', content: 'quota' }] }),
+    });
+    expect(await dry.json()).toMatchObject({ model: 'chores', reason: 'background:max_tokens=1', signal: 'background', rung: null, rungs: 3 });
   });
 });
 
@@ -193,7 +199,7 @@ describe('sessions', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'triage/agents', metadata, messages: [{ role: 'user', content: prompts[2]![0] }] }),
     });
-    expect(((await dry.json()) as { model: string }).model).toBe('frontier');
+    expect(await dry.json()).toMatchObject({ model: 'frontier', rung: 0, rungs: 3, signal: null });
     // The dry run spent none of the hold: two real turns are still held.
     expect((await ask('triage/agents', prompts[2]![1]!, { metadata })).row.reason).toMatch(/held rung 0 \(1 turns left\)$/);
     expect((await ask('triage/agents', prompts[2]![2]!, { metadata })).row.reason).toMatch(/held rung 0 \(0 turns left\)$/);
