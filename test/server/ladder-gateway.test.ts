@@ -105,6 +105,18 @@ describe('a three-model ladder', () => {
       upstream.setBehaviour({ respondWith: undefined });
     }
   });
+
+  it('logs a rung below the top as weak when a fallback lands there', async () => {
+    upstream.setBehaviour({ respondWith: { status: 503, body: { error: { message: 'down' } }, model: 'fake-frontier' } });
+    try {
+      const { headers, row, sent } = await ask('triage', prompts[0]![2]!);
+      expect(sent.model).toBe('fake-mid');
+      expect(headers.get('x-triage-rung')).toBe('1/3');
+      expect(row).toMatchObject({ modelAlias: 'mid', tier: 'weak', fallbackUsed: true });
+    } finally {
+      upstream.setBehaviour({ respondWith: undefined });
+    }
+  });
 });
 
 describe('named tiers by model name', () => {
