@@ -40,9 +40,25 @@ export interface SignalInput {
 /** Prompt tokens, estimated at 4 characters a token over every message's text and the tool definitions. */
 export function estimatePromptTokens(messages: readonly ChatMessage[], tools?: unknown): number {
   let chars = 0;
-  for (const message of messages) chars += messageText(message).length;
+  for (const message of messages) chars += textLength(message);
   if (Array.isArray(tools) && tools.length > 0) chars += JSON.stringify(tools).length;
   return Math.ceil(chars / 4);
+}
+
+/** The length of messageText(message), without building the string (this runs over whole conversations). */
+function textLength(message: ChatMessage): number {
+  const { content } = message;
+  if (typeof content === 'string') return content.length;
+  if (!Array.isArray(content)) return 0;
+  let length = 0;
+  let texts = 0;
+  for (const part of content) {
+    if (part.type === 'text' && typeof part.text === 'string') {
+      length += part.text.length;
+      texts++;
+    }
+  }
+  return length + Math.max(0, texts - 1);
 }
 
 /** max_completion_tokens, else max_tokens, when a positive whole number (0 counts too). */
