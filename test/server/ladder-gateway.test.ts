@@ -228,3 +228,34 @@ describe('sessions', () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_session');
   });
 });
+
+describe('a budget target on a ladder', () => {
+  // A budget far below any request's worst case: every rung but the bottom one is priced out, and
+  // onExhausted: weak sends the request to the bottom rung. A middle rung is priced as itself (not
+  // as the bottom rung), so a mid-scored request is moved down too.
+  it('prices the chosen rung and moves a request that does not fit to the bottom rung', async () => {
+    const budgeted = await startTestGateway({
+      learning: true,
+      raw: {
+        providers: { p: { baseUrl: upstream.url } },
+        models: {
+          frontier: { provider: 'p', id: 'fake-frontier', pricePerMTok: { input: 3, output: 15 } },
+          mid: { provider: 'p', id: 'fake-mid', pricePerMTok: { input: 1, output: 4 } },
+          small: { provider: 'p', id: 'fake-small', pricePerMTok: { input: 0, output: 0 } },
+        },
+        routers: { default: { ladder: LADDER, scorer: 'random', seed: SEED, target: { budgetUsd: 1e-9, period: 'day', onExhausted: 'weak' } } },
+      },
+    });
+    try {
+      const budgetClient = new OpenAI({ baseURL: `${budgeted.url}/v1`, apiKey: 'k', maxRetries: 0 });
+      const { response } = await budgetClient.chat.completions.create({ model: 'triage', messages: [{ role: 'user', content: prompts[1]![0]! }] }).withResponse();
+      await budgeted.store.flush();
+      const row = await budgeted.store.get(response.headers.get('x-triage-decision-id')!);
+      expect(row).toMatchObject({ modelAlias: 'small', tier: 'weak' });
+      expect(row?.reason).toMatch(/rung:1\/3; budget: weak$/);
+      expect(response.headers.get('x-triage-rung')).toBe('2/3');
+    } finally {
+      await budgeted.dispose();
+    }
+  });
+});
