@@ -259,3 +259,47 @@ describe('a budget target on a ladder', () => {
     }
   });
 });
+
+describe('a share target on a ladder', () => {
+  /** The first candidate prompt the seeded random scorer puts in [low, high). */
+  async function promptIn(low: number, high: number): Promise<string> {
+    const scorer = createRandomScorer({ seed: SEED });
+    for (let i = 0; i < 10_000; i++) {
+      const content = `share probe ${i}`;
+      const { score } = await scorer.score({ model: 'x', messages: [{ role: 'user', content }] });
+      if (score >= low && score < high) return content;
+    }
+    throw new Error(`no candidate scored in [${low}, ${high})`);
+  }
+
+  // Before its warm-up the share controller holds its prior, 1 - share: 0.7 for @s30. The top cut
+  // moves from 0.8 to 0.7 and the lower cut keeps its spacing, from 0.4 to 0.3.
+  it('moves the top cut to the controller\'s threshold and keeps the lower cut\'s spacing', async () => {
+    const shared = await startTestGateway({
+      learning: true,
+      raw: {
+        providers: { p: { baseUrl: upstream.url } },
+        models: { frontier: { provider: 'p', id: 'fake-frontier' }, mid: { provider: 'p', id: 'fake-mid' }, small: { provider: 'p', id: 'fake-small' } },
+        routers: { default: { ladder: LADDER, scorer: 'random', seed: SEED } },
+      },
+    });
+    try {
+      const shareClient = new OpenAI({ baseURL: `${shared.url}/v1`, apiKey: 'k', maxRetries: 0 });
+      const cases: Array<[number, number, string, string]> = [
+        [0.7, 0.8, 'fake-frontier', 'score>=0.7 rung:0/3'],
+        [0.3, 0.4, 'fake-mid', 'score>=0.3 rung:1/3'],
+        [0, 0.3, 'fake-small', 'score<0.3 rung:2/3'],
+      ];
+      for (const [low, high, model, reason] of cases) {
+        const content = await promptIn(low, high);
+        const { data, response } = await shareClient.chat.completions.create({ model: 'triage@s30', messages: [{ role: 'user', content }] }).withResponse();
+        expect(data.model).toBe(model);
+        expect(response.headers.get('x-triage-threshold-source')).toBe('share-controller');
+        expect(response.headers.get('x-triage-threshold')).toBe('0.7');
+        expect(response.headers.get('x-triage-reason')).toBe(reason);
+      }
+    } finally {
+      await shared.dispose();
+    }
+  });
+});
