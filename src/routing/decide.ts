@@ -5,12 +5,11 @@
 // scorer failure routes to the top rung, with the reason. Pure: session state comes in as input.
 // The Decision also carries the retry policy: the ordered models to try and the bounds on trying.
 
-import type { RouterConfig, Tier } from '../config/types.ts';
+import type { PricePerMTok, RouterConfig, Tier } from '../config/types.ts';
 import type { ChatRequest } from '../protocol/chat.ts';
 import type { ScorerPool } from '../scoring/pool.ts';
 import type { ScoreResult } from '../scoring/scorer.ts';
 import { own } from '../config/lookup.ts';
-import type { PricePerMTok } from '../config/types.ts';
 import { ladderFallbacks, ladderModels, ladderRungs, rungForScore, type LadderRung } from './ladder.ts';
 import { applySessionPolicy, type SessionState, type SessionView } from './sessions.ts';
 import { readSignals, type SignalName } from './signals.ts';
