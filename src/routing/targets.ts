@@ -78,7 +78,7 @@ function tierTarget(config: TriageConfig, requested: string): RouteTarget | unde
 export function validModelNames(config: TriageConfig): string[] {
   const names = ['triage', ...Object.keys(config.routers).map((name) => `triage/${name}`)];
   // The named tiers (a bad tier name gets this list too).
-  for (const tier of TIER_NAMES) if (!names.includes(`triage/${tier}`)) names.push(`triage/${tier}`);
+  for (const tier of TIER_NAMES) if (!names.includes(`triage/${tier}`) && tierRouter(config, tier)) names.push(`triage/${tier}`);
   names.push(...TARGET_SUFFIX_FORMS);
   for (const kind of ScorerKindSchema.options) names.push(`router-${kind}-<threshold>`);
   names.push(...Object.keys(config.models));

@@ -7,6 +7,7 @@
 import type { Mode, ModeRoute, RouterConfig, TriageConfig } from '../config/types.ts';
 import { TierNameSchema, type TierModels, type TierName } from '../config/ladder-schema.ts';
 import { own } from '../config/lookup.ts';
+import { ladderModels } from './ladder.ts';
 
 export interface TierPreset {
   /** What the tier is for (shown in /v1/models). */
@@ -63,7 +64,7 @@ function modelsOf(models: TierModels, preset: TierPreset): Pick<RouterConfig, 's
 }
 
 /**
- * The router a tier stands for: the default router's scorer, retries, signals and session policy,
+ * The router a tier stands for (undefined: the tier is not offered, e.g. `free` with priced models): the default router's scorer, retries, signals and session policy,
  * the tier's models (or the default router's), the preset's threshold and its full mode table.
  * Unscored modes route by the table; with no mode the tier scores (internal: always the bottom rung).
  */
@@ -77,5 +78,13 @@ export function tierRouter(config: TriageConfig, name: TierName): RouterConfig |
   let models = configured ? modelsOf(configured, preset) : { ...(baseLadder ? { ladder: baseLadder } : {}), strong: base.strong, weak: base.weak, threshold: preset.threshold };
   // internal: one model, the bottom rung, whatever the score (the score is still logged).
   if (name === 'internal') models = { strong: models.weak, weak: models.weak, threshold: preset.threshold };
-  return { ...rest, ...models, modes: preset.modes };
+  const router: RouterConfig = { ...rest, ...models, modes: preset.modes };
+  // free exists only where every model it would use costs nothing (a `tiers.free` entry is checked at load).
+  if (name === 'free' && !ladderModels(router).every((alias) => isFree(config, alias))) return undefined;
+  return router;
+}
+
+function isFree(config: TriageConfig, alias: string): boolean {
+  const price = own(config.models, alias)?.pricePerMTok;
+  return price !== undefined && price.input === 0 && price.output === 0;
 }

@@ -92,6 +92,23 @@ describe('selecting a tier by model name', () => {
   });
 });
 
+describe('the free tier', () => {
+  it('is offered only where every model it would use costs nothing', () => {
+    const priced = parseConfig(raw(), 'test');
+    expect(() => resolveTarget(priced, 'triage/free')).toThrow(UnknownModelError);
+    let message = '';
+    try {
+      resolveTarget(priced, 'triage/free');
+    } catch (error) {
+      message = error instanceof UnknownModelError ? error.validNames.join(', ') : '';
+    }
+    expect(message).toContain('triage/internal');
+    expect(message).not.toContain('triage/free');
+    const gratis = parseConfig({ ...raw(), routers: { default: { strong: 'gratis', weak: 'gratisMini', scorer: 'random' } } }, 'test');
+    expect(resolveTarget(gratis, 'triage/free')).toMatchObject({ name: 'tier:free', router: { strong: 'gratis', weak: 'gratisMini' } });
+  });
+});
+
 describe('the tiers config block', () => {
   it.each([
     [{ tiers: { free: { strong: 'big', weak: 'gratis' } } }, /free tier's models must cost nothing; "big" is priced/],

@@ -135,6 +135,17 @@ describe('named tiers by model name', () => {
     expect((await ask('triage/balanced', prompts[2]![0]!)).row.reason).toMatch(/^score(>=|<)0\.1 rung:/);
   });
 
+  it('routes a tier on the pass-through endpoints too (/v1/responses)', async () => {
+    const response = await fetch(`${gateway.url}/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'triage/internal', input: 'name this chat' }),
+    });
+    expect(response.status).toBe(200);
+    expect(upstream.requests.at(-1)!.body.model).toBe('fake-chores');
+    expect(response.headers.get('x-triage-router')).toBe('tier:internal');
+  });
+
   it('lists the tiers in /v1/models with their models', async () => {
     const list = (await (await fetch(`${gateway.url}/v1/models`)).json()) as { data: Array<Record<string, unknown>> };
     expect(list.data.find((m) => m['id'] === 'triage/internal')).toMatchObject({ tier: 'internal', ladder: ['chores'] });
@@ -151,7 +162,9 @@ describe('named tiers by model name', () => {
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('model_not_found');
-    for (const tier of ['frontier', 'balanced', 'economy', 'free', 'internal']) expect(body.error.message).toContain(`triage/${tier}`);
+    for (const tier of ['frontier', 'balanced', 'economy', 'internal']) expect(body.error.message).toContain(`triage/${tier}`);
+    // This gateway has no zero-priced models, so it offers no free tier.
+    expect(body.error.message.split('valid names:')[1]).not.toContain('triage/free');
   });
 });
 

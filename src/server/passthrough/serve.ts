@@ -54,7 +54,7 @@ function resolveOwn(ctx: GatewayContext, model: string): RouteTarget {
   const own =
     target.kind === 'model'
       ? Object.hasOwn(ctx.config.models, target.alias)
-      : Object.hasOwn(ctx.config.routers, target.name) || (target.name === model && model.startsWith('router-'));
+      : Object.hasOwn(ctx.config.routers, target.name) || (target.name === model && model.startsWith('router-')) || target.name === `tier:${model.slice('triage/'.length)}`;
   if (!own) throw unknown();
   return target;
 }
