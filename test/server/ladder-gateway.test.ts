@@ -135,7 +135,7 @@ describe('named tiers by model name', () => {
     expect((await ask('triage/balanced', prompts[2]![0]!)).row.reason).toMatch(/^score(>=|<)0\.1 rung:/);
   });
 
-  it('routes a tier on the pass-through endpoints too (/v1/responses)', async () => {
+  it('routes a tier on the pass-through endpoints too (/v1/responses, /v1/completions)', async () => {
     const response = await fetch(`${gateway.url}/v1/responses`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -144,6 +144,13 @@ describe('named tiers by model name', () => {
     expect(response.status).toBe(200);
     expect(upstream.requests.at(-1)!.body.model).toBe('fake-chores');
     expect(response.headers.get('x-triage-router')).toBe('tier:internal');
+    const completion = await fetch(`${gateway.url}/v1/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'triage/internal', prompt: 'name this chat' }),
+    });
+    expect(completion.status).toBe(200);
+    expect(upstream.requests.at(-1)!.body.model).toBe('fake-chores');
   });
 
   it('lists the tiers in /v1/models with their models', async () => {
