@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import { readList, readSecret, type Env } from '../config/env.ts';
 import { createLogger, parseLogLevel, type Logger } from '../config/logger.ts';
 import type { TriageConfig } from '../config/types.ts';
+import { createSessionMemory } from './session-memory.ts';
 import { LiveThresholds } from '../learning/live/live-thresholds.ts';
 import type { LearningStore } from '../store/learning-store.ts';
 import { createProvider } from '../providers/registry.ts';
@@ -161,6 +162,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     exchangeHooks: [],
     closing: false,
     ...(options.random ? { random: options.random } : {}),
+    sessions: createSessionMemory(config.sessions),
   };
   for (const name of Object.keys(config.providers)) ctx.breakers.get(name);
   metrics.breakers(() => ctx.breakers.snapshot());
