@@ -96,6 +96,16 @@ describe('calibrateQuality bootstrap', () => {
     expect(other.curve[0]!.interval).not.toEqual(calibrateQuality(labels, 0.9, { seed: 1, resamples: 200 }).curve[0]!.interval);
   });
 
+  it('resamples as many prompts as there are: with two, retained quality can only be 0, 1/2 or 1', () => {
+    // All weak, the weak model right on one prompt of two: a resample holds it 0, 1 or 2 times
+    // (probability 1/4, 1/2, 1/4), so the central 20% of resamples is exactly 1/2.
+    const fit = calibrateQuality({ scores: [0.6, 0.4], strong: [1, 1], weak: [0, 1] }, 1, { resamples: 1000, level: 0.2 });
+    expect(fit.curve[0]!.interval).toEqual({ low: 0.5, high: 0.5 });
+    // The 90% interval reaches both ends.
+    const wide = calibrateQuality({ scores: [0.6, 0.4], strong: [1, 1], weak: [0, 1] }, 1, { resamples: 1000, level: 0.9 });
+    expect(wide.curve[0]!.interval).toEqual({ low: 0, high: 1 });
+  });
+
   it('skips resamples where the strong model scores 0 (retained quality undefined there)', () => {
     // Only the first prompt has strong quality; a resample without it has nothing to divide by.
     const fit = calibrateQuality({ scores: [0.9, 0.5, 0.1], strong: [1, 0, 0], weak: [1, 0, 0] }, 1, { resamples: 200 });
