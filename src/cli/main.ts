@@ -20,7 +20,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   calibrate: { summary: 'fit a router threshold to a strong share, budget or quality target; list, roll back', load: () => import('./calibrate.ts') },
   replay: { summary: 'what-if on logged traffic: another threshold, share or scorer model', load: () => import('./replay.ts') },
   targets: { summary: 'how well each router held its target (live share, budget pace)', load: () => import('./targets.ts') },
-  models: { summary: 'list local models, or pull an embedding model folder from the hub', load: () => import('./models.ts') },
+  models: { summary: 'list local models and scorer versions; activate, roll back; pull an embedder', load: () => import('./models.ts') },
+  labels: { summary: 'export the team\'s own labels (feedback, shadow verdicts) as labelled JSONL', load: () => import('./labels.ts') },
 };
 
 export const usage = `triage — an LLM router: strong model when the prompt needs it, weak model otherwise.

@@ -213,7 +213,9 @@ export async function run(args: string[]): Promise<number> {
   const name = values.name ?? DEFAULT_SCORER_MODEL;
   const output = chooseModelDir(resolve(values['models-dir'] ?? DEFAULT_MODELS_DIR), name, { explicit: values.name !== undefined, force: values.force });
   const pair = await trainingPair(dataDir, sources, values);
-  const prepared = await prepareTrainingData({ dataDir, sources, embedderSpec: values.embedder, progress: !values.quiet, pair, log });
+  // Only the variant's feature groups are extracted, so stored feature vectors of that layout
+  // (records exported from the decision log) can stand in for prompt text.
+  const prepared = await prepareTrainingData({ dataDir, sources, embedderSpec: values.embedder, progress: !values.quiet, pair, groups: variant.groups, log });
   try {
     log(`training ${prepared.pair.strong} (strong) vs ${prepared.pair.weak} (weak) on ${prepared.data.examples.length} train records (${sources.join(', ')}), ${prepared.data.layout.size} features, embedder ${prepared.embedder.id}`);
     if (output.moved) log(`${resolve(values['models-dir'] ?? DEFAULT_MODELS_DIR, name)} already holds a model: writing ${output.dir} instead (--force replaces it)`);

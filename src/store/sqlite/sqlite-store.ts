@@ -16,6 +16,8 @@ import { buildKey, type GatewayKey, type KeyStore, type NewGatewayKey } from '..
 import * as keySql from './key-rows.ts';
 import type { Calibration, CalibrationQuery, LearningStore } from '../learning-store.ts';
 import { CalibrationTable } from './calibrations.ts';
+import type { LabelEvidence, LabelEvidenceQuery, LabelEvidenceStore } from '../label-evidence.ts';
+import { readLabelEvidence } from './label-evidence.ts';
 import { applyMigrations } from './migrate.ts';
 import { migrations } from './migrations.ts';
 import * as sql from './queries.ts';
@@ -47,7 +49,7 @@ const defaultOnError = (error: Error, pendingRows: number): void => {
   console.error(`[triage:store] ${error.message} (${pendingRows} rows pending)`);
 };
 
-export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningStore {
+export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningStore, LabelEvidenceStore {
   private readonly queue: WriteQueue<EncodedDecision>;
   private readonly calibrationTable: CalibrationTable;
   private readonly onError: (error: Error, pendingRows: number) => void;
@@ -179,6 +181,12 @@ export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningSto
   async rollback(router: string, at: number = Date.now()): Promise<Calibration | null> {
     this.assertOpen();
     return this.calibrationTable.rollback(router, at);
+  }
+
+  /** Outcomes and shadow verdicts with their decisions, for `triage labels export`. */
+  async labelEvidence(query: LabelEvidenceQuery = {}): Promise<LabelEvidence> {
+    this.flushBeforeRead();
+    return readLabelEvidence(this.db, query);
   }
 
   stats(): DecisionStoreStats {
