@@ -113,10 +113,35 @@ ALTER TABLE decisions ADD COLUMN features BLOB;
 ALTER TABLE decisions ADD COLUMN features_layout TEXT;
 `;
 
+// Version 6 belongs to shadow judging (shadow_labels). Until that branch lands, this build holds its
+// place with a no-op so that version 7 can follow; the shadow migration replaces it on merge.
+const shadowPlaceholder = 'SELECT 1;';
+
+// Scorer model versions per model line: retrain candidates (promoted or rejected, with the gate's
+// report), the active pointer (activated_at, rolled_back_at) the gateway polls for a hot swap.
+const modelVersions = `
+CREATE TABLE model_versions (
+  id             TEXT PRIMARY KEY,
+  line           TEXT NOT NULL,
+  version        INTEGER NOT NULL,
+  dir            TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  status         TEXT NOT NULL,
+  reason         TEXT NOT NULL,
+  report         TEXT,
+  activated_at   INTEGER,
+  rolled_back_at INTEGER,
+  UNIQUE (line, version)
+);
+CREATE INDEX model_versions_active ON model_versions (line, activated_at);
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'decisions', sql: decisionsTable },
   { version: 2, name: 'outcomes', sql: outcomesTable },
   { version: 3, name: 'key ids and one outcome per source', sql: keyIdsAndOutcomeDedup },
   { version: 4, name: 'gateway keys', sql: gatewayKeysTable },
   { version: 5, name: 'calibrations and decision calibration_id, features', sql: calibrations },
+  { version: 6, name: 'reserved: shadow labels', sql: shadowPlaceholder },
+  { version: 7, name: 'model versions', sql: modelVersions },
 ];

@@ -18,6 +18,8 @@ import type { Calibration, CalibrationQuery, LearningStore } from '../learning-s
 import { CalibrationTable } from './calibrations.ts';
 import type { LabelEvidence, LabelEvidenceQuery, LabelEvidenceStore } from '../label-evidence.ts';
 import { readLabelEvidence } from './label-evidence.ts';
+import type { ModelVersion, ModelVersionQuery, ModelVersionStore } from '../model-versions.ts';
+import { ModelVersionTable } from './model-versions.ts';
 import { applyMigrations } from './migrate.ts';
 import { migrations } from './migrations.ts';
 import * as sql from './queries.ts';
@@ -49,9 +51,10 @@ const defaultOnError = (error: Error, pendingRows: number): void => {
   console.error(`[triage:store] ${error.message} (${pendingRows} rows pending)`);
 };
 
-export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningStore, LabelEvidenceStore {
+export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningStore, LabelEvidenceStore, ModelVersionStore {
   private readonly queue: WriteQueue<EncodedDecision>;
   private readonly calibrationTable: CalibrationTable;
+  private readonly modelVersionTable: ModelVersionTable;
   private readonly onError: (error: Error, pendingRows: number) => void;
   private closed = false;
   private readonly closeTimeoutMs: number;
@@ -63,6 +66,7 @@ export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningSto
     this.onError = options.onError ?? defaultOnError;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 5000;
     this.calibrationTable = new CalibrationTable(db);
+    this.modelVersionTable = new ModelVersionTable(db);
     const insert = db.prepare(sql.insertDecisionSql);
     const writeBatch = db.transaction((rows: EncodedDecision[]) => {
       for (const row of rows) insert.run(row);
@@ -181,6 +185,31 @@ export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningSto
   async rollback(router: string, at: number = Date.now()): Promise<Calibration | null> {
     this.assertOpen();
     return this.calibrationTable.rollback(router, at);
+  }
+
+  async saveModelVersion(version: ModelVersion): Promise<void> {
+    this.assertOpen();
+    this.modelVersionTable.save(version);
+  }
+
+  async modelVersions(query: ModelVersionQuery = {}): Promise<ModelVersion[]> {
+    this.assertOpen();
+    return this.modelVersionTable.list(query);
+  }
+
+  activeModelVersions(): ModelVersion[] {
+    this.assertOpen();
+    return this.modelVersionTable.active();
+  }
+
+  async activateModelVersion(id: string, at: number = Date.now()): Promise<ModelVersion> {
+    this.assertOpen();
+    return this.modelVersionTable.activate(id, at);
+  }
+
+  async rollbackModelVersion(line: string, at: number = Date.now()): Promise<ModelVersion | null> {
+    this.assertOpen();
+    return this.modelVersionTable.rollback(line, at);
   }
 
   /** Outcomes and shadow verdicts with their decisions, for `triage labels export`. */
