@@ -21,6 +21,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   replay: { summary: 'what-if on logged traffic: another threshold, share or scorer model', load: () => import('./replay.ts') },
   targets: { summary: 'how well each router held its target (live share, budget pace)', load: () => import('./targets.ts') },
   models: { summary: 'list local models and scorer versions; activate, roll back; pull an embedder', load: () => import('./models.ts') },
+  retrain: { summary: 'train a candidate scorer on public + own labels; promote it only past the regression gate', load: () => import('./retrain.ts') },
   labels: { summary: 'export the team\'s own labels (feedback, shadow verdicts) as labelled JSONL', load: () => import('./labels.ts') },
 };
 

@@ -177,6 +177,10 @@ export async function heldOutMetrics(prepared: Prepared, model: ScorerModel, var
 export interface TrainOptions {
   name: string;
   modelsDir: string;
+  /** Write here instead of <modelsDir>/<name> (meta.json still says `name`). */
+  modelDir?: string;
+  /** The version meta.json records (default: one above the folder's current one, else 1). */
+  version?: number;
   variant: Variant;
   /** Folds for CV (0 or 1: no CV, no tuning). */
   cvFolds: number;
@@ -234,7 +238,7 @@ export async function trainAndExport(prepared: Prepared, options: TrainOptions):
   };
   const heldOut = await heldOutMetrics(prepared, trained, variant, [...prepared.corpus.sources.map((s) => s.name), MT_BENCH_SOURCE]);
   const definition = getLabelDefinition(variant.label);
-  const modelDir = resolve(options.modelsDir, options.name);
+  const modelDir = options.modelDir ? resolve(options.modelDir) : resolve(options.modelsDir, options.name);
   const hyperParameters: Record<string, unknown> = {
     ...(variant.trainer === 'logistic' ? variant.logistic : variant.trainer === 'mlp' ? variant.mlp : variant.mf),
     variant: variantId(variant),
@@ -282,6 +286,6 @@ export async function trainAndExport(prepared: Prepared, options: TrainOptions):
       heldOut: metricsRecord(heldOut),
       note: `cv: ${options.cvFolds}-fold CV on train splits, folds by prompt as the test splits (out-of-fold APGR per source); '<source> unseen groups': folds by subject (MMLU), not used for selection; transfer: trained on the other sources, scored on this one (train splits); multi-pair: open-chat proxy, mean APGR over arena-bench model pairs with mean-score gap >= 1.5 (out-of-fold); selection = mean of cv, transfer and multi-pair APGRs; heldOut: test splits, reported after the fact; mt-bench report only, never used for selection`,
     },
-  });
+  }, options.version);
   return { modelDir, variant, ...(score ? { score } : {}), heldOut, version: meta.version };
 }

@@ -1,0 +1,181 @@
+// One retrain: train a candidate scorer on public train splits plus the team's own train labels
+// (the active model's embedder and feature groups, so stored feature vectors are valid inputs),
+// score candidate and active model on the held-out own labels (paired bootstrap) and on the
+// public test splits (bootstrap intervals), and apply the gate. Writing the version row is the
+// caller's (the CLI's); this returns the figures and the verdict.
+
+import { evaluateScores } from '../../eval/evaluate-router.ts';
+import { pairedApgr, type Estimate, type PairedApgr } from '../../eval/paired-bootstrap.ts';
+import { createLearnedScorer, type LearnedScorer } from '../../scoring/learned.ts';
+import { readModelMeta } from '../../scoring/learned/meta.ts';
+import type { LabelledRecord } from '../../training/data/format.ts';
+import { memorySource } from '../../training/dataset.ts';
+import type { PairModels } from '../../training/examples.ts';
+import { prepareTrainingData, trainAndExport } from '../../training/pipeline.ts';
+import { DEFAULT_VARIANT, type Variant } from '../../training/variant.ts';
+import { OWN_TRAFFIC_SOURCE } from '../labels-export.ts';
+import { DEFAULT_GATE_RULE, gateVerdict, type GateRule, type GateVerdict } from './gate.ts';
+
+export interface CandidateOptions {
+  /** The team's labels (own-traffic records; their test split is held out). */
+  own: readonly LabelledRecord[];
+  ownPair: PairModels;
+  /** Public pair (the public sets' strong and weak models). */
+  publicPair: PairModels;
+  dataDir: string;
+  publicSources: readonly string[];
+  /** Model line (meta.json name) and version of the candidate, and where to write it. */
+  line: string;
+  version: number;
+  candidateDir: string;
+  activeDir: string;
+  /** Weight of the own-traffic source relative to one public source (default 1). */
+  ownWeight?: number;
+  variant?: Variant;
+  cvFolds?: number;
+  log?: (line: string) => void;
+  /** Test hook: replace the own train records' labels (e.g. shuffle them) before training. */
+  transformOwnTrain?: (records: LabelledRecord[]) => LabelledRecord[];
+}
+
+export interface CandidateResult {
+  dir: string;
+  trainRecords: Record<string, number>;
+}
+
+export async function trainCandidate(options: CandidateOptions): Promise<CandidateResult> {
+  const active = await readModelMeta(options.activeDir);
+  const ownTrain = options.own.filter((r) => r.split === 'train');
+  const trainedOwn = options.transformOwnTrain ? options.transformOwnTrain(ownTrain) : ownTrain;
+  const own = [...trainedOwn, ...options.own.filter((r) => r.split === 'test')];
+  const useOwn = trainedOwn.length > 0;
+  const variant: Variant = options.variant ?? {
+    ...DEFAULT_VARIANT,
+    groups: { ...active.features.groups },
+    sourceWeights: { ...(DEFAULT_VARIANT.sourceWeights ?? {}), [OWN_TRAFFIC_SOURCE]: options.ownWeight ?? 1 },
+  };
+  const sources = [...options.publicSources, ...(useOwn ? [OWN_TRAFFIC_SOURCE] : [])];
+  if (sources.length === 0) throw new Error('nothing to train on: no public sources and no own train labels');
+  const prepared = await prepareTrainingData({
+    dataDir: options.dataDir,
+    sources,
+    embedderSpec: active.embedder.spec,
+    pair: options.publicPair,
+    pairs: { [OWN_TRAFFIC_SOURCE]: options.ownPair },
+    groups: variant.groups,
+    extraSources: own.length > 0 ? [memorySource(OWN_TRAFFIC_SOURCE, own, 'decision log (triage labels export)')] : [],
+    progress: false,
+    ...(options.log ? { log: options.log } : {}),
+  });
+  try {
+    const trainRecords: Record<string, number> = {};
+    for (const e of prepared.data.examples) trainRecords[e.source] = (trainRecords[e.source] ?? 0) + 1;
+    await trainAndExport(prepared, {
+      name: options.line,
+      modelsDir: options.candidateDir,
+      modelDir: options.candidateDir,
+      version: options.version,
+      variant,
+      cvFolds: options.cvFolds ?? 0,
+      tune: false,
+      description: `retrained on ${Object.entries(trainRecords).map(([s, n]) => `${s} ${n}`).join(', ')} records`,
+    });
+    return { dir: options.candidateDir, trainRecords };
+  } finally {
+    await prepared.close();
+  }
+}
+
+/** Scores records through a learned scorer: stored vectors of its layout as they are, else the prompt. */
+export async function scoreRecords(scorer: LearnedScorer, records: readonly LabelledRecord[]): Promise<Float64Array> {
+  const out = new Float64Array(records.length);
+  const byVector: number[] = [];
+  const byPrompt: number[] = [];
+  records.forEach((r, i) => (r.features?.layout === scorer.layoutId ? byVector : byPrompt).push(i));
+  const vectors = await scorer.scoreVectors(byVector.map((i) => Float32Array.from(records[i]?.features?.vector ?? [])));
+  byVector.forEach((i, k) => (out[i] = vectors[k] ?? Number.NaN));
+  for (let start = 0; start < byPrompt.length; start += 64) {
+    const chunk = byPrompt.slice(start, start + 64);
+    const results = await Promise.all(chunk.map((i) => scorer.score({ model: 'triage-retrain', messages: [{ role: 'user', content: records[i]?.prompt ?? '' }] })));
+    chunk.forEach((i, k) => (out[i] = results[k]?.score ?? Number.NaN));
+  }
+  return out;
+}
+
+export interface PublicFigures {
+  records: number;
+  candidate: Estimate;
+  active: Estimate;
+}
+
+export interface GateReport {
+  candidate: { dir: string; name: string };
+  active: { dir: string; name: string };
+  own: PairedApgr | null;
+  public: Record<string, PublicFigures>;
+  rule: GateRule;
+  verdict: GateVerdict;
+}
+
+export interface GateOptions {
+  candidateDir: string;
+  activeDir: string;
+  ownTest: readonly LabelledRecord[];
+  ownPair: PairModels;
+  /** Public test records by source, with the pair they are scored for. */
+  publicTests?: ReadonlyArray<{ source: string; records: readonly LabelledRecord[]; pair: PairModels }>;
+  rule?: GateRule;
+  resamples?: number;
+  seed?: number;
+}
+
+function usableFor(records: readonly LabelledRecord[], pair: PairModels, layoutIds: readonly string[]): LabelledRecord[] {
+  return records.filter((r) => r.scores[pair.strong] !== undefined && r.scores[pair.weak] !== undefined &&
+    (r.prompt.trim() !== '' || layoutIds.every((id) => r.features?.layout === id)));
+}
+
+const qualitiesOf = (records: readonly LabelledRecord[], pair: PairModels) => ({
+  strong: Float64Array.from(records, (r) => r.scores[pair.strong] ?? 0),
+  weak: Float64Array.from(records, (r) => r.scores[pair.weak] ?? 0),
+});
+
+export async function evaluateAndGate(options: GateOptions): Promise<GateReport> {
+  const rule = options.rule ?? DEFAULT_GATE_RULE;
+  const resamples = options.resamples ?? 1000;
+  const seed = options.seed ?? 1;
+  const candidate = await createLearnedScorer({ modelDir: options.candidateDir });
+  try {
+    const active = await createLearnedScorer({ modelDir: options.activeDir });
+    try {
+      const ownTest = usableFor(options.ownTest, options.ownPair, [candidate.layoutId, active.layoutId]);
+      let own: PairedApgr | null = null;
+      if (ownTest.length > 0) {
+        const [c, a] = [await scoreRecords(candidate, ownTest), await scoreRecords(active, ownTest)];
+        own = pairedApgr(c, a, qualitiesOf(ownTest, options.ownPair), { resamples, seed, level: rule.level });
+      }
+      const figures: Record<string, PublicFigures> = {};
+      for (const t of options.publicTests ?? []) {
+        const records = usableFor(t.records, t.pair, [candidate.layoutId, active.layoutId]);
+        if (records.length === 0) continue;
+        const q = qualitiesOf(records, t.pair);
+        const one = async (s: LearnedScorer): Promise<Estimate> => {
+          const m = evaluateScores(await scoreRecords(s, records), q, { bootstrap: { resamples, seed } });
+          return { value: m.apgr, low: m.ci?.apgr.low ?? Number.NaN, high: m.ci?.apgr.high ?? Number.NaN };
+        };
+        figures[t.source] = { records: records.length, candidate: await one(candidate), active: await one(active) };
+      }
+      return {
+        candidate: { dir: options.candidateDir, name: candidate.name },
+        active: { dir: options.activeDir, name: active.name },
+        own,
+        public: figures,
+        rule,
+        verdict: gateVerdict(own, rule),
+      };
+    } finally {
+      await active.close();
+    }
+  } finally {
+    await candidate.close();
+  }
+}
