@@ -1,5 +1,5 @@
 // Feedback, shadow verdicts and exploration outcomes -> labelled records in the normalised format
-// (source "own-traffic", split by prompt hash like every public set), ready for `triage data
+// (source "own-traffic", split by a salted prompt hash, see ownSplit), ready for `triage data
 // check`, `triage train` and `triage retrain`.
 //
 // Scores (quality of each model's answer, comparable within the record; pair = the router's
@@ -75,6 +75,14 @@ const SHADOW_SCORES: Record<ShadowEvidence['label'], { scores: { strong: number;
 
 const explored = (reason: string): boolean => /explor/i.test(reason);
 
+/**
+ * Train or test for an own-traffic prompt: by its hash, salted with the source name, so traffic
+ * that happens to come from a public test set (hashed unsalted) still lands in both splits.
+ */
+export function ownSplit(promptHash: string, fraction = TEST_FRACTION): 'train' | 'test' {
+  return splitByHash(`${OWN_TRAFFIC_SOURCE}:${promptHash}`, fraction);
+}
+
 export function exportOwnLabels(evidence: LabelEvidence, options: ExportOptions): { records: LabelledRecord[]; stats: ExportStats } {
   const minConfidence = options.minConfidence ?? 0;
   const modelName = options.modelName ?? ((name: string) => name);
@@ -139,7 +147,7 @@ export function exportOwnLabels(evidence: LabelEvidence, options: ExportOptions)
       prompt,
       scores: { [c.pair.strong]: c.scores.strong, [c.pair.weak]: c.scores.weak },
       source: OWN_TRAFFIC_SOURCE,
-      split: splitByHash(c.row.promptHash, fraction),
+      split: ownSplit(c.row.promptHash, fraction),
       promptHash: c.row.promptHash,
       ...(c.row.features ? { features: { layout: c.row.features.layout, vector: c.row.features.vector.map((v) => Math.fround(v)) } } : {}),
     }));

@@ -10,13 +10,12 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createEmbedder } from '../../src/embedding/registry.ts';
-import { exportOwnLabels } from '../../src/learning/labels-export.ts';
+import { exportOwnLabels, ownSplit } from '../../src/learning/labels-export.ts';
 import { promptHash } from '../../src/protocol/chat.ts';
 import { createFeatureExtractor } from '../../src/scoring/features/extractor.ts';
 import { featureLayoutId } from '../../src/scoring/features/layout-id.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { parseRecords } from '../../src/training/data/jsonl.ts';
-import { splitByHash } from '../../src/training/data/split.ts';
 import { makeDecision } from '../store/fixtures/decision.ts';
 import { BIN } from '../support/spawn-gateway.ts';
 import { suiteTempDir } from '../support/temp-dir.ts';
@@ -100,7 +99,7 @@ describe('triage labels export', () => {
     for (const r of records) {
       expect(r.source).toBe('own-traffic');
       // The decision's own prompt hash (not the shadow row's), and the split follows it.
-      expect(r.split).toBe(splitByHash(r.promptHash));
+      expect(r.split).toBe(ownSplit(r.promptHash));
     }
   });
 

@@ -9,7 +9,7 @@ import { pairedApgr } from '../../src/eval/paired-bootstrap.ts';
 import { gateVerdict, DEFAULT_GATE_RULE } from '../../src/learning/retrain/gate.ts';
 import { evaluateAndGate, trainCandidate } from '../../src/learning/retrain/run.ts';
 import { makeRecord, type LabelledRecord } from '../../src/training/data/format.ts';
-import { splitByHash } from '../../src/training/data/split.ts';
+import { ownSplit } from '../../src/learning/labels-export.ts';
 import { memorySource } from '../../src/training/dataset.ts';
 import { prepareTrainingData, trainAndExport } from '../../src/training/pipeline.ts';
 import { DEFAULT_VARIANT } from '../../src/training/variant.ts';
@@ -26,7 +26,7 @@ function ownRecords(n: number): LabelledRecord[] {
       ? `Prove that for every integer n >= ${i % 9 + 1}, the sum 1 + 2 + ... + n equals n(n+1)/2. Give the induction step, the base case, and check it for n = ${i}.`
       : `thanks, see you ${i}`;
     const record = makeRecord({ id: `own/${i}`, prompt, scores: { [PAIR.strong]: 1, [PAIR.weak]: hard ? 0 : 1 }, source: 'own-traffic', split: 'train' });
-    return { ...record, split: splitByHash(record.promptHash) };
+    return { ...record, split: ownSplit(record.promptHash) };
   });
 }
 

@@ -9,7 +9,9 @@ import { pairedApgr, type Estimate, type PairedApgr } from '../../eval/paired-bo
 import { createLearnedScorer, type LearnedScorer } from '../../scoring/learned.ts';
 import { readModelMeta } from '../../scoring/learned/meta.ts';
 import type { LabelledRecord } from '../../training/data/format.ts';
-import { memorySource } from '../../training/dataset.ts';
+import { listSourceFiles, memorySource, readSourceFile } from '../../training/dataset.ts';
+import { removeLeaks } from '../../training/data/disjoint.ts';
+import { existsSync } from 'node:fs';
 import type { PairModels } from '../../training/examples.ts';
 import { prepareTrainingData, trainAndExport } from '../../training/pipeline.ts';
 import { DEFAULT_VARIANT, type Variant } from '../../training/variant.ts';
@@ -38,6 +40,15 @@ export interface CandidateOptions {
   transformOwnTrain?: (records: LabelledRecord[]) => LabelledRecord[];
 }
 
+async function publicTestHashes(dataDir: string): Promise<Set<string>> {
+  const hashes = new Set<string>();
+  if (!existsSync(dataDir)) return hashes;
+  for (const name of await listSourceFiles(dataDir)) {
+    for (const r of (await readSourceFile(dataDir, name)).records) if (r.split === 'test') hashes.add(r.promptHash);
+  }
+  return hashes;
+}
+
 export interface CandidateResult {
   dir: string;
   trainRecords: Record<string, number>;
@@ -45,7 +56,10 @@ export interface CandidateResult {
 
 export async function trainCandidate(options: CandidateOptions): Promise<CandidateResult> {
   const active = await readModelMeta(options.activeDir);
-  const ownTrain = options.own.filter((r) => r.split === 'train');
+  // An own prompt that is also a public test prompt is not trained on (the public test stays clean).
+  const forbidden = await publicTestHashes(options.dataDir);
+  const { kept: ownTrain, dropped } = removeLeaks(options.own.filter((r) => r.split === 'train'), forbidden);
+  if (dropped > 0) options.log?.(`${dropped} own train label(s) dropped: their prompt is in a public test split`);
   const trainedOwn = options.transformOwnTrain ? options.transformOwnTrain(ownTrain) : ownTrain;
   const own = [...trainedOwn, ...options.own.filter((r) => r.split === 'test')];
   const useOwn = trainedOwn.length > 0;
