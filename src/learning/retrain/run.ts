@@ -7,11 +7,12 @@
 import { evaluateScores } from '../../eval/evaluate-router.ts';
 import { pairedApgr, type Estimate, type PairedApgr } from '../../eval/paired-bootstrap.ts';
 import { createLearnedScorer, type LearnedScorer } from '../../scoring/learned.ts';
-import { readModelMeta } from '../../scoring/learned/meta.ts';
+import { readModelMeta, type ModelMeta } from '../../scoring/learned/meta.ts';
 import type { LabelledRecord } from '../../training/data/format.ts';
 import { listSourceFiles, memorySource, readSourceFile } from '../../training/dataset.ts';
 import { removeLeaks } from '../../training/data/disjoint.ts';
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import type { PairModels } from '../../training/examples.ts';
 import { prepareTrainingData, trainAndExport } from '../../training/pipeline.ts';
 import { DEFAULT_VARIANT, type Variant } from '../../training/variant.ts';
@@ -49,6 +50,32 @@ async function publicTestHashes(dataDir: string): Promise<Set<string>> {
   return hashes;
 }
 
+/**
+ * The active model's own recipe (trainer settings, label, weighting, feature groups, dropped
+ * features), so the candidate differs from it only by the data: own labels added at `ownWeight`
+ * relative to one public source. Recipes this cannot read fall back to the default variant.
+ */
+export function activeVariant(active: ModelMeta, ownWeight: number): Variant {
+  const hp = active.model.hyperParameters;
+  const num = (key: string): number | undefined => (typeof hp[key] === 'number' ? hp[key] : undefined);
+  const weights = typeof hp['sourceWeights'] === 'object' && hp['sourceWeights'] !== null ? (hp['sourceWeights'] as Record<string, unknown>) : {};
+  const sourceWeights: Record<string, number> = {};
+  for (const [k, v] of Object.entries(weights)) if (typeof v === 'number') sourceWeights[k] = v;
+  const dropFeatures = Array.isArray(hp['dropFeatures']) ? hp['dropFeatures'].filter((f): f is string => typeof f === 'string') : [];
+  const logistic = active.model.trainer === 'logistic';
+  const l2 = num('l2');
+  return {
+    ...DEFAULT_VARIANT,
+    ...(logistic ? { logistic: { ...DEFAULT_VARIANT.logistic, ...(l2 !== undefined ? { l2 } : {}) } } : {}),
+    label: active.label.definition,
+    weighting: hp['weighting'] === 'records' ? 'records' : 'sources',
+    groups: { ...active.features.groups },
+    sourceWeights: { ...sourceWeights, [OWN_TRAFFIC_SOURCE]: ownWeight },
+    ...(logistic && typeof hp['sourceOffsets'] === 'boolean' ? { sourceOffsets: hp['sourceOffsets'] } : {}),
+    ...(dropFeatures.length > 0 ? { dropFeatures } : {}),
+  };
+}
+
 export interface CandidateResult {
   dir: string;
   trainRecords: Record<string, number>;
@@ -63,13 +90,11 @@ export async function trainCandidate(options: CandidateOptions): Promise<Candida
   const trainedOwn = options.transformOwnTrain ? options.transformOwnTrain(ownTrain) : ownTrain;
   const own = [...trainedOwn, ...options.own.filter((r) => r.split === 'test')];
   const useOwn = trainedOwn.length > 0;
-  const variant: Variant = options.variant ?? {
-    ...DEFAULT_VARIANT,
-    groups: { ...active.features.groups },
-    sourceWeights: { ...(DEFAULT_VARIANT.sourceWeights ?? {}), [OWN_TRAFFIC_SOURCE]: options.ownWeight ?? 1 },
-  };
+  const variant: Variant = options.variant ?? activeVariant(active, options.ownWeight ?? 1);
   const sources = [...options.publicSources, ...(useOwn ? [OWN_TRAFFIC_SOURCE] : [])];
   if (sources.length === 0) throw new Error('nothing to train on: no public sources and no own train labels');
+  // The embedding cache lives in the data folder (own labels only: it may not exist yet).
+  await mkdir(options.dataDir, { recursive: true });
   const prepared = await prepareTrainingData({
     dataDir: options.dataDir,
     sources,
