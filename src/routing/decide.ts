@@ -100,7 +100,7 @@ async function scoreWithin(input: DecideInput): Promise<{ result: ScoreResult; s
       if (!Number.isFinite(result.score) || result.score < 0 || result.score > 1) {
         throw new Error(`scorer ${scorer.name} returned ${result.score}, outside [0, 1]`);
       }
-      return { result, scorerName: scorer.name };
+      return { result, scorerName: result.scorer ?? scorer.name };
     })();
     return await Promise.race([work, timeout]);
   } finally {
