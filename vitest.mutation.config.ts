@@ -1,6 +1,7 @@
 // The vitest run that Stryker uses for `npm run test:mutation`: only the test files that exercise the
 // mutated modules (routing, cost, redaction, the SQLite write path, eval metrics, calibration,
-// the share controller and budget pacing), so that a full
+// the share controller, budget pacing and worst-case reservations, the traffic window, replay and
+// target adherence), so that a full
 // mutation run fits on a small machine. The normal suite uses vitest.config.ts.
 
 import { defineConfig } from 'vitest/config';
@@ -17,10 +18,21 @@ export default defineConfig({
       'test/store/write-path.test.ts',
       'test/providers/redaction.test.ts',
       'test/providers/failures.test.ts',
+      'test/providers/network-detail.test.ts',
       'test/learning/calibrators.test.ts',
       'test/learning/budget-pacer.test.ts',
       'test/learning/share-controller.test.ts',
       'test/learning/replay.test.ts',
+      'test/learning/worst-case.test.ts',
+      'test/learning/budget-period.test.ts',
+      'test/learning/budget-pacer-edges.test.ts',
+      'test/learning/ranked.test.ts',
+      'test/learning/calibrate-exact.test.ts',
+      'test/learning/calibrate-quality-exact.test.ts',
+      'test/learning/share-controller-exact.test.ts',
+      'test/learning/window.test.ts',
+      'test/learning/adherence.test.ts',
+      'test/learning/replay-by-hand.test.ts',
       'test/providers/openai-compatible.test.ts',
     ],
     testTimeout: 30_000,

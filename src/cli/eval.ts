@@ -13,6 +13,7 @@ import { createLearnedScorer, DEFAULT_MODELS_DIR, DEFAULT_SCORER_MODEL, type Lea
 import type { LabelledRecord } from '../training/data/format.ts';
 import { readRecords } from '../training/data/jsonl.ts';
 import { STRONG_MODEL, WEAK_MODEL } from '../training/data/sources/source.ts';
+import { chooseReportDir } from './output-paths.ts';
 import { UsageError } from './usage-error.ts';
 
 export const help = `Usage:
@@ -28,7 +29,9 @@ both turns' judge scores), routellm-gsm8k, routellm-mmlu and arena-bench held-ou
   --models-dir DIR   default: the project's models/
   --data-dir DIR     labelled JSONL folder (default training-data)
   --benchmarks LIST  default mt-bench,routellm-gsm8k,routellm-mmlu,arena-bench
-  --out DIR          write results.md and <benchmark>.svg here (default docs/eval; --no-write to skip)
+  --out DIR          write results.md and <benchmark>.svg here (default docs/eval; when it already
+                     holds results.md, e.g. the tracked one, a new reports/eval-<time>/ instead)
+  --force            replace an existing results.md in --out
   --no-write         print only
   --bootstrap N      bootstrap resamples for the intervals (default 1000; 0 = none)
   --seed N           bootstrap and random-router seed (default 1)
@@ -85,7 +88,8 @@ export async function run(args: string[]): Promise<number> {
       'models-dir': { type: 'string' },
       'data-dir': { type: 'string', default: 'training-data' },
       benchmarks: { type: 'string', default: DEFAULT_BENCHMARKS.join(',') },
-      out: { type: 'string', default: 'docs/eval' },
+      out: { type: 'string' },
+      force: { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
       bootstrap: { type: 'string', default: '1000' },
       seed: { type: 'string', default: '1' },
@@ -99,6 +103,8 @@ export async function run(args: string[]): Promise<number> {
   const seed = Number(values.seed);
   if (!Number.isInteger(resamples) || resamples < 0) throw new UsageError('--bootstrap must be a non-negative integer');
   if (!Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
+  // Chosen before any work, so a taken --out fails at once.
+  const output = chooseReportDir(values.out ?? 'docs/eval', 'results.md', { explicit: values.out !== undefined, force: values.force, kind: 'eval' });
 
   let benchmarks: Benchmark<LabelledRecord>[];
   if (values.data) {
@@ -137,7 +143,8 @@ export async function run(args: string[]): Promise<number> {
     });
     process.stdout.write(textReport(results.benchmarks));
     if (!values['no-write']) {
-      const outDir = resolve(values.out);
+      const outDir = output.dir;
+      if (output.moved) process.stdout.write(`docs/eval already holds results.md: writing ${outDir} instead (--force replaces it)\n`);
       await mkdir(outDir, { recursive: true });
       const command = `triage eval ${args.join(' ')}`.trim();
       const report = markdownReport(results.benchmarks).replace(/^# Router evaluation\n\n/, '');

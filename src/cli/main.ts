@@ -21,7 +21,9 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   replay: { summary: 'what-if on logged traffic: another threshold, share or scorer model', load: () => import('./replay.ts') },
   drift: { summary: 'compare live scores with the active calibration (PSI, KS): recalibrate or retrain?', load: () => import('./drift.ts') },
   targets: { summary: 'how well each router held its target (live share, budget pace)', load: () => import('./targets.ts') },
-  models: { summary: 'list local models, or pull an embedding model folder from the hub', load: () => import('./models.ts') },
+  models: { summary: 'list local models and scorer versions; activate, roll back; pull an embedder', load: () => import('./models.ts') },
+  retrain: { summary: 'train a candidate scorer on public + own labels; promote it only past the regression gate', load: () => import('./retrain.ts') },
+  labels: { summary: 'export the team\'s own labels (feedback, shadow verdicts) as labelled JSONL', load: () => import('./labels.ts') },
 };
 
 export const usage = `triage — an LLM router: strong model when the prompt needs it, weak model otherwise.

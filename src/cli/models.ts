@@ -1,5 +1,8 @@
-// `triage models list|pull`: lists the model folders under models/ with their kind, and pulls an
-// embedding model folder (config, tokenizer, ONNX) from the Hugging Face hub.
+// `triage models list|activate|rollback|register|pull`: lists the model folders under models/ with
+// their kind and the scorer versions in the decision log (retrain candidates, promoted or rejected
+// with the reason, and which is active); activates or rolls back a version (a running gateway
+// swaps to it within seconds); registers a folder as a version; pulls an embedding model folder
+// (config, tokenizer, ONNX) from the Hugging Face hub.
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -7,14 +10,29 @@ import { parseArgs } from 'node:util';
 import { readModelFolder } from '../embedding/model-folder.ts';
 import { DEFAULT_HUB_URL, pullModel } from '../embedding/pull.ts';
 import { DEFAULT_EMBEDDERS_DIR, DEFAULT_MODELS_DIR } from '../embedding/registry.ts';
+import { processEnv } from '../config/env.ts';
+import { logPath, openLog } from './log-file.ts';
+import { versionCommand, versionsTable } from './model-versions.ts';
 
 export const help = `Usage:
-  triage models list [--dir <models folder>]
+  triage models list [--dir <models folder>] [--db FILE] [--line NAME]
+  triage models activate <version id> [--db FILE]
+  triage models rollback [<line>] [--db FILE]
+  triage models register <folder> [--line NAME] [--activate] [--db FILE]
   triage models pull <hub-id> [--revision main] [--dir <embedders folder>] [--name <folder>]
                      [--quantized] [--force] [--base-url <hub url>]
 
 list   Prints each model folder under models/ (default: ${DEFAULT_MODELS_DIR}) with its kind:
-       "embedder:word-vectors", "embedder:transformers" or "scorer".
+       "embedder:word-vectors", "embedder:transformers" or "scorer"; then, when the decision log
+       exists (--db, else $TRIAGE_DB, else triage.db), the scorer versions per model line
+       (a line is the name routers give as \`model\`, "default" when omitted): promoted or rejected
+       by \`triage retrain\` with the gate's reason, and which one is active.
+activate  Makes a version its line's active one. A running gateway using that line swaps to it
+       within a few seconds, without a restart and without failing a request.
+rollback  Rolls back the line's active version (default line "default"): the version activated
+       before it serves again, or the line's shipped folder when there is none.
+register  Records a trained model folder (\`triage train\`) as the next version of a line
+       (default "default"), so it can be activated (--activate does so at once).
 pull   Downloads config.json, tokenizer.json, tokenizer_config.json, special_tokens_map.json and
        onnx/model.onnx (with --quantized also onnx/model_quantized.onnx) of a hub model into
        <dir>/<name> (default dir: ${DEFAULT_EMBEDDERS_DIR}; default name: the last part of the id).
@@ -64,9 +82,20 @@ function findModelFolders(root: string, dir: string, depth: number): ListedFolde
     .flatMap((entry) => findModelFolders(root, join(dir, entry.name), depth - 1));
 }
 
-function list(args: string[]): number {
-  const { values } = parseArgs({ args, options: { dir: { type: 'string', default: DEFAULT_MODELS_DIR } } });
+async function list(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { dir: { type: 'string', default: DEFAULT_MODELS_DIR }, db: { type: 'string' }, line: { type: 'string' } } });
   const root = resolve(values.dir);
+  const dbPath = logPath(values.db, processEnv());
+  if (existsSync(dbPath)) {
+    const store = openLog(dbPath, processEnv());
+    try {
+      process.stdout.write(versionsTable(await store.modelVersions(values.line ? { line: values.line } : {}), store.activeModelVersions()));
+    } finally {
+      await store.close();
+    }
+  } else if (values.db) {
+    throw new Error(`no decision log at ${dbPath}`);
+  }
   if (!existsSync(root)) {
     process.stderr.write(`no models folder at ${root}\n`);
     return 1;
@@ -122,6 +151,7 @@ export async function run(args: string[]): Promise<number> {
   const [subcommand, ...rest] = args;
   if (subcommand === 'list') return list(rest);
   if (subcommand === 'pull') return pull(rest);
-  process.stderr.write(`triage models: expected "list" or "pull"\n\n${help}`);
+  if (subcommand === 'activate' || subcommand === 'rollback' || subcommand === 'register') return versionCommand(subcommand, rest);
+  process.stderr.write(`triage models: expected "list", "activate", "rollback", "register" or "pull"\n\n${help}`);
   return 2;
 }

@@ -2,7 +2,13 @@
 // cached on disk), picks hyper-parameters by grouped cross-validation, and writes
 // models/<name>/scorer.onnx + meta.json. `--experiments` runs the comparison grid instead.
 
-import { resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import { processEnv } from '../config/env.ts';
+import { loadConfig } from '../config/load.ts';
+import { loadTrainingCorpus } from '../training/dataset.ts';
+import type { PairModels } from '../training/examples.ts';
+import { resolvePair } from '../training/pair.ts';
+import { chooseModelDir, chooseReportDir } from './output-paths.ts';
 import { parseArgs } from 'node:util';
 import { DEFAULT_EMBEDDER_SPEC } from '../embedding/registry.ts';
 import { DEFAULT_MODELS_DIR, DEFAULT_SCORER_MODEL } from '../scoring/learned.ts';
@@ -23,7 +29,16 @@ prompt is checked against every test prompt by hash. Embeddings are cached in
   --embedder SPEC       embedder spec (default ${DEFAULT_EMBEDDER_SPEC}; also use-lite, hashed-ngrams[:dim], ...)
   --model KIND          logistic | mlp | mf (matrix factorisation over every model a record scores) (default ${DEFAULT_VARIANT.trainer})
   --sources LIST        training sources (default ${DEFAULT_TRAINING_SOURCES.join(',')})
-  --name NAME           model folder name (default ${DEFAULT_SCORER_MODEL})
+  --strong MODEL        strong model of the pair (either spelling: Arena's or the hub id)
+  --weak MODEL          weak model of the pair. Default: with --config/--router, the router's
+                        strong and weak model ids; else the pair the labels score together most
+                        often (the one with the higher mean is the strong one). A source with no
+                        record scoring both is an error.
+  --config FILE         take the pair from this config's router (see --router)
+  --router NAME         the router whose models are the pair (default: the config's default router)
+  --name NAME           model folder name (default ${DEFAULT_SCORER_MODEL}; when that folder already
+                        holds a model, e.g. the shipped one, a new folder <name>-v<N> is written)
+  --force               replace an existing model folder (or experiments.md) in place
   --models-dir DIR      where model folders go (default: the project's models/)
   --data-dir DIR        labelled JSONL folder (default training-data)
   --cv K                grouped K-fold cross-validation for tuning and reporting (default 5; 0 = none)
@@ -84,6 +99,25 @@ function numberFlag(value: string | undefined, name: string): number | undefined
   return n;
 }
 
+/** The pair to train: --strong/--weak, else the config router's model ids, else the labels' most common pair. */
+async function trainingPair(
+  dataDir: string,
+  sources: readonly string[],
+  values: { strong?: string; weak?: string; config?: string; router?: string },
+): Promise<PairModels | undefined> {
+  let given: { strong?: string; weak?: string } = { ...(values.strong ? { strong: values.strong } : {}), ...(values.weak ? { weak: values.weak } : {}) };
+  if ((!given.strong || !given.weak) && (values.config || values.router)) {
+    const { config } = loadConfig({ ...(values.config ? { file: values.config } : {}), env: processEnv() });
+    const routerName = values.router ?? config.defaultRouter;
+    const router = config.routers[routerName];
+    if (!router) throw new UsageError(`--router: no router "${routerName}" in the config`);
+    given = { strong: given.strong ?? config.models[router.strong]?.id ?? router.strong, weak: given.weak ?? config.models[router.weak]?.id ?? router.weak };
+  }
+  if (!given.strong && !given.weak) return undefined;
+  const corpus = await loadTrainingCorpus(dataDir, sources);
+  return resolvePair(corpus.sources.flatMap((s) => s.records), given);
+}
+
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -91,7 +125,12 @@ export async function run(args: string[]): Promise<number> {
       embedder: { type: 'string', default: DEFAULT_EMBEDDER_SPEC },
       model: { type: 'string', default: DEFAULT_VARIANT.trainer },
       sources: { type: 'string', default: DEFAULT_TRAINING_SOURCES.join(',') },
-      name: { type: 'string', default: DEFAULT_SCORER_MODEL },
+      name: { type: 'string' },
+      strong: { type: 'string' },
+      weak: { type: 'string' },
+      config: { type: 'string' },
+      router: { type: 'string' },
+      force: { type: 'boolean', default: false },
       'models-dir': { type: 'string' },
       'data-dir': { type: 'string', default: 'training-data' },
       cv: { type: 'string', default: '5' },
@@ -111,7 +150,7 @@ export async function run(args: string[]): Promise<number> {
       rank: { type: 'string' },
       experiments: { type: 'boolean', default: false },
       embedders: { type: 'string', default: 'glove-100d,hashed-ngrams,use-lite' },
-      out: { type: 'string', default: 'docs/eval' },
+      out: { type: 'string' },
       grid: { type: 'string', default: 'full' },
       quiet: { type: 'boolean', default: false },
     },
@@ -132,7 +171,7 @@ export async function run(args: string[]): Promise<number> {
       sources,
       embedders: values.embedders.split(',').map((s) => s.trim()).filter(Boolean),
       folds: folds || 5,
-      outDir: resolve(values.out),
+      outDir: chooseReportDir(values.out ?? 'docs/eval', 'experiments.md', { explicit: values.out !== undefined, force: values.force, kind: 'experiments' }).dir,
       command: `triage train ${args.join(' ')}`.trim(),
       log,
       progress: !values.quiet,
@@ -171,12 +210,18 @@ export async function run(args: string[]): Promise<number> {
   };
 
   const started = Date.now();
-  const prepared = await prepareTrainingData({ dataDir, sources, embedderSpec: values.embedder, progress: !values.quiet });
+  const name = values.name ?? DEFAULT_SCORER_MODEL;
+  const output = chooseModelDir(resolve(values['models-dir'] ?? DEFAULT_MODELS_DIR), name, { explicit: values.name !== undefined, force: values.force });
+  const pair = await trainingPair(dataDir, sources, values);
+  // Only the variant's feature groups are extracted, so stored feature vectors of that layout
+  // (records exported from the decision log) can stand in for prompt text.
+  const prepared = await prepareTrainingData({ dataDir, sources, embedderSpec: values.embedder, progress: !values.quiet, pair, groups: variant.groups, log });
   try {
-    log(`training on ${prepared.data.examples.length} train records (${sources.join(', ')}), ${prepared.data.layout.size} features, embedder ${prepared.embedder.id}`);
+    log(`training ${prepared.pair.strong} (strong) vs ${prepared.pair.weak} (weak) on ${prepared.data.examples.length} train records (${sources.join(', ')}), ${prepared.data.layout.size} features, embedder ${prepared.embedder.id}`);
+    if (output.moved) log(`${resolve(values['models-dir'] ?? DEFAULT_MODELS_DIR, name)} already holds a model: writing ${output.dir} instead (--force replaces it)`);
     const result = await trainAndExport(prepared, {
-      name: values.name,
-      modelsDir: resolve(values['models-dir'] ?? DEFAULT_MODELS_DIR),
+      name: basename(output.dir),
+      modelsDir: dirname(output.dir),
       variant,
       cvFolds: folds,
       tune: !values['no-tune'] && folds >= 2,

@@ -1,13 +1,15 @@
 // Resolves the request's `model` field: "triage" (the default router), "triage/<router>",
 // either with a target suffix ("@s30": 30% strong share, "@q95": the 95% quality calibration,
 // "@b500m": $500 a month paced), RouteLLM's "router-<scorer>-<threshold>", or a model alias /
-// upstream model id passed through. A suffixed router keeps a canonical name ("default@s30"):
-// at most 101 + 100 share and quality names per router; budget names are many more, so their
-// metric label is "<router>@budget" and the gateway keeps live state for only a few (learning/).
+// upstream model id passed through. "triage/<tier>" (frontier, balanced, economy, free, internal)
+// is a named tier (tiers.ts) unless a router has that name. A suffixed router keeps a canonical
+// name ("default@s30"): at most 101 + 100 share and quality names per router; budget names are many
+// more, so their metric label is "<router>@budget" and the gateway keeps live state for only a few (learning/).
 
 import { own } from '../config/lookup.ts';
 import type { BudgetPeriod, ModelConfig, RouterConfig, RouterTarget, TriageConfig } from '../config/schema.ts';
 import { ScorerKindSchema } from '../config/schema.ts';
+import { isTierName, TIER_NAMES, tierRouter } from './tiers.ts';
 
 export type RouteTarget =
   /** `name` is what the client asked for; `label` is a bounded name for metrics (a config router name, or router-<scorer>). */
@@ -87,9 +89,22 @@ export function targetFromSuffix(router: RouterConfig, suffix: string): RouterTa
   return { ...parsed, onExhausted: own?.onExhausted ?? 'weak', defaultMaxTokens: own?.defaultMaxTokens ?? 4096 };
 }
 
+/** `triage/<tier>` when no router has that name (routers win); undefined otherwise. */
+function tierTarget(config: TriageConfig, requested: string): RouteTarget | undefined {
+  if (!requested.startsWith('triage/') || requested.includes('@')) return undefined;
+  const name = requested.slice('triage/'.length);
+  if (own(config.routers, name)) return undefined;
+  if (!isTierName(name)) return undefined;
+  const router = tierRouter(config, name);
+  return router ? { kind: 'router', name: `tier:${name}`, label: `tier:${name}`, router } : undefined;
+}
+
 /** Every name a client may put in `model`, for errors and /v1/models. */
 export function validModelNames(config: TriageConfig): string[] {
-  const names = ['triage', ...Object.keys(config.routers).map((name) => `triage/${name}`), ...TARGET_SUFFIX_FORMS];
+  const names = ['triage', ...Object.keys(config.routers).map((name) => `triage/${name}`)];
+  // The named tiers (a bad tier name gets this list too).
+  for (const tier of TIER_NAMES) if (!names.includes(`triage/${tier}`) && tierRouter(config, tier)) names.push(`triage/${tier}`);
+  names.push(...TARGET_SUFFIX_FORMS);
   for (const kind of ScorerKindSchema.options) names.push(`router-${kind}-<threshold>`);
   names.push(...Object.keys(config.models));
   for (const model of Object.values(config.models)) if (!names.includes(model.id)) names.push(model.id);
@@ -106,6 +121,8 @@ export function resolveTarget(config: TriageConfig, requested: string): RouteTar
     const router = own(config.routers, name);
     if (router) return { kind: 'router', name, label: name, router };
   }
+  const tiered = tierTarget(config, requested);
+  if (tiered) return tiered;
   const suffixed = withSuffix(config, requested);
   if (suffixed) return suffixed;
   const routeLlm = ROUTELLM_FORM.exec(requested);

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { createEmbedder, DEFAULT_MODELS_DIR } from '../embedding/registry.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import type { ChatRequest } from '../protocol/chat.ts';
+import { featureLayoutId } from './features/layout-id.ts';
 import { createFeatureExtractor, layoutMismatch, type ExtractedFeatures, type FeatureExtractor } from './features/extractor.ts';
 import { MicroBatcher } from './learned/micro-batcher.ts';
 import { ModelMetaError, readModelMeta, storedLayout, type ModelMeta } from './learned/meta.ts';
@@ -50,9 +51,7 @@ export interface LearnedScorer extends Scorer {
 }
 
 /** A stable short id of a feature layout (sha256 of its JSON). */
-export function featureLayoutId(layout: FeatureExtractor['layout']): string {
-  return createHash('sha256').update(JSON.stringify(layout)).digest('hex').slice(0, 16);
-}
+export { featureLayoutId };
 
 export function resolveModelDir(options: Pick<LearnedScorerOptions, 'modelDir' | 'modelsDir' | 'name'>): string {
   if (options.modelDir) return resolve(options.modelDir);

@@ -4,6 +4,8 @@
 import { createRandomScorer } from './random.ts';
 import type { Scorer } from './scorer.ts';
 import type { ScorerKind } from '../config/schema.ts';
+import type { ModelVersionSource } from './model-versions.ts';
+import type { Embedder } from '../embedding/embedder.ts';
 
 export interface ScorerSpec {
   scorer: ScorerKind;
@@ -18,18 +20,59 @@ export interface ScorerPool {
   closeAll(): Promise<void>;
 }
 
-export function defaultScorerFactory(modelsDir?: string): ScorerFactory {
+/**
+ * With `versions`, a learned scorer follows its model line's active version (hot swap, see
+ * hot-swap.ts); without, it loads models/<model>/ once.
+ */
+export function defaultScorerFactory(modelsDir?: string, versions?: HotSwapHooks): ScorerFactory {
   return async (spec) => {
     switch (spec.scorer) {
       case 'random':
         return createRandomScorer({ seed: spec.seed });
       case 'learned': {
         // Loaded on first use, so a gateway with only random routers never loads ONNX Runtime.
-        const { createLearnedScorer } = await import('./learned.ts');
-        return createLearnedScorer({ name: spec.model, modelsDir });
+        const { createLearnedScorer, DEFAULT_SCORER_MODEL, resolveModelDir } = await import('./learned.ts');
+        if (!versions) return createLearnedScorer({ name: spec.model, modelsDir });
+        const { createHotSwapScorer } = await import('./hot-swap.ts');
+        const { readModelMeta } = await import('./learned/meta.ts');
+        const { createEmbedder } = await import('../embedding/registry.ts');
+        const line = spec.model ?? DEFAULT_SCORER_MODEL;
+        // Versions of a line share one embedder per spec, so a swap loads only the small ONNX model
+        // (loading word vectors again would stall the event loop past the scoring time budget).
+        const embedders = new Map<string, Promise<Embedder>>();
+        const load = async (dir: string | null): Promise<Scorer> => {
+          const modelDir = dir ?? resolveModelDir({ name: spec.model, modelsDir });
+          const meta = await readModelMeta(modelDir);
+          let embedder = embedders.get(meta.embedder.spec);
+          if (!embedder) {
+            embedder = createEmbedder(meta.embedder.spec);
+            embedders.set(meta.embedder.spec, embedder);
+            embedder.catch(() => embedders.delete(meta.embedder.spec));
+          }
+          return createLearnedScorer({ modelDir, embedder: await embedder });
+        };
+        return createHotSwapScorer({
+          line,
+          source: versions.source,
+          load,
+          onClose: async () => {
+            const all = [...embedders.values()];
+            embedders.clear();
+            await Promise.allSettled(all.map(async (e) => (await e).close()));
+          },
+          onSwap: (from, to) => versions.onSwap?.(line, from, to),
+          onError: (dir, error) => versions.onError?.(line, dir, error),
+        });
       }
     }
   };
+}
+
+/** What the gateway passes to follow active model versions. */
+export interface HotSwapHooks {
+  source: ModelVersionSource;
+  onSwap?(line: string, from: string, to: string): void;
+  onError?(line: string, dir: string, error: Error): void;
 }
 
 function specKey(spec: ScorerSpec): string {

@@ -12,6 +12,8 @@ export interface ScoreResult {
   details?: Record<string, number | string | boolean>;
   /** The input the score was computed from, for logging and re-scoring (no text). */
   features?: { layout: string; vector: Float32Array };
+  /** Name of the scorer that produced this result, when a wrapper may have swapped it since (hot swap). */
+  scorer?: string;
 }
 
 export interface Scorer {

@@ -7,6 +7,7 @@ import type { TriageConfig } from '../config/types.ts';
 import type { BudgetGate } from '../learning/budget/gate.ts';
 import type { ShadowSampler } from '../learning/shadow/port.ts';
 import type { DecisionObserver, ThresholdSource } from '../routing/threshold-source.ts';
+import type { SessionMemory } from '../routing/sessions.ts';
 import type { ProviderAdapter } from '../providers/spec.ts';
 import type { ScorerPool } from '../scoring/pool.ts';
 import type { DecisionRecord, DecisionStore } from '../store/store.ts';
@@ -38,6 +39,8 @@ export interface GatewayContext {
   thresholds?: ThresholdSource;
   /** Told about every decision (the share controllers learn from it). */
   decisionObserver?: DecisionObserver;
+  /** Session memory for session-aware routing (absent: session ids are ignored). */
+  sessions?: SessionMemory;
   /** Budget pacing: reserve before the upstream call, settle the lease when the request ends. */
   budget?: BudgetGate;
   /** Shadow judging: sampled answered requests are handed to the learning wing's runner. */

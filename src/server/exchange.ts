@@ -57,6 +57,8 @@ export class Exchange {
   metricsRouter = 'none';
   /** Where the routed threshold came from (config, calibration, controller, ...); null when not routed. */
   thresholdSource: string | null = null;
+  /** The routing ladder's models, strongest first (null when not routed), for the x-triage-rung header. */
+  rungModels: readonly string[] | null = null;
   /** The served attempt, once one answered. */
   outcome: AttemptOutcome<AttemptResult> | null = null;
   /** Set when the request was drawn for shadow judging: the served answer is kept here. */
@@ -90,7 +92,10 @@ export class Exchange {
     record.provider = outcome.attempt.deployment.provider;
     if (!outcome.retried) return;
     record.fallbackUsed = true;
-    const tier: Tier | null = router === null ? null : outcome.attempt.alias === router.strong ? 'strong' : outcome.attempt.alias === router.weak ? 'weak' : record.tier;
+    // The top rung is strong; any other rung of the ladder (the bottom one or one in between) is weak.
+    const alias = outcome.attempt.alias;
+    const onLadder = alias === router?.weak || (this.rungModels?.includes(alias) ?? false);
+    const tier: Tier | null = router === null ? null : alias === router.strong ? 'strong' : onLadder ? 'weak' : record.tier;
     record.tier = tier;
     record.reason = `${record.reason}; retried on ${outcome.attempt.alias} after ${outcome.failures.join('; ')}`.slice(0, 2000);
     this.ctx.metrics.fallbacks.inc({ router: this.metricsRouter, reason: 'upstream' });

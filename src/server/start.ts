@@ -10,7 +10,9 @@ import type { Socket } from 'node:net';
 import { readList, readSecret, type Env } from '../config/env.ts';
 import { createLogger, parseLogLevel, type Logger } from '../config/logger.ts';
 import type { TriageConfig } from '../config/types.ts';
+import { createSessionMemory } from './session-memory.ts';
 import { LiveThresholds } from '../learning/live/live-thresholds.ts';
+import { startModelVersionCache } from './model-version-wiring.ts';
 import type { LearningStore } from '../store/learning-store.ts';
 import { createProvider } from '../providers/registry.ts';
 import type { ProviderAdapter } from '../providers/spec.ts';
@@ -41,6 +43,8 @@ export interface GatewayOptions {
   learning?: LearningStore;
   /** How often calibrations are re-read (default 1000 ms). */
   calibrationPollMs?: number;
+  /** How often the active scorer model versions are re-read (default 2000 ms). */
+  modelVersionPollMs?: number;
   scorerFactory?: ScorerFactory;
   modelsDir?: string;
   log?: Logger;
@@ -138,12 +142,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   metrics.gauge('triage_log_pending_rows', 'Decision-log rows queued but not yet on disk.', () => store.stats().pendingRows);
   metrics.gauge('triage_log_dropped_rows', 'Decision-log rows dropped (queue overflow or failed final flush).', () => store.stats().droppedRows);
 
+  // Scorer model versions (retrain / `triage models activate`): learned scorers hot-swap to the active one.
+  const modelVersions = startModelVersionCache(opened, log, options.modelVersionPollMs);
+
   const adapters = new Map<string, ProviderAdapter>();
   const ctx: GatewayContext = {
     config,
     env,
     store,
-    scorers: createScorerPool(options.scorerFactory ?? defaultScorerFactory(options.modelsDir)),
+    scorers: createScorerPool(options.scorerFactory ?? defaultScorerFactory(options.modelsDir, modelVersions?.hooks)),
     provider(kind) {
       let adapter = adapters.get(kind);
       if (!adapter) {
@@ -161,6 +168,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     exchangeHooks: [],
     closing: false,
     ...(options.random ? { random: options.random } : {}),
+    sessions: createSessionMemory(config.sessions),
   };
   for (const name of Object.keys(config.providers)) ctx.breakers.get(name);
   metrics.breakers(() => ctx.breakers.snapshot());
@@ -178,6 +186,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }
     await warmScorers(ctx);
   } catch (error) {
+    modelVersions?.stop();
     await store.close();
     await ctx.scorers.closeAll();
     throw error;
@@ -198,6 +207,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // e.g. EADDRINUSE: release what was opened and say so, instead of an unhandled 'error' event.
     await shadow?.stop();
     live?.stop();
+    modelVersions?.stop();
     await store.close();
     await ctx.scorers.closeAll();
     throw new Error(`cannot listen on ${host}:${options.port ?? config.server.port}: ${(error as Error).message}`);
@@ -236,6 +246,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // Shadow jobs: queued ones are dropped (counted), running ones cut; what they spent is stored.
       await shadow?.stop();
       live?.stop();
+      modelVersions?.stop();
       await store.close();
       await ctx.scorers.closeAll();
     })();

@@ -49,11 +49,25 @@ export async function listSourceFiles(dataDir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile() && e.name.endsWith('.jsonl')).map((e) => e.name.slice(0, -'.jsonl'.length)).sort();
 }
 
-export async function loadTrainingCorpus(dataDir: string, sourceNames: readonly string[]): Promise<TrainingCorpus> {
+/** A source held in memory (e.g. labels exported from the decision log), named like a file source. */
+export function memorySource(name: string, records: readonly LabelledRecord[], label = `<${name}>`): SourceFile {
+  const text = records.map((r) => JSON.stringify(r)).join('\n');
+  return { name, file: label, sha256: createHash('sha256').update(text).digest('hex'), records: [...records] };
+}
+
+/**
+ * Loads the requested sources' train records from dataDir (plus `extra` in-memory sources, which
+ * take part in the leak checks like files do: their test records are held out everywhere).
+ */
+export async function loadTrainingCorpus(dataDir: string, sourceNames: readonly string[], extra: readonly SourceFile[] = []): Promise<TrainingCorpus> {
   if (sourceNames.includes(MT_BENCH_SOURCE)) throw new Error('mt-bench is a test set only and cannot be trained on');
   if (sourceNames.length === 0) throw new Error('no training sources given');
   const all = new Map<string, SourceFile>();
-  for (const name of new Set([...(await listSourceFiles(dataDir)), ...sourceNames])) all.set(name, await readSourceFile(dataDir, name));
+  const extraNames = new Set(extra.map((s) => s.name));
+  for (const name of new Set([...(await listSourceFiles(dataDir)), ...sourceNames])) {
+    if (!extraNames.has(name)) all.set(name, await readSourceFile(dataDir, name));
+  }
+  for (const source of extra) all.set(source.name, source);
 
   const testBySource = new Map<string, LabelledRecord[]>();
   for (const [name, file] of all) {

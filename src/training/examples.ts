@@ -21,11 +21,38 @@ export interface PairModels {
   weak: string;
 }
 
-/** Keeps records that score both models; the scale is decided once per source. */
-export function buildExamples(recordsBySource: ReadonlyArray<{ name: string; records: readonly LabelledRecord[] }>, pair: PairModels): Example[] {
+/** Raised when a training source has no record scoring both models of its pair. */
+export class EmptySourceError extends Error {
+  override readonly name = 'EmptySourceError';
+}
+
+function modelsOf(records: readonly LabelledRecord[]): string {
+  const counts = new Map<string, number>();
+  for (const r of records) for (const m of Object.keys(r.scores)) counts.set(m, (counts.get(m) ?? 0) + 1);
+  const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([m, n]) => `${m} (${n})`);
+  return top.length > 0 ? top.join(', ') : 'none';
+}
+
+/**
+ * Keeps records that score both models of the source's pair (`pairs[source]`, else `pair`); the
+ * scale is decided once per source. A source left with no record throws EmptySourceError naming
+ * the models it does score, instead of training on nothing.
+ */
+export function buildExamples(
+  recordsBySource: ReadonlyArray<{ name: string; records: readonly LabelledRecord[] }>,
+  defaultPair: PairModels,
+  pairs: Readonly<Record<string, PairModels>> = {},
+): Example[] {
   const examples: Example[] = [];
   for (const { name, records } of recordsBySource) {
+    const pair = pairs[name] ?? defaultPair;
     const scored = records.filter((r) => r.scores[pair.strong] !== undefined && r.scores[pair.weak] !== undefined);
+    if (scored.length === 0) {
+      throw new EmptySourceError(
+        `training source ${name} has no record scoring both ${pair.strong} (strong) and ${pair.weak} (weak) ` +
+          `among its ${records.length} record(s); it scores: ${modelsOf(records)}. Name the pair with --strong and --weak, or leave the source out`,
+      );
+    }
     const scale = detectScale(scored.map((r) => [r.scores[pair.strong] ?? 0, r.scores[pair.weak] ?? 0] as const));
     for (const record of scored) {
       examples.push({

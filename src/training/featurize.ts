@@ -60,3 +60,40 @@ export function describeGroups(groups: FeatureGroups): string {
   const on = (['embedding', 'structural', 'taskTypes'] as const).filter((g) => groups[g]);
   return on.length === 3 ? 'all' : on.join('+') || 'none';
 }
+
+/** A record's input: its stored feature vector when laid out as `layoutId`, else its prompt text. */
+export interface RecordInput {
+  prompt: string;
+  features?: { layout: string; vector: readonly number[] };
+}
+
+/** True when a record can be featurized for this layout: a matching stored vector or a prompt. */
+export function hasUsableInput(record: RecordInput, layoutId: string, size: number): boolean {
+  return (record.features?.layout === layoutId && record.features.vector.length === size) || record.prompt.trim() !== '';
+}
+
+/**
+ * Feature rows for records: a stored vector with the extractor's layout id is used as it is (it is
+ * exactly what the gateway scored); other records are featurized from their prompt. Every record
+ * must pass hasUsableInput() (filter first).
+ */
+export async function featurizeRecords(
+  extractor: FeatureExtractor,
+  layoutId: string,
+  records: readonly RecordInput[],
+  options: { label?: string; progress?: boolean } = {},
+): Promise<Matrix> {
+  const width = extractor.layout.size;
+  const fromPrompt: number[] = [];
+  const data = new Float64Array(records.length * width);
+  records.forEach((r, i) => {
+    if (r.features?.layout === layoutId && r.features.vector.length === width) data.set(r.features.vector, i * width);
+    else if (r.prompt.trim() !== '') fromPrompt.push(i);
+    else throw new Error(`record #${i} has neither a prompt nor a feature vector of layout ${layoutId}`);
+  });
+  if (fromPrompt.length > 0) {
+    const { x } = await featurizePrompts(extractor, fromPrompt.map((i) => records[i]?.prompt ?? ''), options);
+    fromPrompt.forEach((row, k) => data.set(x.data.subarray(k * width, (k + 1) * width), row * width));
+  }
+  return { rows: records.length, cols: width, data };
+}

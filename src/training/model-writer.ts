@@ -1,5 +1,6 @@
-// Writes a trained scorer folder: models/<name>/scorer.onnx + meta.json. The version counts up
-// from the meta.json already in the folder, so logs can tell retrained models apart.
+// Writes a trained scorer folder: models/<name>/scorer.onnx + meta.json. The version is given (a
+// retrain's next version of its line) or counts up from the meta.json already in the folder, so
+// logs can tell retrained models apart.
 
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -19,9 +20,9 @@ export async function nextVersion(modelDir: string): Promise<number> {
   }
 }
 
-export async function writeModelFolder(modelDir: string, model: ScorerModel, content: MetaContent): Promise<ModelMeta> {
+export async function writeModelFolder(modelDir: string, model: ScorerModel, content: MetaContent, version?: number): Promise<ModelMeta> {
   await mkdir(modelDir, { recursive: true });
-  const version = await nextVersion(modelDir);
+  version ??= await nextVersion(modelDir);
   const onnxPath = await writeScorerOnnx(modelDir, model, {
     metadata: { name: content.name, version: String(version), embedder: content.embedder.id, label: content.label.definition },
   });

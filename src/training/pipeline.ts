@@ -8,14 +8,15 @@ import { join, resolve } from 'node:path';
 import { createEmbedder } from '../embedding/registry.ts';
 import { evaluateScores } from '../eval/evaluate-router.ts';
 import { createFeatureExtractor, type FeatureExtractor } from '../scoring/features/extractor.ts';
-import { STRONG_MODEL, WEAK_MODEL } from './data/sources/source.ts';
 import { MT_BENCH_SOURCE } from './data/sources/mt-bench.ts';
 import type { LabelledRecord } from './data/format.ts';
 import { scoreVariant, type SourceMetrics, type VariantScore } from './cv.ts';
-import { loadTrainingCorpus, type TrainingCorpus } from './dataset.ts';
+import { loadTrainingCorpus, type SourceFile, type TrainingCorpus } from './dataset.ts';
+import { featureLayoutId } from '../scoring/features/layout-id.ts';
+import { mostCommonPair } from './pair.ts';
 import { createDiskCachedEmbedder, type CachedEmbedder } from './embedding-cache.ts';
 import { buildExamples, sampleWeights, type PairModels } from './examples.ts';
-import { ALL_GROUPS, featurizePrompts, groupColumns } from './featurize.ts';
+import { ALL_GROUPS, featurizeRecords, groupColumns, hasUsableInput, type FeatureGroups } from './featurize.ts';
 import { getLabelDefinition } from './labels.ts';
 import { writeModelFolder } from './model-writer.ts';
 import type { ModelMeta } from '../scoring/learned/meta.ts';
@@ -35,7 +36,15 @@ export interface PrepareOptions {
   dataDir: string;
   sources: readonly string[];
   embedderSpec: string;
+  /** The pair every source is labelled by (default: the pair the training records score together most often). */
   pair?: PairModels;
+  /** Per-source pair overrides (own traffic scores the team's models, the public sets their own). */
+  pairs?: Readonly<Record<string, PairModels>>;
+  /** Feature groups to extract (default all; a subset when training on stored vectors of that layout). */
+  groups?: FeatureGroups;
+  /** In-memory sources (e.g. labels exported from the decision log), named in `sources` to train on them. */
+  extraSources?: readonly SourceFile[];
+  log?: (line: string) => void;
   /** Default: <dataDir>/cache. */
   cacheDir?: string;
   progress?: boolean;
@@ -48,18 +57,37 @@ export interface Prepared {
   embedder: CachedEmbedder;
   extractor: FeatureExtractor;
   pair: PairModels;
+  pairs: Readonly<Record<string, PairModels>>;
+  /** Id of the extracted layout: stored vectors with this id are used as they are. */
+  layoutId: string;
   close(): Promise<void>;
 }
 
+/** Drops records with no usable input (no prompt, no stored vector of this layout), saying how many. */
+function usableOnly(corpus: TrainingCorpus, layoutId: string, size: number, log: (line: string) => void): TrainingCorpus {
+  const sources = corpus.sources.map((s) => {
+    const records = s.records.filter((r) => hasUsableInput(r, layoutId, size));
+    if (records.length < s.records.length) {
+      log(`${s.name}: ${s.records.length - records.length} of ${s.records.length} train record(s) skipped: no prompt text and no stored feature vector of layout ${layoutId}`);
+    }
+    return { ...s, records };
+  });
+  return { ...corpus, sources };
+}
+
 export async function prepareTrainingData(options: PrepareOptions): Promise<Prepared> {
-  const pair = options.pair ?? { strong: STRONG_MODEL, weak: WEAK_MODEL };
-  const corpus = await loadTrainingCorpus(options.dataDir, options.sources);
+  const log = options.log ?? (() => {});
+  const loaded = await loadTrainingCorpus(options.dataDir, options.sources, options.extraSources ?? []);
+  const pair = options.pair ?? mostCommonPair(loaded.sources.flatMap((s) => s.records));
+  const pairs = options.pairs ?? {};
   const inner = await createEmbedder(options.embedderSpec);
   const embedder = await createDiskCachedEmbedder(inner, options.cacheDir ?? join(options.dataDir, 'cache'));
   try {
-    const extractor = await createFeatureExtractor(embedder, { ...ALL_GROUPS, cacheSize: 0 });
-    const examples = buildExamples(corpus.sources, pair);
-    const { x } = await featurizePrompts(extractor, examples.map((e) => e.record.prompt), {
+    const extractor = await createFeatureExtractor(embedder, { ...(options.groups ?? ALL_GROUPS), cacheSize: 0 });
+    const layoutId = featureLayoutId(extractor.layout);
+    const corpus = usableOnly(loaded, layoutId, extractor.layout.size, log);
+    const examples = buildExamples(corpus.sources, pair, pairs);
+    const x = await featurizeRecords(extractor, layoutId, examples.map((e) => e.record), {
       label: `features (${embedder.id}, ${examples.length} train prompts)`,
       progress: options.progress ?? true,
     });
@@ -71,6 +99,8 @@ export async function prepareTrainingData(options: PrepareOptions): Promise<Prep
       embedder,
       extractor,
       pair,
+      pairs,
+      layoutId,
       close: () => embedder.close(),
     };
   } catch (error) {
@@ -125,15 +155,17 @@ export async function heldOutMetrics(prepared: Prepared, model: ScorerModel, var
   const columns = variantColumns(prepared.data.layout, variant);
   const out: Record<string, HeldOutMetrics> = {};
   for (const source of sources) {
+    const pair = prepared.pairs[source] ?? prepared.pair;
+    const size = prepared.extractor.layout.size;
     const test = (prepared.corpus.testBySource.get(source) ?? []).filter(
-      (r: LabelledRecord) => r.scores[prepared.pair.strong] !== undefined && r.scores[prepared.pair.weak] !== undefined,
+      (r: LabelledRecord) => r.scores[pair.strong] !== undefined && r.scores[pair.weak] !== undefined && hasUsableInput(r, prepared.layoutId, size),
     );
     if (test.length === 0) continue;
-    const { x } = await featurizePrompts(prepared.extractor, test.map((r) => r.prompt), { label: `features (${source} test)`, progress: false });
+    const x = await featurizeRecords(prepared.extractor, prepared.layoutId, test, { label: `features (${source} test)`, progress: false });
     const scores = forwardMatrix(model, columns.length === x.cols ? x : selectColumns(x, columns));
     const qualities = {
-      strong: Float64Array.from(test, (r) => r.scores[prepared.pair.strong] ?? 0),
-      weak: Float64Array.from(test, (r) => r.scores[prepared.pair.weak] ?? 0),
+      strong: Float64Array.from(test, (r) => r.scores[pair.strong] ?? 0),
+      weak: Float64Array.from(test, (r) => r.scores[pair.weak] ?? 0),
     };
     const m = evaluateScores(scores, qualities);
     out[source] = { apgr: m.apgr, auc: m.auc, records: test.length, ...(source === MT_BENCH_SOURCE ? { note: 'report only, never used for selection' } : {}) };
@@ -145,6 +177,10 @@ export async function heldOutMetrics(prepared: Prepared, model: ScorerModel, var
 export interface TrainOptions {
   name: string;
   modelsDir: string;
+  /** Write here instead of <modelsDir>/<name> (meta.json still says `name`). */
+  modelDir?: string;
+  /** The version meta.json records (default: one above the folder's current one, else 1). */
+  version?: number;
   variant: Variant;
   /** Folds for CV (0 or 1: no CV, no tuning). */
   cvFolds: number;
@@ -202,7 +238,7 @@ export async function trainAndExport(prepared: Prepared, options: TrainOptions):
   };
   const heldOut = await heldOutMetrics(prepared, trained, variant, [...prepared.corpus.sources.map((s) => s.name), MT_BENCH_SOURCE]);
   const definition = getLabelDefinition(variant.label);
-  const modelDir = resolve(options.modelsDir, options.name);
+  const modelDir = options.modelDir ? resolve(options.modelDir) : resolve(options.modelsDir, options.name);
   const hyperParameters: Record<string, unknown> = {
     ...(variant.trainer === 'logistic' ? variant.logistic : variant.trainer === 'mlp' ? variant.mlp : variant.mf),
     variant: variantId(variant),
@@ -250,6 +286,6 @@ export async function trainAndExport(prepared: Prepared, options: TrainOptions):
       heldOut: metricsRecord(heldOut),
       note: `cv: ${options.cvFolds}-fold CV on train splits, folds by prompt as the test splits (out-of-fold APGR per source); '<source> unseen groups': folds by subject (MMLU), not used for selection; transfer: trained on the other sources, scored on this one (train splits); multi-pair: open-chat proxy, mean APGR over arena-bench model pairs with mean-score gap >= 1.5 (out-of-fold); selection = mean of cv, transfer and multi-pair APGRs; heldOut: test splits, reported after the fact; mt-bench report only, never used for selection`,
     },
-  });
+  }, options.version);
   return { modelDir, variant, ...(score ? { score } : {}), heldOut, version: meta.version };
 }

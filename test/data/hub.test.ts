@@ -14,11 +14,12 @@ describe('arena battles (lmsys/lmsys-arena-human-preference-55k)', () => {
     const records = arenaBattles.convert(await readHubExport(join(HUB_FIXTURES, 'arena-55k-sample.csv')));
     expect(records.map((r) => r.id)).toEqual(['arena-battles/30192', 'arena-battles/53567', 'arena-battles/65089', 'arena-battles/292873']);
     const [aWins, bWins, tie, nullTurn] = records;
-    expect(aWins?.scores).toEqual({ 'gpt-4-1106-preview': 1, 'mixtral-8x7b-instruct-v0.1': 0 });
+    // Arena's spelling is mapped to the canonical one, so the source scores the RouteLLM pair.
+    expect(aWins?.scores).toEqual({ [STRONG]: 1, [WEAK]: 0 });
     expect(bWins?.scores).toEqual({ 'claude-2.1': 0, 'gpt-4-1106-preview': 1 });
     expect(bWins?.prompt).toBe('How do I reverse a list in Python?');
     expect(bWins?.turns).toEqual(['How do I reverse a list in Python?', 'And in place, without a copy?']);
-    expect(tie?.scores).toEqual({ 'mixtral-8x7b-instruct-v0.1': 0.5, 'gpt-3.5-turbo-0613': 0.5 });
+    expect(tie?.scores).toEqual({ [WEAK]: 0.5, 'gpt-3.5-turbo-0613': 0.5 });
     expect(nullTurn?.prompt).toBe('first turn was null in the export');
     for (const r of records) expect(r.split).toBe(splitByHash(computePromptHash(r.prompt)));
   });

@@ -55,6 +55,28 @@ describe('mergeVotes', () => {
   });
 });
 
+describe('readLogLabels', () => {
+  it('stops asking sources once the newest rows give enough labels', async () => {
+    const rows = Array.from({ length: 2500 }, (_, i) => makeDecision({ id: `n${i}`, createdAt: 1e12 - i, reason: 'score<threshold', tier: 'weak', score: 0.1, status: 200 }));
+    let asked = 0;
+    const everyRow: LabelSource = {
+      kind: 'all',
+      votes: async (chunk) => {
+        asked += chunk.length;
+        return chunk.map((row) => ({ decisionId: row.id, strongNeeded: false, rank: 2, createdAt: 1, source: 'all' }));
+      },
+    };
+    const labels = await readLogLabels(rows, [everyRow], 1500);
+    expect(labels.labelled).toHaveLength(1500);
+    expect(labels.labelled.at(-1)?.row.id).toBe('n1499');
+    expect(labels.truncated).toBe(true);
+    expect(asked).toBe(2000); // two chunks of 1000, not all 2500 rows
+    const all = await readLogLabels(rows, [everyRow], 2500);
+    expect(all.truncated).toBe(false);
+    expect(all.labelled).toHaveLength(2500);
+  });
+});
+
 describe('labels from a real SQLite log', () => {
   const dir = suiteTempDir('triage-log-labels-');
   const now = 1_800_000_000_000;
@@ -103,10 +125,11 @@ describe('labels from a real SQLite log', () => {
     const more = await readLogLabels(rows, [...logLabelSources({ store }), shadow]);
     expect(more.labelled.map((l) => l.row.id).sort()).toEqual(['ok', 'unrated']);
     expect(more.strongNeeded).toBe(1);
-    // At most `max` labelled rows, the newest (rows come newest first); the rest are counted as dropped.
+    // At most `max` labelled rows, the newest (rows come newest first); the rest are left out and say so.
     const capped = await readLogLabels(rows, [...logLabelSources({ store }), shadow], 1);
-    expect(capped.labelled).toHaveLength(1);
-    expect(capped.dropped).toBe(1);
+    expect(capped.labelled.map((l) => l.row.id)).toEqual([more.labelled[0]?.row.id]);
+    expect(capped.truncated).toBe(true);
+    expect(more.truncated).toBe(false);
     await store.close();
   });
 

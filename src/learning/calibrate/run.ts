@@ -94,10 +94,14 @@ export async function runCalibration(options: CalibrateOptions): Promise<Calibra
   const router = routerOf(config, routerName);
   const now = options.now ?? Date.now();
   const notes: string[] = [];
-  const window = await readWindow(store, routerName, options.window, now);
+  // Without a labelled file, labels come from the router's rows and those of its model-name targets;
+  // a duration window of the router's own rows is the same read, filtered.
+  const wide = options.labels ? null : await readWindow(store, routerName, options.window, now, { withTargetNames: true });
+  const window =
+    wide && options.window.kind === 'duration' ? { ...wide, rows: wide.rows.filter((row) => row.router === routerName) } : await readWindow(store, routerName, options.window, now);
   const labels: QualityLabels | null = options.labels
     ? { ...(await loadLabelledSet(options.labels.path, router, options.scorers, options.labels)), origin: 'file', strongNeeded: null, weakOk: null }
-    : await logQualityLabels(options, router, (await readWindow(store, routerName, options.window, now, { withTargetNames: true })).rows, notes);
+    : await logQualityLabels(options, router, wide?.rows ?? [], notes);
   const period: BudgetPeriod = target.kind === 'budget' ? target.period : (options.period ?? 'month');
   const samples = costSamplesOf(window.rows, pricesOf(config, router));
   const hasTraffic = window.rows.length > 0;
@@ -224,7 +228,7 @@ async function logQualityLabels(options: CalibrateOptions, router: RouterConfig,
       return null;
     }
   }
-  if (found.dropped > 0) notes.push(`used the newest ${found.labelled.length} labelled requests; ${found.dropped} older ones left out`);
+  if (found.truncated) notes.push(`used the newest ${found.labelled.length} labelled requests; older ones were left out`);
   const scored = labelledScoresOf(found);
   return {
     scores: scored.scores, strong: scored.strong, weak: scored.weak, origin: 'log',

@@ -35,35 +35,46 @@ export interface LogLabels {
   weakOk: number;
   /** Labelled rows per winning source ("outcome:feedback": 12). */
   bySource: Record<string, number>;
-  /** Labelled rows left out beyond MAX_LOG_LABELS (the oldest). */
-  dropped: number;
+  /** True when older rows were left unread because the newest ones already gave `max` labels. */
+  truncated: boolean;
 }
+
+/** Rows handed to the label sources at a time, newest first, until enough are labelled. */
+const CHUNK = 1000;
 
 export function labelEligible(row: DecisionRecord): boolean {
   return decidedByThreshold(row) && row.status >= 200 && row.status < 300;
 }
 
-/** Rows are newest first (as the log reads them); only the newest `max` labelled ones are kept. */
+/**
+ * Rows are newest first (as the log reads them); only the newest `max` labelled ones are kept,
+ * and sources are asked about older rows only while fewer than `max` are labelled.
+ */
 export async function readLogLabels(rows: readonly DecisionRecord[], sources: readonly LabelSource[], max = MAX_LOG_LABELS): Promise<LogLabels> {
   const eligible = rows.filter(labelEligible);
-  const votes: LabelVote[] = [];
-  for (const source of sources) votes.push(...(await source.votes(eligible)));
-  const merged = mergeVotes(votes);
   const labelled: LoggedLabel[] = [];
   const bySource: Record<string, number> = {};
-  let dropped = 0;
-  for (const row of eligible) {
-    const vote = merged.get(row.id);
-    if (!vote) continue;
-    if (labelled.length >= max) {
-      dropped++;
-      continue;
+  let read = 0;
+  let skipped = 0;
+  while (read < eligible.length && labelled.length < max) {
+    const chunk = eligible.slice(read, read + CHUNK);
+    read += chunk.length;
+    const votes: LabelVote[] = [];
+    for (const source of sources) votes.push(...(await source.votes(chunk)));
+    const merged = mergeVotes(votes);
+    for (const row of chunk) {
+      const vote = merged.get(row.id);
+      if (!vote) continue;
+      if (labelled.length >= max) {
+        skipped++;
+        continue;
+      }
+      labelled.push({ row, strongNeeded: vote.strongNeeded, source: vote.source });
+      bySource[vote.source] = (bySource[vote.source] ?? 0) + 1;
     }
-    labelled.push({ row, strongNeeded: vote.strongNeeded, source: vote.source });
-    bySource[vote.source] = (bySource[vote.source] ?? 0) + 1;
   }
   const strongNeeded = labelled.filter((l) => l.strongNeeded).length;
-  return { labelled, eligible: eligible.length, strongNeeded, weakOk: labelled.length - strongNeeded, bySource, dropped };
+  return { labelled, eligible: eligible.length, strongNeeded, weakOk: labelled.length - strongNeeded, bySource, truncated: read < eligible.length || skipped > 0 };
 }
 
 /**

@@ -24,7 +24,7 @@ export function handleChat(ctx: GatewayContext, c: Context): Promise<Response> {
 
 async function answerChat(ctx: GatewayContext, c: Context, exchange: Exchange): Promise<Answer> {
   const bodyText = await c.req.text();
-  const prepared = await prepare(ctx, exchange, bodyText, { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode') });
+  const prepared = await prepare(ctx, exchange, bodyText, { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode'), session: c.req.header('x-triage-session') });
   await applyCallerPolicy(ctx, exchange, prepared, requestCaller(c), bodyText.length);
   sampleForShadow(ctx, exchange, prepared, bodyText.length);
   const upstreamStartedMs = performance.now();

@@ -149,6 +149,25 @@ ALTER TABLE decisions ADD COLUMN explored INTEGER;
 ALTER TABLE calibrations ADD COLUMN score_snapshot TEXT;
 `;
 
+// Scorer model versions per model line: retrain candidates (promoted or rejected, with the gate's
+// report), the active pointer (activated_at, rolled_back_at) the gateway polls for a hot swap.
+const modelVersions = `
+CREATE TABLE model_versions (
+  id             TEXT PRIMARY KEY,
+  line           TEXT NOT NULL,
+  version        INTEGER NOT NULL,
+  dir            TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  status         TEXT NOT NULL,
+  reason         TEXT NOT NULL,
+  report         TEXT,
+  activated_at   INTEGER,
+  rolled_back_at INTEGER,
+  UNIQUE (line, version)
+);
+CREATE INDEX model_versions_active ON model_versions (line, activated_at);
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'decisions', sql: decisionsTable },
   { version: 2, name: 'outcomes', sql: outcomesTable },
@@ -156,4 +175,5 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'gateway keys', sql: gatewayKeysTable },
   { version: 5, name: 'calibrations and decision calibration_id, features', sql: calibrations },
   { version: 6, name: 'shadow labels, decision propensity and explored, calibration score snapshot', sql: shadowLabelsAndExploration },
+  { version: 7, name: 'model versions', sql: modelVersions },
 ];

@@ -18,6 +18,10 @@ import type { Calibration, CalibrationQuery, LearningStore } from '../learning-s
 import { CalibrationTable } from './calibrations.ts';
 import type { NewShadowLabel, ShadowLabel, ShadowLabelQuery, ShadowSpend } from '../shadow-labels.ts';
 import { ShadowLabelTable } from './shadow-label-table.ts';
+import type { LabelEvidence, LabelEvidenceQuery, LabelEvidenceStore } from '../label-evidence.ts';
+import { readLabelEvidence } from './label-evidence.ts';
+import type { ModelVersion, ModelVersionQuery, ModelVersionStore } from '../model-versions.ts';
+import { ModelVersionTable } from './model-versions.ts';
 import { applyMigrations } from './migrate.ts';
 import { migrations } from './migrations.ts';
 import * as sql from './queries.ts';
@@ -49,10 +53,11 @@ const defaultOnError = (error: Error, pendingRows: number): void => {
   console.error(`[triage:store] ${error.message} (${pendingRows} rows pending)`);
 };
 
-export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningStore {
+export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningStore, LabelEvidenceStore, ModelVersionStore {
   private readonly queue: WriteQueue<EncodedDecision>;
   private readonly calibrationTable: CalibrationTable;
   private readonly shadowLabelTable: ShadowLabelTable;
+  private readonly modelVersionTable: ModelVersionTable;
   private readonly onError: (error: Error, pendingRows: number) => void;
   private closed = false;
   private readonly closeTimeoutMs: number;
@@ -65,6 +70,7 @@ export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningSto
     this.closeTimeoutMs = options.closeTimeoutMs ?? 5000;
     this.calibrationTable = new CalibrationTable(db);
     this.shadowLabelTable = new ShadowLabelTable(db);
+    this.modelVersionTable = new ModelVersionTable(db);
     const insert = db.prepare(sql.insertDecisionSql);
     const writeBatch = db.transaction((rows: EncodedDecision[]) => {
       for (const row of rows) insert.run(row);
@@ -198,6 +204,37 @@ export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningSto
   async shadowSpend(query: ShadowLabelQuery = {}): Promise<ShadowSpend> {
     this.assertOpen();
     return this.shadowLabelTable.spent(query);
+  }
+
+  async saveModelVersion(version: ModelVersion): Promise<void> {
+    this.assertOpen();
+    this.modelVersionTable.save(version);
+  }
+
+  async modelVersions(query: ModelVersionQuery = {}): Promise<ModelVersion[]> {
+    this.assertOpen();
+    return this.modelVersionTable.list(query);
+  }
+
+  activeModelVersions(): ModelVersion[] {
+    this.assertOpen();
+    return this.modelVersionTable.active();
+  }
+
+  async activateModelVersion(id: string, at: number = Date.now()): Promise<ModelVersion> {
+    this.assertOpen();
+    return this.modelVersionTable.activate(id, at);
+  }
+
+  async rollbackModelVersion(line: string, at: number = Date.now()): Promise<ModelVersion | null> {
+    this.assertOpen();
+    return this.modelVersionTable.rollback(line, at);
+  }
+
+  /** Outcomes and shadow verdicts with their decisions, for `triage labels export`. */
+  async labelEvidence(query: LabelEvidenceQuery = {}): Promise<LabelEvidence> {
+    this.flushBeforeRead();
+    return readLabelEvidence(this.db, query);
   }
 
   stats(): DecisionStoreStats {

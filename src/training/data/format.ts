@@ -20,6 +20,11 @@
 // - promptHash: sha256 hex of the normalised prompt (trimmed, whitespace runs collapsed to one
 //   space, lower-cased); computePromptHash() below is the reference.
 //
+// - features: optional, the scorer's stored feature vector { layout, vector } (no text). Records
+//   exported from the decision log carry it when prompts are not logged (prompt is then "" and
+//   promptHash is the logged hash); `triage train` uses the vector as the record's input when its
+//   layout id matches the features being trained on, and skips (and counts) records it cannot use.
+//
 // To train on your own labels, write such a file (e.g. training-data/my-labels.jsonl, scoring at
 // least your strong and weak model on each prompt), check it with `triage data check FILE`, and
 // use its file name (without .jsonl) as a training source; its test records are held out like
@@ -40,6 +45,9 @@ export const labelledRecordSchema = z.object({
   split: z.enum(SPLITS),
   group: z.string().optional(),
   promptHash: z.string().regex(/^[0-9a-f]{64}$/),
+  features: z
+    .object({ layout: z.string().min(1), vector: z.array(z.number().finite()).min(1).max(65_536) })
+    .optional(),
 });
 
 export type LabelledRecord = z.infer<typeof labelledRecordSchema>;

@@ -2,11 +2,13 @@
 // RouteLLM trains on). Columns: id, model_a, model_b, prompt (JSON list of user turns),
 // response_a, response_b, winner_model_a, winner_model_b, winner_tie.
 // A battle has no absolute score per model, so scores are pairwise: winner 1, loser 0, tie 0.5
-// each. Model names stay as Arena writes them (e.g. "gpt-4-1106-preview",
-// "mixtral-8x7b-instruct-v0.1"). Split by a fixed hash of the normalised first turn.
+// each. Model names are mapped to the project's canonical spelling (Arena's
+// "mixtral-8x7b-instruct-v0.1" becomes "mistralai/Mixtral-8x7B-Instruct-v0.1", see model-names.ts),
+// so the source scores the same pair as the others. Split by a fixed hash of the normalised first turn.
 
 import { computePromptHash, makeRecord, type LabelledRecord } from '../format.ts';
 import { cellFlag, cellText } from '../hub-export.ts';
+import { canonicalModelName } from '../model-names.ts';
 import { splitByHash } from '../split.ts';
 import type { HubSource } from './source.ts';
 
@@ -34,8 +36,8 @@ export const arenaBattles: HubSource = {
   convert(rows) {
     const records: LabelledRecord[] = [];
     rows.forEach((row, index) => {
-      const modelA = cellText(row.model_a);
-      const modelB = cellText(row.model_b);
+      const modelA = canonicalModelName(cellText(row.model_a));
+      const modelB = canonicalModelName(cellText(row.model_b));
       const turns = arenaTurns(row.prompt);
       const prompt = turns[0];
       if (!modelA || !modelB || modelA === modelB || prompt === undefined || prompt.trim() === '') return;

@@ -1,0 +1,17 @@
+// Where the detail of a network error comes from: the cause's message is kept (addresses removed)
+// even when the cause is itself a TypeError; only fetch's own cause-less TypeError, which can quote
+// the URL, loses its text.
+
+import { describe, expect, it } from 'vitest';
+import { networkErrorDetail } from '../../src/providers/shared/failures.ts';
+
+describe('networkErrorDetail and TypeErrors', () => {
+  it('keeps the message of a cause that is a TypeError, without addresses', () => {
+    const cause = new TypeError('invalid header value from 10.0.0.9:443');
+    expect(networkErrorDetail(new TypeError('fetch failed', { cause }))).toBe('invalid header value from <address>');
+  });
+
+  it('drops the text of a top-level TypeError with no cause', () => {
+    expect(networkErrorDetail(new TypeError('Failed to parse URL from http://user:pw@internal.example/v1'))).toBe('TypeError');
+  });
+});

@@ -1,0 +1,48 @@
+// Model names at the edges of the target-suffix form: only "triage" and "triage/<router>" take a
+// suffix (another prefix of the same length does not), a name without "@" is never read as one,
+// and a malformed suffix is refused with a named error whose whole message the client sees.
+
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.ts';
+import { resolveTarget, TARGET_SUFFIX_FORMS, TargetSuffixError, UnknownModelError } from '../../src/routing/targets.ts';
+
+const config = parseConfig(
+  {
+    providers: { p: { baseUrl: 'http://127.0.0.1:9/v1' } },
+    models: { big: { provider: 'p', id: 'big-1' }, small: { provider: 'p', id: 'small-1' } },
+    routers: { default: { strong: 'big', weak: 'small', scorer: 'random', threshold: 0.4 } },
+  },
+  'test',
+);
+
+describe('target suffixes only on triage names', () => {
+  it.each([
+    // "models/" has as many characters as "triage/": it still names no router.
+    'models/default@s30',
+    'router/default@s30',
+    // No "@": "triage/defaultx" is not "triage/default" with a suffix "x".
+    'triage/defaultx',
+    'triage/default3',
+  ])('%s is an unknown model', (name) => {
+    expect(() => resolveTarget(config, name)).toThrow(UnknownModelError);
+  });
+});
+
+describe('TargetSuffixError', () => {
+  it('is named, and tells the client every valid form and what s and q mean', () => {
+    let thrown: unknown;
+    try {
+      resolveTarget(config, 'triage@s101');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(TargetSuffixError);
+    const error = thrown as TargetSuffixError;
+    expect(error.name).toBe('TargetSuffixError');
+    expect(error.requested).toBe('triage@s101');
+    expect(error.message).toBe(
+      `model "triage@s101" has a malformed target suffix; valid forms: ${TARGET_SUFFIX_FORMS.join(', ')} ` +
+        "(s = percent of requests sent to the strong model, 0-100; q = percent of the strong model's quality kept, 1-100)",
+    );
+  });
+});
