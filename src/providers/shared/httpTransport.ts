@@ -107,3 +107,11 @@ export function postBody(url: string, headers: OutgoingHttpHeaders, body: Buffer
     });
   return send(true);
 }
+
+/** Idle keep-alive sockets the pool holds for the origin of `url` (for tests and diagnostics). */
+export function idleSockets(url: string): number {
+  const target = endpoint(url);
+  const agent = target.secure ? httpsAgent : httpAgent;
+  const name = agent.getName({ host: target.hostname, port: target.port ?? (target.secure ? 443 : 80) });
+  return agent.freeSockets[name]?.length ?? 0;
+}
