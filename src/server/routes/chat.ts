@@ -11,7 +11,7 @@ import { decisionHeaders, prepare } from '../prepare.ts';
 import { answerPlain } from '../plain-answer.ts';
 import { relayStream } from '../stream-relay.ts';
 import { callUpstream } from '../upstream/call.ts';
-import { requestHeader } from '../request-header.ts';
+import { clientSignal, requestHeader } from '../request-header.ts';
 
 function bearer(header: string | undefined): string | undefined {
   const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
@@ -27,7 +27,7 @@ async function answerChat(ctx: GatewayContext, c: Context, exchange: Exchange): 
   const prepared = await prepare(ctx, exchange, bodyText, { tags: requestHeader(c, 'x-triage-tags'), mode: requestHeader(c, 'x-triage-mode') });
   await applyCallerPolicy(ctx, exchange, prepared, requestCaller(c), bodyText.length);
   const upstreamStartedMs = performance.now();
-  const outcome = await callUpstream(ctx, prepared.attempts, prepared.request, bearer(requestHeader(c, 'authorization')), c.req.raw.signal, prepared.retry);
+  const outcome = await callUpstream(ctx, prepared.attempts, prepared.request, bearer(requestHeader(c, 'authorization')), clientSignal(c), prepared.retry);
   exchange.served(outcome, prepared.router);
   const { result } = outcome;
   const warnings = [...prepared.warnings, ...('warnings' in result ? result.warnings : [])];
