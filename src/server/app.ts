@@ -2,10 +2,10 @@
 // calls routing and providers through the route handlers, and answers.
 
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { GatewayContext } from './context.ts';
 import { GatewayError, errorResponse } from './errors.ts';
 import { gatewayAuth, requireAdmin } from './middleware/auth.ts';
+import { bodyCap } from './middleware/body-cap.ts';
 import { handleChat } from './routes/chat.ts';
 import { handleFeedback } from './routes/feedback.ts';
 import { getModel, listModels } from './routes/models.ts';
@@ -22,11 +22,9 @@ async function listGatewayKeys(ctx: GatewayContext) {
 export function createApp(ctx: GatewayContext): Hono {
   const app = new Hono();
   const limit = ctx.config.server.bodyLimitBytes;
-  const tooLarge = bodyLimit({
-    maxSize: limit,
-    onError: () =>
-      errorResponse(new GatewayError(413, `request body exceeds the limit of ${limit} bytes`, 'invalid_request_error', 'request_too_large')),
-  });
+  const tooLarge = bodyCap(limit, () =>
+    errorResponse(new GatewayError(413, `request body exceeds the limit of ${limit} bytes`, 'invalid_request_error', 'request_too_large')),
+  );
 
   app.get('/healthz', (c) => {
     const breakers = ctx.breakers.snapshot();

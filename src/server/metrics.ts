@@ -18,11 +18,26 @@ function boundedKey(map: ReadonlyMap<string, unknown>, labels: Labels): string {
   return map.has(key) || map.size < MAX_SERIES ? key : OVERFLOW_KEY;
 }
 
+/** Escaped series keys by their raw labels: label values repeat (config names, statuses), so each is built once. */
+const MAX_CACHED_KEYS = 4096;
+const cachedKeys = new Map<string, string>();
+
 function labelKey(labels: Labels): string {
+  // Length-prefixed, so no two label sets share a raw form.
+  let raw = '';
+  for (const key in labels) {
+    const value = String(labels[key]);
+    raw += `${key.length}:${key}${value.length}:${value}`;
+  }
+  const known = cachedKeys.get(raw);
+  if (known !== undefined) return known;
   const parts = Object.keys(labels)
     .sort()
     .map((key) => `${key}="${String(labels[key]).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
-  return parts.join(',');
+  const key = parts.join(',');
+  if (cachedKeys.size >= MAX_CACHED_KEYS) cachedKeys.clear();
+  cachedKeys.set(raw, key);
+  return key;
 }
 
 class Counter {
@@ -58,9 +73,8 @@ class Histogram {
       entry = { counts: this.buckets.map(() => 0), sum: 0, count: 0 };
       this.series.set(key, entry);
     }
-    this.buckets.forEach((bound, i) => {
-      if (value <= bound) entry.counts[i] = (entry.counts[i] ?? 0) + 1;
-    });
+    const { buckets } = this;
+    for (let i = 0; i < buckets.length; i++) if (value <= (buckets[i] ?? Number.POSITIVE_INFINITY)) entry.counts[i] = (entry.counts[i] ?? 0) + 1;
     entry.sum += value;
     entry.count += 1;
   }

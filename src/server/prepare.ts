@@ -184,8 +184,12 @@ export async function prepare(
 }
 
 /** Header values must be visible ASCII: anything else (newlines, unicode from error messages) becomes '?'. */
+const UNSAFE_HEADER_CHAR = /[^\x20-\x7e]/;
+const UNSAFE_HEADER_CHARS = /[^\x20-\x7e]/g;
+
 function headerSafe(value: string): string {
-  return value.replace(/[^\x20-\x7e]/g, '?').slice(0, 512);
+  const safe = UNSAFE_HEADER_CHAR.test(value) ? value.replace(UNSAFE_HEADER_CHARS, '?') : value;
+  return safe.length > 512 ? safe.slice(0, 512) : safe;
 }
 
 /** Headers every routed (or passed-through) response carries. */

@@ -85,11 +85,11 @@ describe('failure messages, per code and phase', () => {
     expect(last?.type === 'error' && last.message).toMatch(/^acme: upstream stream failed \(.+\)$/);
   });
 
-  it('a fetch error with no cause is named by its type, without its message (which may quote the URL)', async () => {
-    // An invalid header value makes fetch throw a TypeError of its own, with no network cause.
+  it('a request the transport refuses to send is named by its code in plain words, without its message', async () => {
+    // An invalid header value makes node:http throw ERR_INVALID_CHAR before anything is sent.
     const { code, message } = failure(await adapter.chat({ target: target({ headers: { 'x-bad': 'a\nb' } }), request: chatRequest() }));
     expect(code).toBe('connection');
-    expect(message).toBe('acme: upstream request failed (TypeError)');
+    expect(message).toBe('acme: upstream request failed (ERR_INVALID_CHAR: invalid character in a request header)');
   });
 
   it('unusable response', async () => {

@@ -1,6 +1,7 @@
 // Every error the gateway gives: OpenAI's error shape, the right status, a log row, no crash, and
 // never the upstream API key in what the client sees.
 
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
 import { startTestGateway, testConfig, type TestGateway } from '../support/gateway.ts';
@@ -75,6 +76,25 @@ describe('request validation', () => {
   it('answers 413 over the body limit', async () => {
     const big = { model: 'triage', messages: [{ role: 'user', content: 'x'.repeat(10_000) }] };
     await expectError(await post(big), 413, 'request_too_large');
+  });
+
+  it('counts a chunked body (no content-length) against the limit too, and accepts one under it', async () => {
+    // node:http sends a body written without content-length as chunked transfer encoding.
+    const chunked = (text: string) =>
+      new Promise<Response>((resolve, reject) => {
+        const req = request(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve(new Response(body, { status: res.statusCode ?? 0 })));
+        });
+        req.on('error', reject);
+        req.write(text.slice(0, 100));
+        req.end(text.slice(100));
+      });
+    const big = JSON.stringify({ model: 'triage', messages: [{ role: 'user', content: 'x'.repeat(10_000) }] });
+    await expectError(await chunked(big), 413, 'request_too_large');
+    const small = await chunked(JSON.stringify({ model: 'triage', messages: hello }));
+    expect(small.status).toBe(200);
   });
 
   it('answers 404 in the OpenAI shape for unknown paths', async () => {

@@ -3,9 +3,12 @@
 // under target.maxResponseBytes, and passes SSE streams on event by event with the raw text kept.
 // The API key is scrubbed from bodies (even behind JSON escapes), events and headers.
 
+import type { IncomingMessage } from 'node:http';
 import { postJson, readAnswerText, usableAnswer } from './post.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, type ForwardCall, type ForwardResult, type ForwardStreamPart, type UpstreamTarget } from '../spec.ts';
-import { CallGuard } from '../shared/callGuard.ts';
+import type { CallGuard } from '../shared/callGuard.ts';
+import { ChunkReader } from '../shared/chunkReader.ts';
+import type { UpstreamResponse } from '../shared/httpTransport.ts';
 import { failureCode, networkErrorDetail, redact } from '../shared/failures.ts';
 import { BodyTooLargeError, parseJsonObject, readBodyText } from '../shared/responseBody.ts';
 import { upstreamUrl } from './api.ts';
@@ -33,7 +36,7 @@ function errorBody(text: string | null, status: number, secret: string | undefin
 }
 
 /** The error body's text: null when it is over the cap, '' when it broke off. */
-async function readErrorText(response: Response, maxBytes: number): Promise<string | null> {
+async function readErrorText(response: UpstreamResponse, maxBytes: number): Promise<string | null> {
   try {
     return await readBodyText(response, maxBytes);
   } catch (error) {
@@ -52,14 +55,14 @@ export async function forward(call: ForwardCall): Promise<ForwardResult> {
 
   if (status >= 400) {
     const text = await readErrorText(response, maxBytes);
-    guard.disarm();
+    guard.release();
     return { kind: 'http_error', status, ...errorBody(text, status, target.apiKey), ttfbMs, headers };
   }
   const usable = usableAnswer(target, posted);
   if (usable.kind === 'failure') return usable;
   if (call.stream) {
     guard.disarm();
-    if ((response.headers.get('content-type') ?? '').includes('application/json')) {
+    if ((response.headers['content-type'] ?? '').includes('application/json')) {
       guard.stop('aborted');
       return failure(target, 'bad_response', 'a stream was requested but upstream answered with JSON');
     }
@@ -74,7 +77,7 @@ export async function forward(call: ForwardCall): Promise<ForwardResult> {
 }
 
 /** A single-use iterable over the stream's events; cancelling it (return()) aborts the upstream request. */
-function streamParts(body: ReadableStream<Uint8Array>, guard: CallGuard, target: UpstreamTarget, maxBytes: number): AsyncIterable<ForwardStreamPart> {
+function streamParts(body: IncomingMessage, guard: CallGuard, target: UpstreamTarget, maxBytes: number): AsyncIterable<ForwardStreamPart> {
   const generator = readEvents(body, guard, target, maxBytes);
   const iterator: AsyncIterator<ForwardStreamPart> = {
     next: () => generator.next(),
@@ -86,15 +89,15 @@ function streamParts(body: ReadableStream<Uint8Array>, guard: CallGuard, target:
   return { [Symbol.asyncIterator]: () => iterator };
 }
 
-async function* readEvents(body: ReadableStream<Uint8Array>, guard: CallGuard, target: UpstreamTarget, maxBytes: number): AsyncGenerator<ForwardStreamPart, void, undefined> {
-  const reader = body.getReader();
+async function* readEvents(body: IncomingMessage, guard: CallGuard, target: UpstreamTarget, maxBytes: number): AsyncGenerator<ForwardStreamPart, void, undefined> {
+  const reader = new ChunkReader(body);
   const splitter = new SseEventSplitter(maxBytes);
   try {
     for (;;) {
-      let read: ReadableStreamReadResult<Uint8Array>;
+      let chunk: Buffer | null;
       guard.arm(target.timeoutMs);
       try {
-        read = await reader.read();
+        chunk = await reader.read();
       } catch (error) {
         const code = failureCode(guard.stopReason());
         yield { type: 'error', code, message: safeMessage(target, code, 'stream', networkErrorDetail(error)) };
@@ -104,7 +107,7 @@ async function* readEvents(body: ReadableStream<Uint8Array>, guard: CallGuard, t
       }
       let events;
       try {
-        events = read.done ? splitter.end() : splitter.push(read.value);
+        events = chunk === null ? splitter.end() : splitter.push(chunk);
       } catch (error) {
         if (!(error instanceof EventTooLargeError)) throw error;
         guard.stop('aborted');
@@ -116,13 +119,14 @@ async function* readEvents(body: ReadableStream<Uint8Array>, guard: CallGuard, t
         const name = event.event === null ? null : redact(event.event, target.apiKey);
         yield { type: 'event', raw: scrubbed.raw, event: name, data: scrubbed.data, json: scrubbed.data === null ? null : parseJsonObject(scrubbed.data) };
       }
-      if (read.done) {
+      if (chunk === null) {
+        guard.release();
         yield { type: 'end' };
         return;
       }
     }
   } finally {
-    guard.disarm();
-    reader.cancel().catch(() => undefined);
+    reader.close('destroy');
+    guard.release();
   }
 }

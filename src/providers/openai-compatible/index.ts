@@ -1,9 +1,10 @@
 // The OpenAI-compatible provider adapter (spec v2): POSTs the mapped request to
-// `${baseUrl}/chat/completions` with global fetch and maps the answer to an UpstreamResult
+// `${baseUrl}/chat/completions` through the pooled keep-alive transport and maps the answer to an UpstreamResult
 // (json, stream, http_error or failure); other paths go through forward() (forward.ts). Never
 // throws; the API key is scrubbed from every message, body, stream event and passed-through header.
 // Bodies and stream events are size-capped.
 
+import type { IncomingMessage } from 'node:http';
 import { postJson, readAnswerText, usableAnswer } from './post.ts';
 import {
   DEFAULT_MAX_RESPONSE_BYTES,
@@ -15,6 +16,7 @@ import {
 } from '../spec.ts';
 import { CallGuard } from '../shared/callGuard.ts';
 import { failureCode, networkErrorDetail, redact } from '../shared/failures.ts';
+import type { UpstreamResponse } from '../shared/httpTransport.ts';
 import { readErrorBody } from '../shared/responseBody.ts';
 import { sseStreamParts } from '../shared/sseStream.ts';
 import { chatCompletionsUrl } from './api.ts';
@@ -39,7 +41,7 @@ async function chatComplete(call: UpstreamCall): Promise<UpstreamResult> {
   const maxBytes = target.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   if (status >= 400) {
     const { body, bodyText } = await readErrorBody(response, target.apiKey, maxBytes);
-    guard.disarm();
+    guard.release();
     return { kind: 'http_error', status, body, bodyText, ttfbMs, headers: passThroughHeaders(response, target.apiKey), warnings: [] };
   }
   const usable = usableAnswer(target, posted);
@@ -55,9 +57,9 @@ async function chatComplete(call: UpstreamCall): Promise<UpstreamResult> {
   return { kind: 'json', status, body: completion.body, bodyText: text, usage: completion.usage, ttfbMs, headers, warnings: [] };
 }
 
-function openStream(response: Response, body: ReadableStream<Uint8Array>, guard: CallGuard, target: UpstreamTarget, ttfbMs: number, maxEventBytes: number): UpstreamResult {
+function openStream(response: UpstreamResponse, body: IncomingMessage, guard: CallGuard, target: UpstreamTarget, ttfbMs: number, maxEventBytes: number): UpstreamResult {
   guard.disarm();
-  const contentType = response.headers.get('content-type') ?? '';
+  const contentType = response.headers['content-type'] ?? '';
   if (contentType.includes('application/json')) {
     guard.stop('aborted');
     return failure(target, 'bad_response', 'a stream was requested but upstream answered with JSON');

@@ -1,20 +1,23 @@
-// The one outbound POST of the OpenAI-compatible adapter, shared by chat and forward(): builds the
-// URL, serialises the body, sends it with the key and target headers under a CallGuard (the
-// caller's signal plus a timeout armed until the headers arrive), and reports a failure (never a
-// throw) when any of that goes wrong. Redirects are refused so the key never travels elsewhere.
-// Also the two checks both callers make on the answer: a usable status, and the capped body read.
+// The one outbound POST of the OpenAI-compatible adapter, shared by chat and forward(): checks the
+// URL, serialises the body, sends it with the key and target headers through the pooled keep-alive
+// transport (shared/httpTransport.ts) under a CallGuard (the caller's signal plus a timeout armed
+// until the headers arrive), and reports a failure (never a throw) when any of that goes wrong.
+// Redirects are refused so the key never travels elsewhere. Also the two checks both callers make
+// on the answer: a usable status, and the capped body read.
 
+import type { IncomingMessage } from 'node:http';
 import type { UpstreamFailure, UpstreamTarget } from '../spec.ts';
 import { CallGuard } from '../shared/callGuard.ts';
 import { failureCode, networkErrorDetail } from '../shared/failures.ts';
+import { checkUrl, postBody, type UpstreamResponse } from '../shared/httpTransport.ts';
 import { BodyTooLargeError, readBodyText } from '../shared/responseBody.ts';
 import { requestHeaders } from './api.ts';
 import { failure } from './results.ts';
 
 export interface Posted {
   kind: 'response';
-  response: Response;
-  /** Still armed for the caller to disarm, re-arm (streams) or stop. */
+  response: UpstreamResponse;
+  /** Still armed for the caller to disarm, re-arm (streams), stop or release. */
   guard: CallGuard;
   /** Milliseconds from the call to the response headers. */
   ttfbMs: number;
@@ -30,12 +33,13 @@ export async function postJson(
   let address: string;
   try {
     address = url();
+    checkUrl(address);
   } catch {
     return failure(target, 'connection', 'baseUrl is not a valid URL');
   }
-  let text: string;
+  let payload: Buffer;
   try {
-    text = JSON.stringify(body());
+    payload = Buffer.from(JSON.stringify(body()) ?? 'null', 'utf8');
   } catch (error) {
     return failure(target, 'invalid_request', `the request body cannot be serialised (${error instanceof Error ? error.message : String(error)})`);
   }
@@ -44,23 +48,26 @@ export async function postJson(
   // Non-streaming: the whole call must finish in time; streaming: the headers must arrive in time.
   guard.arm(target.timeoutMs);
   try {
-    const response = await fetch(address, { method: 'POST', headers: requestHeaders(target, stream), body: text, signal: guard.signal, redirect: 'manual' });
+    const response = await postBody(address, requestHeaders(target, stream), payload, guard);
     return { kind: 'response', response, guard, ttfbMs: performance.now() - startedAt };
   } catch (error) {
-    guard.disarm();
+    guard.release();
     return failure(target, failureCode(guard.stopReason()), networkErrorDetail(error));
   }
 }
 
+/** Statuses whose answer has no body by definition. */
+const NO_BODY = new Set([204, 205]);
+
 /** A 2xx answer's body, or the failure for a 1xx/3xx answer or a body-less one (the call is then stopped). */
-export function usableAnswer(target: UpstreamTarget, posted: Posted): { kind: 'usable'; body: ReadableStream<Uint8Array> } | UpstreamFailure {
+export function usableAnswer(target: UpstreamTarget, posted: Posted): { kind: 'usable'; body: IncomingMessage } | UpstreamFailure {
   const { status, body } = posted.response;
-  if (status >= 200 && status < 300 && body !== null) return { kind: 'usable', body };
+  if (status >= 200 && status < 300 && !NO_BODY.has(status)) return { kind: 'usable', body };
   posted.guard.stop('aborted');
   return failure(target, 'bad_response', `HTTP ${status}${status >= 300 ? ': redirects are not followed, set baseUrl to the final address' : ' with no body'}`);
 }
 
-/** The whole answer body, capped at maxBytes, or the failure to report; the guard is disarmed either way. */
+/** The whole answer body, capped at maxBytes, or the failure to report; the guard is released either way. */
 export async function readAnswerText(target: UpstreamTarget, posted: Posted, maxBytes: number): Promise<string | UpstreamFailure> {
   const { guard } = posted;
   try {
@@ -72,6 +79,6 @@ export async function readAnswerText(target: UpstreamTarget, posted: Posted, max
     }
     return failure(target, failureCode(guard.stopReason()), networkErrorDetail(error));
   } finally {
-    guard.disarm();
+    guard.release();
   }
 }

@@ -3,6 +3,7 @@
 
 import type { PassThroughHeaders, UpstreamFailure, UpstreamFailureCode, UpstreamTarget } from '../spec.ts';
 import { failureMessage, redact, redactHeaders } from '../shared/failures.ts';
+import type { UpstreamResponse } from '../shared/httpTransport.ts';
 
 export type Phase = 'request' | 'stream';
 
@@ -17,10 +18,13 @@ export function failure(target: UpstreamTarget, code: UpstreamFailureCode, detai
 /** Upstream headers a client (or its SDK's back-off) relies on: rate limits, retry-after, request ids. */
 const PASS_THROUGH_HEADER = /^(retry-after|retry-after-ms|x-ratelimit-[a-z-]+|x-request-id|openai-processing-ms)$/;
 
-export function passThroughHeaders(response: Response, apiKey: string | undefined): PassThroughHeaders {
+export function passThroughHeaders(response: UpstreamResponse, apiKey: string | undefined): PassThroughHeaders {
   const headers: PassThroughHeaders = {};
-  response.headers.forEach((value, name) => {
-    if (PASS_THROUGH_HEADER.test(name)) headers[name] = value;
-  });
+  const received = response.headers;
+  for (const name of Object.keys(received)) {
+    const value = received[name];
+    if (value === undefined || !PASS_THROUGH_HEADER.test(name)) continue;
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
   return redactHeaders(headers, apiKey);
 }

@@ -35,6 +35,10 @@ const NETWORK_CODES: Readonly<Record<string, string>> = {
   UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
   UND_ERR_HEADERS_TIMEOUT: 'headers timed out',
   UND_ERR_BODY_TIMEOUT: 'body timed out',
+  ERR_INVALID_CHAR: 'invalid character in a request header',
+  ERR_INVALID_HTTP_TOKEN: 'invalid request header name',
+  HPE_INVALID_CONSTANT: 'the answer is not HTTP',
+  ERR_STREAM_PREMATURE_CLOSE: 'the answer broke off',
 };
 
 /** Removes IPv4/IPv6 addresses, host:port pairs and URLs from an error text. */

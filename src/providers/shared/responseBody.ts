@@ -4,6 +4,7 @@
 // over a hostile body is needed, and the text is passed on as it is, never re-serialised.
 
 import { redact } from './failures.ts';
+import type { UpstreamResponse } from './httpTransport.ts';
 
 const MAX_ERROR_TEXT_CHARS = 2000;
 
@@ -31,28 +32,40 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** The whole body as text, reading at most `maxBytes` (throws BodyTooLargeError past it). */
-export async function readBodyText(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return '';
-  const declared = Number(response.headers.get('content-length'));
-  const reader = response.body.getReader();
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await reader.cancel().catch(() => undefined);
-    throw new BodyTooLargeError(maxBytes);
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new BodyTooLargeError(maxBytes);
+/**
+ * The whole body as text, reading at most `maxBytes`: past it (or when content-length says so) the
+ * response and its socket are destroyed and BodyTooLargeError is thrown. A body that breaks off
+ * rejects with the stream's error.
+ */
+export function readBodyText(response: UpstreamResponse, maxBytes: number): Promise<string> {
+  const { body } = response;
+  return new Promise((resolve, reject) => {
+    const declared = Number(response.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      body.destroy();
+      reject(new BodyTooLargeError(maxBytes));
+      return;
     }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        body.off('data', onData);
+        body.destroy();
+        reject(new BodyTooLargeError(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    body.on('data', onData);
+    body.once('end', () => resolve(chunks.length === 1 ? (chunks[0] ?? Buffer.alloc(0)).toString('utf8') : Buffer.concat(chunks, size).toString('utf8')));
+    body.once('error', reject);
+    // Destroyed without an error (e.g. the socket closed early): no 'end' will come.
+    body.once('close', () => {
+      if (!body.complete) reject(Object.assign(new Error('the response body broke off'), { code: 'ECONNRESET' }));
+    });
+  });
 }
 
 /** An upstream error body ready to pass through: its parsed form and its text. */
@@ -65,7 +78,7 @@ export interface ErrorBody {
  * The body to pass through for an upstream 4xx/5xx: its JSON text when it parses, otherwise
  * `{error:{message,type:'upstream_error'}}` with its text. The API key is scrubbed either way.
  */
-export async function readErrorBody(response: Response, apiKey: string | undefined, maxBytes: number): Promise<ErrorBody> {
+export async function readErrorBody(response: UpstreamResponse, apiKey: string | undefined, maxBytes: number): Promise<ErrorBody> {
   let text = '';
   try {
     text = redact(await readBodyText(response, Math.min(maxBytes, 1024 * 1024)), apiKey);

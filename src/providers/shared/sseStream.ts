@@ -2,13 +2,16 @@
 // whole body, stops with an error part on reset / idle timeout / abort, ends with 'done' on [DONE]
 // or a clean close. Cancelling the iteration (return()) aborts the upstream request. An event larger
 // than maxEventChars ends the stream with a bad_response error part (memory stays bounded).
+// After [DONE] the rest of the answer is drained so its keep-alive socket can be reused.
 
+import type { IncomingMessage } from 'node:http';
 import type { StreamPart } from '../spec.ts';
 import type { CallGuard } from './callGuard.ts';
+import { ChunkReader } from './chunkReader.ts';
 import { SseEventTooLargeError, SseParser } from './sseParser.ts';
 
 export interface SseStreamOptions {
-  body: ReadableStream<Uint8Array>;
+  body: IncomingMessage;
   guard: CallGuard;
   /** Longest wait allowed for the next network chunk. */
   idleTimeoutMs: number;
@@ -37,14 +40,15 @@ export function sseStreamParts(options: SseStreamOptions): AsyncIterable<StreamP
 
 async function* readParts(options: SseStreamOptions): AsyncGenerator<StreamPart, void, undefined> {
   const { guard, classify } = options;
-  const reader = options.body.getReader();
+  const reader = new ChunkReader(options.body);
+  let sentinel = false;
   const parser = new SseParser({ maxEventChars: options.maxEventChars });
   try {
     for (;;) {
-      let read: ReadableStreamReadResult<Uint8Array>;
+      let chunk: Buffer | null;
       guard.arm(options.idleTimeoutMs);
       try {
-        read = await reader.read();
+        chunk = await reader.read();
       } catch (error) {
         yield options.brokenPart(error);
         return;
@@ -53,7 +57,7 @@ async function* readParts(options: SseStreamOptions): AsyncGenerator<StreamPart,
       }
       let events: string[];
       try {
-        events = read.done ? parser.end() : parser.push(read.value);
+        events = chunk === null ? parser.end() : parser.push(chunk);
       } catch (error) {
         if (!(error instanceof SseEventTooLargeError)) throw error;
         guard.stop('aborted');
@@ -62,19 +66,24 @@ async function* readParts(options: SseStreamOptions): AsyncGenerator<StreamPart,
       }
       for (const data of events) {
         if (data.trim() === DONE_SENTINEL) {
+          sentinel = true;
+          // Finished: a cancel after this must not close the socket (the rest of the answer drains).
+          reader.close('drain');
+          guard.release();
           yield { type: 'done', sentinel: true };
           return;
         }
         yield* classify(data);
       }
-      if (read.done) {
+      if (chunk === null) {
+        guard.release();
         // Closed without [DONE]: the consumer decides whether that is a complete answer.
         yield { type: 'done', sentinel: false };
         return;
       }
     }
   } finally {
-    guard.disarm();
-    reader.cancel().catch(() => undefined);
+    reader.close(sentinel ? 'drain' : 'destroy');
+    guard.release();
   }
 }

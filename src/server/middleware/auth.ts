@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { GatewayError, errorResponse } from '../errors.ts';
 import type { Caller, GatewayKeys } from '../gateway-keys.ts';
+import { requestHeader } from '../request-header.ts';
 
 /** The id under which a gateway key appears in the log: "key_" and 12 hex digits of its sha256. */
 export function keyId(key: string): string {
@@ -27,8 +28,8 @@ export function requestKeyId(c: Context): string | null {
 }
 
 export function presentedKey(c: Context): string | undefined {
-  const header = c.req.header('authorization');
-  return ((header ? /^Bearer\s+(.+)$/i.exec(header)?.[1] : undefined) ?? c.req.header('x-api-key'))?.trim();
+  const header = requestHeader(c, 'authorization');
+  return ((header ? /^Bearer\s+(.+)$/i.exec(header)?.[1] : undefined) ?? requestHeader(c, 'x-api-key'))?.trim();
 }
 
 export function gatewayAuth(keys: GatewayKeys): MiddlewareHandler {

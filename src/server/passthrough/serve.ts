@@ -17,6 +17,7 @@ import { answerPlain } from '../plain-answer.ts';
 import { forwardUpstream } from './call.ts';
 import type { PassThroughEndpoint } from './endpoint.ts';
 import { streamResponse } from './stream.ts';
+import { clientSignal, requestHeader } from '../request-header.ts';
 
 function bearer(header: string | undefined): string | undefined {
   const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
@@ -98,10 +99,10 @@ async function answer<Body extends Record<string, unknown>>(ctx: GatewayContext,
     ...(body['user'] !== undefined ? { user: body['user'] } : {}),
     ...(body['metadata'] !== undefined ? { metadata: body['metadata'] } : {}),
   };
-  const prepared = await prepare(ctx, exchange, JSON.stringify(chatLike), { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode'), session: c.req.header('x-triage-session') });
+  const prepared = await prepare(ctx, exchange, JSON.stringify(chatLike), { tags: requestHeader(c, 'x-triage-tags'), mode: requestHeader(c, 'x-triage-mode'), session: requestHeader(c, 'x-triage-session') });
   await applyCallerPolicy(ctx, exchange, prepared, requestCaller(c), bodyText.length);
   const upstreamStartedMs = performance.now();
-  const outcome = await forwardUpstream(ctx, prepared, endpoint, body, stream, bearer(c.req.header('authorization')), c.req.raw.signal);
+  const outcome = await forwardUpstream(ctx, prepared, endpoint, body, stream, bearer(requestHeader(c, 'authorization')), clientSignal(c));
   exchange.served(outcome, prepared.router);
   const { result } = outcome;
   const headers = (passed: Record<string, string>) => ({ ...passed, ...decisionHeaders(exchange, prepared.warnings) });

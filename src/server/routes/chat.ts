@@ -12,6 +12,7 @@ import { answerPlain } from '../plain-answer.ts';
 import { sampleForShadow } from '../shadow-sampling.ts';
 import { relayStream } from '../stream-relay.ts';
 import { callUpstream } from '../upstream/call.ts';
+import { clientSignal, requestHeader } from '../request-header.ts';
 
 function bearer(header: string | undefined): string | undefined {
   const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
@@ -24,11 +25,11 @@ export function handleChat(ctx: GatewayContext, c: Context): Promise<Response> {
 
 async function answerChat(ctx: GatewayContext, c: Context, exchange: Exchange): Promise<Answer> {
   const bodyText = await c.req.text();
-  const prepared = await prepare(ctx, exchange, bodyText, { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode'), session: c.req.header('x-triage-session') });
+  const prepared = await prepare(ctx, exchange, bodyText, { tags: requestHeader(c, 'x-triage-tags'), mode: requestHeader(c, 'x-triage-mode'), session: requestHeader(c, 'x-triage-session') });
   await applyCallerPolicy(ctx, exchange, prepared, requestCaller(c), bodyText.length);
   sampleForShadow(ctx, exchange, prepared, bodyText.length);
   const upstreamStartedMs = performance.now();
-  const outcome = await callUpstream(ctx, prepared.attempts, prepared.request, bearer(c.req.header('authorization')), c.req.raw.signal, prepared.retry);
+  const outcome = await callUpstream(ctx, prepared.attempts, prepared.request, bearer(requestHeader(c, 'authorization')), clientSignal(c), prepared.retry);
   exchange.served(outcome, prepared.router);
   const { result } = outcome;
   const warnings = [...prepared.warnings, ...('warnings' in result ? result.warnings : [])];

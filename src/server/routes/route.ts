@@ -6,6 +6,7 @@ import { GatewayError } from '../errors.ts';
 import { Exchange } from '../exchange.ts';
 import { requestKeyId } from '../middleware/auth.ts';
 import { decisionHeaders, prepare } from '../prepare.ts';
+import { requestHeader } from '../request-header.ts';
 
 export async function handleRoute(ctx: GatewayContext, c: Context): Promise<Response> {
   const exchange = new Exchange(ctx, 'route');
@@ -19,7 +20,7 @@ export async function handleRoute(ctx: GatewayContext, c: Context): Promise<Resp
 }
 
 async function answerRoute(ctx: GatewayContext, c: Context, exchange: Exchange): Promise<Response> {
-  const prepared = await prepare(ctx, exchange, await c.req.text(), { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode'), session: c.req.header('x-triage-session') });
+  const prepared = await prepare(ctx, exchange, await c.req.text(), { tags: requestHeader(c, 'x-triage-tags'), mode: requestHeader(c, 'x-triage-mode'), session: requestHeader(c, 'x-triage-session') });
   const { record } = exchange;
   const { decision } = prepared;
   exchange.end(200, null, 'route');

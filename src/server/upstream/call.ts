@@ -31,6 +31,7 @@ export interface DeploymentAttempt extends Attempt {
 
 /** Weighted random order of a model's deployments; those whose breaker is not closed go last. */
 export function deploymentOrder(deployments: readonly Deployment[], isClosed: (provider: string) => boolean, random: () => number = Math.random): Deployment[] {
+  if (deployments.length === 1) return [...deployments];
   const pool = [...deployments];
   const ordered: Deployment[] = [];
   while (pool.length > 0) {
@@ -43,9 +44,16 @@ export function deploymentOrder(deployments: readonly Deployment[], isClosed: (p
   return [...ordered.filter((d) => isClosed(d.provider)), ...ordered.filter((d) => !isClosed(d.provider))];
 }
 
-function expand(ctx: GatewayContext, attempts: readonly Attempt[]): DeploymentAttempt[] {
+function expand(ctx: GatewayContext, attempts: readonly Attempt[], limit: number): DeploymentAttempt[] {
   const isClosed = (provider: string) => ctx.breakers.get(provider).state === 'closed';
-  return attempts.flatMap((attempt) => deploymentOrder(attempt.model.deployments, isClosed).map((deployment) => ({ ...attempt, deployment })));
+  const tries: DeploymentAttempt[] = [];
+  for (const attempt of attempts) {
+    for (const deployment of deploymentOrder(attempt.model.deployments, isClosed)) {
+      if (tries.length >= limit) return tries;
+      tries.push({ alias: attempt.alias, model: attempt.model, deployment });
+    }
+  }
+  return tries;
 }
 
 /** What the attempt loop reads of a result, whichever adapter call made it (chat or forward). */
@@ -180,7 +188,7 @@ export async function runAttempts<R extends AttemptResult>(
   call: AttemptCall<R>,
 ): Promise<AttemptOutcome<R>> {
   const deadline = policy.deadlineMs === undefined ? undefined : performance.now() + policy.deadlineMs;
-  const tries = expand(ctx, attempts).slice(0, Math.max(1, policy.maxAttempts));
+  const tries = expand(ctx, attempts, Math.max(1, policy.maxAttempts));
   const failures: string[] = [];
   let last: AttemptOutcome<R> | undefined;
   for (const [index, attempt] of tries.entries()) {
