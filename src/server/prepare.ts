@@ -29,8 +29,11 @@ export interface Prepared {
   warnings: string[];
 }
 
-function readRequest(ctx: GatewayContext, bodyText: string, headers: { tags?: string; mode?: string }) {
-  const request = parseChatRequest(bodyText);
+/** The client's body: Chat Completions text, or a request another protocol's route already translated (may throw a GatewayError). */
+export type RequestSource = string | (() => ChatRequest);
+
+function readRequest(ctx: GatewayContext, source: RequestSource, headers: { tags?: string; mode?: string }) {
+  const request = typeof source === 'string' ? parseChatRequest(source) : source();
   const tags = callerTags(request, headers.tags);
   const mode = modeSignal(request, headers.mode);
   try {
@@ -58,13 +61,13 @@ function refuse(exchange: Exchange, error: GatewayError, reason: string): Gatewa
 export async function prepare(
   ctx: GatewayContext,
   exchange: Exchange,
-  bodyText: string,
+  source: RequestSource,
   headers: { tags?: string; mode?: string },
 ): Promise<Prepared> {
   const { record } = exchange;
   let read: ReturnType<typeof readRequest>;
   try {
-    read = readRequest(ctx, bodyText, headers);
+    read = readRequest(ctx, source, headers);
   } catch (error) {
     if (error instanceof GatewayError) throw refuse(exchange, error, 'rejected');
     throw error;

@@ -122,7 +122,7 @@ describe('provider registry', () => {
   });
 
   it('rejects an unknown kind with the known kinds listed', () => {
-    expect(() => createProvider('anthropic')).toThrow(/Unknown provider kind "anthropic".*openai-compatible/);
+    expect(() => createProvider('gemini')).toThrow(/Unknown provider kind "gemini".*openai-compatible, anthropic/);
     expect(() => createProvider('toString')).toThrow(/Unknown provider kind/);
   });
 });

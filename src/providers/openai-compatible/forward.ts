@@ -3,14 +3,14 @@
 // under target.maxResponseBytes, and passes SSE streams on event by event with the raw text kept.
 // The API key is scrubbed from bodies (even behind JSON escapes), events and headers.
 
-import { postJson, readAnswerText, usableAnswer } from './post.ts';
+import { postJson, readAnswerText, usableAnswer } from '../shared/post.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, type ForwardCall, type ForwardResult, type ForwardStreamPart, type UpstreamTarget } from '../spec.ts';
 import { CallGuard } from '../shared/callGuard.ts';
 import { failureCode, networkErrorDetail, redact } from '../shared/failures.ts';
 import { BodyTooLargeError, parseJsonObject, readBodyText } from '../shared/responseBody.ts';
-import { upstreamUrl } from './api.ts';
+import { requestHeaders, upstreamUrl } from './api.ts';
 import { scrubEventText, scrubJson } from './redactJson.ts';
-import { failure, passThroughHeaders, safeMessage } from './results.ts';
+import { failure, passThroughHeaders, safeMessage } from '../shared/results.ts';
 import { EventTooLargeError, SseEventSplitter } from './sseEvents.ts';
 
 const MAX_ERROR_TEXT_CHARS = 2000;
@@ -44,7 +44,7 @@ async function readErrorText(response: Response, maxBytes: number): Promise<stri
 export async function forward(call: ForwardCall): Promise<ForwardResult> {
   const { target } = call;
   const maxBytes = target.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const posted = await postJson(target, () => upstreamUrl(target, call.path), () => ({ ...call.body, model: target.modelId }), call.stream, call.signal);
+  const posted = await postJson(target, () => upstreamUrl(target, call.path), () => ({ ...call.body, model: target.modelId }), () => requestHeaders(target, call.stream), call.signal);
   if (posted.kind === 'failure') return posted;
   const { response, guard, ttfbMs } = posted;
   const { status } = response;

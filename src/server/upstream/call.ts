@@ -12,6 +12,7 @@
 import { readSecret } from '../../config/env.ts';
 import { own } from '../../config/lookup.ts';
 import type { Deployment, ModelConfig } from '../../config/types.ts';
+import type { ChatExtensions } from '../../protocol/anthropic/extras.ts';
 import type { ChatRequest } from '../../protocol/chat.ts';
 import type { RetryPolicy } from '../../routing/decide.ts';
 import type { PassThroughHeaders, ProviderAdapter, UpstreamFailure, UpstreamResult, UpstreamTarget } from '../../providers/spec.ts';
@@ -148,11 +149,11 @@ function circuitOpen(attempt: DeploymentAttempt): UpstreamFailure {
 const deadlineFailure: UpstreamFailure = { kind: 'failure', code: 'timeout', message: 'the retry deadline passed before any upstream answered', warnings: [] };
 
 /** One try's call through the adapter, for the target the loop chose (with the remaining deadline in its timeout). */
-export type AttemptCall<R extends AttemptResult> = (adapter: ProviderAdapter, target: UpstreamTarget) => Promise<R | UpstreamFailure>;
+export type AttemptCall<R extends AttemptResult> = (adapter: ProviderAdapter, target: UpstreamTarget, attempt: DeploymentAttempt) => Promise<R | UpstreamFailure>;
 
 /** A chat attempt: the adapter's chat(), with a stream peeked up to its first real chunk. */
-async function chatAttempt(adapter: ProviderAdapter, target: UpstreamTarget, request: ChatRequest, signal: AbortSignal | undefined): Promise<UpstreamResult> {
-  const result = await adapter.chat({ target, request, signal });
+async function chatAttempt(adapter: ProviderAdapter, target: UpstreamTarget, request: ChatRequest, extensions: ChatExtensions | undefined, signal: AbortSignal | undefined): Promise<UpstreamResult> {
+  const result = await adapter.chat({ target, request, signal, ...(extensions ? { extensions } : {}) });
   if (result.kind !== 'stream') return result;
   const peeked = await peekStream(result.parts);
   if (peeked.failure !== null) return { kind: 'failure', code: peeked.failure.code, message: peeked.failure.message, warnings: result.warnings };
@@ -166,8 +167,9 @@ export function callUpstream(
   clientKey: string | undefined,
   signal: AbortSignal | undefined,
   policy: RetryPolicy,
+  extensions?: ChatExtensions,
 ): Promise<AttemptOutcome> {
-  return runAttempts(ctx, attempts, clientKey, signal, policy, (adapter, target) => chatAttempt(adapter, target, request, signal));
+  return runAttempts(ctx, attempts, clientKey, signal, policy, (adapter, target) => chatAttempt(adapter, target, request, extensions, signal));
 }
 
 /** Tries the attempts in order with the policy's bounds, calling `call` for each; see the header. */
@@ -193,7 +195,7 @@ export async function runAttempts<R extends AttemptResult>(
       result = circuitOpen(attempt);
     } else {
       const adapter = ctx.provider(provider?.kind ?? 'openai-compatible');
-      result = await call(adapter, target(ctx, attempt, clientKey, remaining));
+      result = await call(adapter, target(ctx, attempt, clientKey, remaining), attempt);
       const health = healthOf(result);
       if (health === true) breaker.success();
       else if (health === false) breaker.failure();

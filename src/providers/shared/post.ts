@@ -1,14 +1,13 @@
-// The one outbound POST of the OpenAI-compatible adapter, shared by chat and forward(): builds the
-// URL, serialises the body, sends it with the key and target headers under a CallGuard (the
+// The one outbound POST of every adapter (chat, and forward() for OpenAI-compatible paths): builds the
+// URL, serialises the body, sends it with the adapter's headers (key, target headers) under a CallGuard (the
 // caller's signal plus a timeout armed until the headers arrive), and reports a failure (never a
 // throw) when any of that goes wrong. Redirects are refused so the key never travels elsewhere.
 // Also the two checks both callers make on the answer: a usable status, and the capped body read.
 
 import type { UpstreamFailure, UpstreamTarget } from '../spec.ts';
-import { CallGuard } from '../shared/callGuard.ts';
-import { failureCode, networkErrorDetail } from '../shared/failures.ts';
-import { BodyTooLargeError, readBodyText } from '../shared/responseBody.ts';
-import { requestHeaders } from './api.ts';
+import { CallGuard } from './callGuard.ts';
+import { failureCode, networkErrorDetail } from './failures.ts';
+import { BodyTooLargeError, readBodyText } from './responseBody.ts';
 import { failure } from './results.ts';
 
 export interface Posted {
@@ -24,7 +23,8 @@ export async function postJson(
   target: UpstreamTarget,
   url: () => string,
   body: () => unknown,
-  stream: boolean,
+  /** Built inside the guarded call: an invalid header value is a connection failure, never a throw. */
+  headers: () => Headers,
   signal: AbortSignal | undefined,
 ): Promise<Posted | UpstreamFailure> {
   let address: string;
@@ -44,7 +44,7 @@ export async function postJson(
   // Non-streaming: the whole call must finish in time; streaming: the headers must arrive in time.
   guard.arm(target.timeoutMs);
   try {
-    const response = await fetch(address, { method: 'POST', headers: requestHeaders(target, stream), body: text, signal: guard.signal, redirect: 'manual' });
+    const response = await fetch(address, { method: 'POST', headers: headers(), body: text, signal: guard.signal, redirect: 'manual' });
     return { kind: 'response', response, guard, ttfbMs: performance.now() - startedAt };
   } catch (error) {
     guard.disarm();
