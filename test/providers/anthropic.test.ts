@@ -5,4 +5,4 @@ import { describeProviderConformance } from './provider.conformance.ts';
 import { createAnthropicAdapter } from '../../src/providers/anthropic/index.ts';
 import { startFakeAnthropicUpstream } from '../support/fake-anthropic-upstream.ts';
 
-describeProviderConformance('anthropic', { createAdapter: createAnthropicAdapter, startUpstream: startFakeAnthropicUpstream });
+describeProviderConformance('anthropic', { createAdapter: createAnthropicAdapter, startUpstream: startFakeAnthropicUpstream, goldenStreams: 'anthropic' });
