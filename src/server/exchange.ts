@@ -85,6 +85,9 @@ export class Exchange {
     record.modelAlias = outcome.attempt.alias;
     record.modelId = outcome.attempt.deployment.id;
     record.provider = outcome.attempt.deployment.provider;
+    // Reasoning the served model's family could not read was removed or converted: say so on the row.
+    const reasoning = 'warnings' in outcome.result ? outcome.result.warnings.filter((w) => w.startsWith('reasoning: ')) : [];
+    if (reasoning.length > 0) record.reason = `${record.reason}; ${reasoning.join('; ')}`.slice(0, 2000);
     if (!outcome.retried) return;
     record.fallbackUsed = true;
     const tier: Tier | null = router === null ? null : outcome.attempt.alias === router.strong ? 'strong' : outcome.attempt.alias === router.weak ? 'weak' : record.tier;

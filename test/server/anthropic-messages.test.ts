@@ -126,7 +126,7 @@ describe('Anthropic SDK -> Anthropic upstream', () => {
     expect(claude.requests.at(-1)!.body.messages).toEqual([
       { role: 'user', content: [{ type: 'text', text: 'Open src/app.ts' }] },
       { role: 'assistant', content: [{ type: 'tool_use', id: (use as Anthropic.ToolUseBlock).id, name: 'read_file', input: { path: 'src/app.ts' } }] },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: (use as Anthropic.ToolUseBlock).id, content: [{ type: 'text', text: 'export function main() {}' }] }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: (use as Anthropic.ToolUseBlock).id, content: 'export function main() {}' }] },
     ]);
   });
 });

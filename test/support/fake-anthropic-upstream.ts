@@ -5,10 +5,12 @@
 // (FakeBehaviour: delays, holding, resets, error events, forced answers, a required key).
 // resetAfterEvents, endAfterEvents and errorEventAfterEvents count the events that carry something a
 // client reads (message_start and deltas), not block starts and stops, so the counts mean the same
-// number of chunks as on the OpenAI fake. Records every request.
+// number of chunks as on the OpenAI fake. Requests breaking the API's rules (anthropic-rules.ts) get
+// the API's 400. Records every request.
 
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { anthropicRuleViolation } from './anthropic-rules.ts';
 import { DEFAULT_BEHAVIOUR, splitInto, type FakeBehaviour, type FakeUpstream, type RecordedRequest, type RequestOutcome } from './fake-upstream.ts';
 
 export interface FakeAnthropicBehaviour extends FakeBehaviour {
@@ -147,6 +149,8 @@ async function handle(record: RecordedRequest, res: ServerResponse, b: FakeAnthr
   if (!request || typeof request !== 'object' || !Array.isArray(request.messages) || typeof request.max_tokens !== 'number') {
     return sendJson(res, 400, anthropicError('invalid_request_error', 'messages and max_tokens are required'));
   }
+  const violation = anthropicRuleViolation(request);
+  if (violation !== null) return sendJson(res, 400, anthropicError('invalid_request_error', violation));
   if (b.headersDelayMs > 0) await sleep(b.headersDelayMs);
   if (res.destroyed) return;
   const forced = b.respondWith;

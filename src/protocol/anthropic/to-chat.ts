@@ -5,7 +5,7 @@
 // sees that thinking was asked for; `metadata.user_id` becomes `user` (the user tag).
 
 import type { ChatMessage, ChatRequest, ContentPart } from '../chat.ts';
-import { effortOfBudget, REASONING_FORMAT_OF_FAMILY, type ReasoningDetail } from '../reasoning.ts';
+import { effortOfBudget, familyOfSignature, REASONING_FORMAT_OF_FAMILY, type ReasoningDetail } from '../reasoning.ts';
 import type { AnthropicExtras } from './extras.ts';
 import type { ContentBlock, ImageBlock, MessageParam, MessagesRequest, TextBlock, Tool, ToolChoice } from './messages.ts';
 
@@ -33,19 +33,19 @@ function textPart(block: TextBlock): ContentPart {
   return withCacheControl({ type: 'text', text: block.text }, block);
 }
 
-/** Parts as a plain string when they are only uncached text, else as parts. */
+/** One uncached text part as a plain string, anything else as parts (so each block comes back as it was). */
 function content(parts: ContentPart[]): string | ContentPart[] {
-  if (parts.every((part) => part.type === 'text' && !('cache_control' in part))) {
-    return parts.map((part) => (typeof part['text'] === 'string' ? part['text'] : '')).join('\n');
-  }
+  const only = parts.length === 1 ? parts[0] : undefined;
+  if (only && only.type === 'text' && !('cache_control' in only) && typeof only['text'] === 'string') return only['text'];
   return parts;
 }
 
 function toolResultMessages(block: Extract<ContentBlock, { type: 'tool_result' }>): ChatMessage[] {
-  const blocks = typeof block.content === 'string' ? [{ type: 'text' as const, text: block.content }] : (block.content ?? []);
-  const texts = blocks.filter((b): b is TextBlock => b.type === 'text').map((b) => b.text);
+  const blocks = typeof block.content === 'string' ? [] : (block.content ?? []);
+  const texts = blocks.filter((b): b is TextBlock => b.type === 'text').map(textPart);
   const images = blocks.filter((b): b is ImageBlock => b.type === 'image');
-  const tool: ChatMessage = { role: 'tool', tool_call_id: block.tool_use_id, content: texts.join('\n') };
+  // A string result stays a string, a list of blocks a list of text parts (tool messages hold text only).
+  const tool: ChatMessage = { role: 'tool', tool_call_id: block.tool_use_id, content: typeof block.content === 'string' ? block.content : texts };
   if (block.is_error === true) tool['is_error'] = true;
   if (block.cache_control) tool['cache_control'] = block.cache_control;
   // Chat tool messages hold text only: images a tool returned follow as a user message.
@@ -82,7 +82,11 @@ function assistantMessage(message: MessageParam): ChatMessage {
     else if (block.type === 'tool_use') {
       toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input) } });
     } else if (block.type === 'thinking') {
-      reasoning.push({ type: 'reasoning.text', text: block.thinking, signature: block.signature, format: ANTHROPIC_FORMAT, index: reasoning.length });
+      // A signature the gateway made up marks reasoning another family wrote: it goes back unsigned, in that family's format.
+      const family = familyOfSignature(block.signature);
+      if (family === null || family === 'anthropic') {
+        reasoning.push({ type: 'reasoning.text', text: block.thinking, signature: block.signature, format: ANTHROPIC_FORMAT, index: reasoning.length });
+      } else reasoning.push({ type: 'reasoning.text', text: block.thinking, format: REASONING_FORMAT_OF_FAMILY[family], index: reasoning.length });
     } else if (block.type === 'redacted_thinking') {
       reasoning.push({ type: 'reasoning.encrypted', data: block.data, format: ANTHROPIC_FORMAT, index: reasoning.length });
     }

@@ -90,8 +90,8 @@ function assistantBlocks(message: ChatMessage, warnings: Set<string>): Block[] {
 }
 
 function toolResultBlock(message: ChatMessage, warnings: Set<string>): Block {
-  const text = blocksOf(message.content, warnings);
-  const block: Block = { type: 'tool_result', tool_use_id: message.tool_call_id ?? '', content: text };
+  const content = typeof message.content === 'string' ? message.content : blocksOf(message.content, warnings);
+  const block: Block = { type: 'tool_result', tool_use_id: message.tool_call_id ?? '', content };
   if (message['is_error'] === true) block['is_error'] = true;
   return withCache(block, message);
 }

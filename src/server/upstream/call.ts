@@ -10,10 +10,12 @@
 // or a ForwardResult (a stream already peeked, so a failed start counts as a failure).
 
 import { readSecret } from '../../config/env.ts';
+import { modelFamily } from '../../config/family.ts';
 import { own } from '../../config/lookup.ts';
 import type { Deployment, ModelConfig } from '../../config/types.ts';
 import type { ChatExtensions } from '../../protocol/anthropic/extras.ts';
 import type { ChatRequest } from '../../protocol/chat.ts';
+import { fitReasoning, type FittedRequest } from '../../protocol/reasoning-fit.ts';
 import type { RetryPolicy } from '../../routing/decide.ts';
 import type { PassThroughHeaders, ProviderAdapter, UpstreamFailure, UpstreamResult, UpstreamTarget } from '../../providers/spec.ts';
 import type { GatewayContext } from '../context.ts';
@@ -152,8 +154,11 @@ const deadlineFailure: UpstreamFailure = { kind: 'failure', code: 'timeout', mes
 export type AttemptCall<R extends AttemptResult> = (adapter: ProviderAdapter, target: UpstreamTarget, attempt: DeploymentAttempt) => Promise<R | UpstreamFailure>;
 
 /** A chat attempt: the adapter's chat(), with a stream peeked up to its first real chunk. */
-async function chatAttempt(adapter: ProviderAdapter, target: UpstreamTarget, request: ChatRequest, extensions: ChatExtensions | undefined, signal: AbortSignal | undefined): Promise<UpstreamResult> {
-  const result = await adapter.chat({ target, request, signal, ...(extensions ? { extensions } : {}) });
+async function chatAttempt(adapter: ProviderAdapter, target: UpstreamTarget, fitted: FittedRequest, signal: AbortSignal | undefined): Promise<UpstreamResult> {
+  const { request, extensions, notes } = fitted;
+  const answered = await adapter.chat({ target, request, signal, ...(extensions ? { extensions } : {}) });
+  // What the cross-family pass removed travels in the warnings channel with what the adapter dropped.
+  const result = notes.length > 0 ? { ...answered, warnings: [...notes.map((note) => `reasoning: ${note}`), ...answered.warnings] } : answered;
   if (result.kind !== 'stream') return result;
   const peeked = await peekStream(result.parts);
   if (peeked.failure !== null) return { kind: 'failure', code: peeked.failure.code, message: peeked.failure.message, warnings: result.warnings };
@@ -169,7 +174,11 @@ export function callUpstream(
   policy: RetryPolicy,
   extensions?: ChatExtensions,
 ): Promise<AttemptOutcome> {
-  return runAttempts(ctx, attempts, clientKey, signal, policy, (adapter, target) => chatAttempt(adapter, target, request, extensions, signal));
+  return runAttempts(ctx, attempts, clientKey, signal, policy, (adapter, target, attempt) => {
+    // Each attempt may go to another model family: fit the history's reasoning to the one about to read it.
+    const family = modelFamily(attempt.model, own(ctx.config.providers, attempt.deployment.provider));
+    return chatAttempt(adapter, target, fitReasoning(request, extensions, family), signal);
+  });
 }
 
 /** Tries the attempts in order with the policy's bounds, calling `call` for each; see the header. */
