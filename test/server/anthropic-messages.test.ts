@@ -259,3 +259,63 @@ describe('errors and count_tokens', () => {
     expect(large.input_tokens).toBeGreaterThan(small.input_tokens + 1000);
   });
 });
+
+describe('reasoning from an unsigned family, rendered for an Anthropic client', () => {
+  it('streams reasoning_content as a thinking block whose signature names the family', async () => {
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null) => `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-5-mini', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    const body = chunk({ role: 'assistant', content: '' }) + chunk({ reasoning_content: 'Think' }) + chunk({ reasoning_content: 'ing.' }) + chunk({ content: 'Answer.' }) + chunk({}, 'stop') + 'data: [DONE]\n\n';
+    openaiUpstream.setBehaviour({ respondWith: { status: 200, body, contentType: 'text/event-stream' } });
+    const message = await anthropic.messages.stream({ model: 'triage/toOpenAi', max_tokens: 100, messages: [{ role: 'user', content: 'Think first' }] }).finalMessage();
+    expect(message.content).toEqual([
+      { type: 'thinking', thinking: 'Thinking.', signature: 'triage-unsigned:openai' },
+      expect.objectContaining({ type: 'text', text: 'Answer.' }),
+    ]);
+  });
+});
+
+describe('gateway keys and limits on /v1/messages', () => {
+  let guarded: TestGateway;
+  beforeAll(async () => {
+    guarded = await startTestGateway({
+      raw: {
+        server: { bodyLimitBytes: 2000 },
+        providers: { claude: { kind: 'anthropic', baseUrl: claude.url } },
+        models: { sonnet: { provider: 'claude', id: 'claude-sonnet-4-5' } },
+        routers: { default: { strong: 'sonnet', weak: 'sonnet', scorer: 'random', seed: 7 } },
+      },
+      env: { TRIAGE_API_KEYS: 'gw-key-1' },
+    });
+  });
+  afterAll(async () => guarded.dispose());
+
+  it('accepts the gateway key in x-api-key (as the SDK sends it) and refuses a missing or wrong one in Anthropic shape', async () => {
+    claude.setBehaviour({ text: 'hi' });
+    const ok = new Anthropic({ baseURL: guarded.url, apiKey: 'gw-key-1', maxRetries: 0 });
+    expect((await ok.messages.create({ model: 'sonnet', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] })).content).toEqual([{ type: 'text', text: 'hi' }]);
+    const wrong = new Anthropic({ baseURL: guarded.url, apiKey: 'nope', maxRetries: 0 });
+    await expect(wrong.messages.create({ model: 'sonnet', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({
+      status: 401,
+      error: { type: 'error', error: { type: 'authentication_error' } },
+    });
+    const missing = await fetch(`${guarded.url}/v1/messages/count_tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
+  });
+
+  it('answers an oversized body with 413 request_too_large and a bad anthropic-version with 400', async () => {
+    const big = await fetch(`${guarded.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'gw-key-1' },
+      body: JSON.stringify({ model: 'sonnet', max_tokens: 5, messages: [{ role: 'user', content: 'x'.repeat(5000) }] }),
+    });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ type: 'error', error: { type: 'request_too_large' } });
+    const version = await fetch(`${guarded.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'gw-key-1', 'anthropic-version': 'latest' },
+      body: JSON.stringify({ model: 'sonnet', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(version.status).toBe(400);
+    expect(await version.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('anthropic-version') } });
+  });
+});

@@ -108,7 +108,9 @@ const ANTHROPIC_ERROR_TYPES = new Set([
 /** Anthropic's error body for an OpenAI-shaped one (or any body: its text becomes the message). */
 export function anthropicErrorBody(status: number, body: unknown): { type: 'error'; error: { type: string; message: string } } {
   const error = record(record(body)?.['error']);
-  const type = typeof error?.['type'] === 'string' && ANTHROPIC_ERROR_TYPES.has(error['type']) ? error['type'] : anthropicErrorType(status);
+  // The status decides (as it does for the OpenAI side); an upstream's own Anthropic type refines a generic one.
+  const byStatus = anthropicErrorType(status);
+  const type = byStatus === 'api_error' && typeof error?.['type'] === 'string' && ANTHROPIC_ERROR_TYPES.has(error['type']) ? error['type'] : byStatus;
   const message = typeof error?.['message'] === 'string' ? error['message'] : `upstream returned HTTP ${status}`;
   return { type: 'error', error: { type, message } };
 }
