@@ -10,7 +10,7 @@
 // (cache_control, is_error) are removed for other families. Returns notes for the decision row.
 
 import type { ChatMessage, ChatRequest, ContentPart } from './chat.ts';
-import type { ChatExtensions } from './anthropic/extras.ts';
+import { ANTHROPIC_BLOCK_PART, type ChatExtensions } from './anthropic/extras.ts';
 import { reasoningDetails, REASONING_FORMAT_OF_FAMILY, type ModelFamily, type ReasoningDetail } from './reasoning.ts';
 
 export interface FittedRequest {
@@ -63,8 +63,8 @@ function fitMessage(message: ChatMessage, family: ModelFamily, counts: Counts): 
   return out;
 }
 
-/** Anthropic-only fields gone from parts, tool messages and tools. */
-function withoutAnthropicFields(request: ChatRequest): ChatRequest {
+/** Anthropic-only fields gone from parts, tool messages and tools, and Anthropic-only blocks (counted) gone from content. */
+function withoutAnthropicFields(request: ChatRequest, removed: { blocks: number }): ChatRequest {
   const part = (p: ContentPart): ContentPart => {
     if (!('cache_control' in p)) return p;
     const { cache_control: _cache, ...rest } = p;
@@ -73,7 +73,11 @@ function withoutAnthropicFields(request: ChatRequest): ChatRequest {
   const messages = request.messages.map((message) => {
     const { cache_control: _cache, is_error: _error, ...rest } = message;
     const out: ChatMessage = rest;
-    if (Array.isArray(out.content)) out.content = out.content.map(part);
+    if (Array.isArray(out.content)) {
+      const kept = out.content.filter((p) => p.type !== ANTHROPIC_BLOCK_PART);
+      removed.blocks += out.content.length - kept.length;
+      out.content = kept.map(part);
+    }
     return out;
   });
   const tools = request.tools?.map((tool) => {
@@ -121,6 +125,10 @@ export function fitReasoning(request: ChatRequest, extensions: ChatExtensions | 
     }
     notes.push('thinking turned off for this call: the tool-use turn it continues carries no Anthropic thinking block');
   }
-  if (family !== 'anthropic' && extensions?.anthropic) fitted = withoutAnthropicFields(fitted);
+  if (family !== 'anthropic' && extensions?.anthropic) {
+    const removed = { blocks: 0 };
+    fitted = withoutAnthropicFields(fitted, removed);
+    if (removed.blocks > 0) notes.push(`removed ${removed.blocks} content block(s) only Anthropic models read (documents, server tool blocks)`);
+  }
   return { request: fitted, extensions: fittedExtensions, notes };
 }

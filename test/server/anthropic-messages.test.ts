@@ -319,3 +319,33 @@ describe('gateway keys and limits on /v1/messages', () => {
     expect(await version.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('anthropic-version') } });
   });
 });
+
+describe('blocks only Anthropic models read', () => {
+  const document = { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'Refund policy: 30 days.' }, title: 'policy.txt' };
+  const body = { max_tokens: 50, messages: [{ role: 'user', content: [document, { type: 'text', text: 'How long is the refund window?' }] }] };
+
+  it('reach a Claude model as they were sent', async () => {
+    claude.setBehaviour({ text: '30 days.' });
+    const response = await fetch(`${gateway.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, model: 'sonnet' }) });
+    expect(response.status).toBe(200);
+    expect(claude.requests.at(-1)!.body.messages).toEqual(body.messages);
+  });
+
+  it('are removed for an OpenAI model, with a note', async () => {
+    openaiUpstream.setBehaviour({ text: 'I cannot see it.' });
+    const response = await fetch(`${gateway.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, model: 'mini' }) });
+    expect(response.status).toBe(200);
+    expect(openaiUpstream.requests.at(-1)!.body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'How long is the refund window?' }] }]);
+    expect(response.headers.get('x-triage-warnings')).toContain('removed 1 content block(s) only Anthropic models read');
+  });
+
+  it('still refuse a known block with a wrong shape', async () => {
+    const response = await fetch(`${gateway.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'sonnet', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'text' }] }] }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+  });
+});

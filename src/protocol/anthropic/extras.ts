@@ -19,3 +19,10 @@ export type AnthropicExtras = z.infer<typeof AnthropicExtrasSchema>;
 /** Extensions beside a chat request, by the protocol they came from. */
 export const ChatExtensionsSchema = z.object({ anthropic: AnthropicExtrasSchema.optional() });
 export type ChatExtensions = z.infer<typeof ChatExtensionsSchema>;
+
+/** The chat content part that carries an Anthropic-only block (documents, server tool blocks, ...) to an Anthropic upstream. */
+export const ANTHROPIC_BLOCK_PART = 'anthropic_block';
+
+export function anthropicBlockPart(block: Record<string, unknown>): { type: typeof ANTHROPIC_BLOCK_PART; block: Record<string, unknown> } {
+  return { type: ANTHROPIC_BLOCK_PART, block };
+}

@@ -42,7 +42,7 @@ export const ToolResultBlockSchema = z.looseObject({
 export const ThinkingBlockSchema = z.looseObject({ type: z.literal('thinking'), thinking: z.string(), signature: z.string() });
 export const RedactedThinkingBlockSchema = z.looseObject({ type: z.literal('redacted_thinking'), data: z.string() });
 
-export const ContentBlockSchema = z.discriminatedUnion('type', [
+export const KnownBlockSchema = z.discriminatedUnion('type', [
   TextBlockSchema,
   ImageBlockSchema,
   ToolUseBlockSchema,
@@ -50,7 +50,14 @@ export const ContentBlockSchema = z.discriminatedUnion('type', [
   ThinkingBlockSchema,
   RedactedThinkingBlockSchema,
 ]);
-export type ContentBlock = z.infer<typeof ContentBlockSchema>;
+const KNOWN_BLOCK_TYPES = new Set(['text', 'image', 'tool_use', 'tool_result', 'thinking', 'redacted_thinking']);
+
+/** A block only Anthropic models read (document, server_tool_use, web_search_tool_result, ...): carried as it is. */
+export const OtherBlockSchema = z.looseObject({ type: z.string().refine((type) => !KNOWN_BLOCK_TYPES.has(type), 'a known block type with a wrong shape') });
+export type OtherBlock = z.infer<typeof OtherBlockSchema>;
+
+export const ContentBlockSchema = z.union([KnownBlockSchema, OtherBlockSchema]);
+export type ContentBlock = z.infer<typeof KnownBlockSchema>;
 export type TextBlock = z.infer<typeof TextBlockSchema>;
 export type ImageBlock = z.infer<typeof ImageBlockSchema>;
 

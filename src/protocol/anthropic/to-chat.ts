@@ -7,7 +7,8 @@
 import type { ChatMessage, ChatRequest, ContentPart } from '../chat.ts';
 import { effortOfBudget, familyOfSignature, REASONING_FORMAT_OF_FAMILY, type ReasoningDetail } from '../reasoning.ts';
 import type { AnthropicExtras } from './extras.ts';
-import type { ContentBlock, ImageBlock, MessageParam, MessagesRequest, TextBlock, Tool, ToolChoice } from './messages.ts';
+import { KnownBlockSchema, type ContentBlock, type ImageBlock, type MessageParam, type MessagesRequest, type TextBlock, type Tool, type ToolChoice } from './messages.ts';
+import { anthropicBlockPart } from './extras.ts';
 
 const ANTHROPIC_FORMAT = REASONING_FORMAT_OF_FAMILY.anthropic;
 
@@ -60,7 +61,13 @@ function userMessages(message: MessageParam): ChatMessage[] {
     if (parts.length > 0) out.push({ role: 'user', content: content(parts) });
     parts = [];
   };
-  for (const block of message.content) {
+  for (const raw of message.content) {
+    const known = KnownBlockSchema.safeParse(raw);
+    if (!known.success) {
+      parts.push(anthropicBlockPart(raw));
+      continue;
+    }
+    const block = known.data;
     if (block.type === 'tool_result') {
       flush();
       out.push(...toolResultMessages(block));
@@ -77,7 +84,13 @@ function assistantMessage(message: MessageParam): ChatMessage {
   const parts: ContentPart[] = [];
   const toolCalls: unknown[] = [];
   const reasoning: ReasoningDetail[] = [];
-  for (const block of message.content) {
+  for (const raw of message.content) {
+    const known = KnownBlockSchema.safeParse(raw);
+    if (!known.success) {
+      parts.push(anthropicBlockPart(raw));
+      continue;
+    }
+    const block = known.data;
     if (block.type === 'text') parts.push(textPart(block));
     else if (block.type === 'tool_use') {
       toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input) } });

@@ -5,7 +5,7 @@
 // Anthropic cannot take is dropped and named in the warnings (the adapter's warnings channel).
 
 import type { ChatMessage, ChatRequest } from '../../protocol/chat.ts';
-import type { AnthropicExtras } from '../../protocol/anthropic/extras.ts';
+import { ANTHROPIC_BLOCK_PART, type AnthropicExtras } from '../../protocol/anthropic/extras.ts';
 import { reasoningDetails, REASONING_FORMAT_OF_FAMILY, THINKING_BUDGET_OF_EFFORT } from '../../protocol/reasoning.ts';
 
 type Block = Record<string, unknown>;
@@ -51,6 +51,7 @@ function blocksOf(content: unknown, warnings: Set<string>): Block[] {
     const part = record(raw);
     if (!part) continue;
     if (part['type'] === 'text' && typeof part['text'] === 'string') blocks.push(withCache({ type: 'text', text: part['text'] }, part));
+    else if (part['type'] === ANTHROPIC_BLOCK_PART && record(part['block'])) blocks.push(record(part['block']) ?? {});
     else if (part['type'] === 'image_url') {
       const image = imageBlock(part, warnings);
       if (image) blocks.push(image);
