@@ -7,12 +7,10 @@
 import { parseUsage, type Usage } from '../chat.ts';
 import { reasoningDetails, REASONING_FORMAT_OF_FAMILY, UNSIGNED_SIGNATURE_PREFIX, type ModelFamily } from '../reasoning.ts';
 import { STOP_REASON_OF_FINISH } from './response.ts';
+import { asRecord } from '../json.ts';
 
 type Block = Record<string, unknown>;
 
-function record(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
 
 export function unsignedSignature(family: ModelFamily): string {
   return `${UNSIGNED_SIGNATURE_PREFIX}${family}`;
@@ -40,7 +38,7 @@ export function stopReason(choice: Record<string, unknown>): string | null {
 export function toolInput(args: unknown): Record<string, unknown> {
   if (typeof args !== 'string' || args.trim() === '') return {};
   try {
-    return record(JSON.parse(args)) ?? {};
+    return asRecord(JSON.parse(args)) ?? {};
   } catch {
     return {};
   }
@@ -61,16 +59,16 @@ function reasoningBlocks(message: Record<string, unknown>, family: ModelFamily):
 
 /** The Anthropic message for a chat.completion body, answered by a model of `family`. */
 export function chatCompletionToMessage(body: unknown, fallbackId: string, family: ModelFamily): Record<string, unknown> {
-  const completion = record(body) ?? {};
+  const completion = asRecord(body) ?? {};
   const choices = Array.isArray(completion['choices']) ? completion['choices'] : [];
-  const choice = record(choices[0]) ?? {};
-  const message = record(choice['message']) ?? {};
+  const choice = asRecord(choices[0]) ?? {};
+  const message = asRecord(choice['message']) ?? {};
   const content: Block[] = reasoningBlocks(message, family);
   const text = typeof message['content'] === 'string' ? message['content'] : '';
   if (text !== '') content.push({ type: 'text', text });
   for (const raw of Array.isArray(message['tool_calls']) ? message['tool_calls'] : []) {
-    const call = record(raw);
-    const fn = record(call?.['function']);
+    const call = asRecord(raw);
+    const fn = asRecord(call?.['function']);
     if (!call || !fn) continue;
     content.push({ type: 'tool_use', id: typeof call['id'] === 'string' ? call['id'] : `toolu_${content.length}`, name: String(fn['name'] ?? ''), input: toolInput(fn['arguments']) });
   }
@@ -107,7 +105,7 @@ const ANTHROPIC_ERROR_TYPES = new Set([
 
 /** Anthropic's error body for an OpenAI-shaped one (or any body: its text becomes the message). */
 export function anthropicErrorBody(status: number, body: unknown): { type: 'error'; error: { type: string; message: string } } {
-  const error = record(record(body)?.['error']);
+  const error = asRecord(asRecord(body)?.['error']);
   // The status decides (as it does for the OpenAI side); an upstream's own Anthropic type refines a generic one.
   const byStatus = anthropicErrorType(status);
   const type = byStatus === 'api_error' && typeof error?.['type'] === 'string' && ANTHROPIC_ERROR_TYPES.has(error['type']) ? error['type'] : byStatus;

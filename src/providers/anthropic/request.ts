@@ -7,6 +7,7 @@
 import type { ChatMessage, ChatRequest } from '../../protocol/chat.ts';
 import { ANTHROPIC_BLOCK_PART, type AnthropicExtras } from '../../protocol/anthropic/extras.ts';
 import { reasoningDetails, REASONING_FORMAT_OF_FAMILY, THINKING_BUDGET_OF_EFFORT } from '../../protocol/reasoning.ts';
+import { asRecord } from '../../protocol/json.ts';
 
 type Block = Record<string, unknown>;
 interface AnthropicTurn {
@@ -20,9 +21,6 @@ export const DEFAULT_MAX_TOKENS = 4096;
 const MIN_THINKING_BUDGET = 1024;
 const ANTHROPIC_FORMAT = REASONING_FORMAT_OF_FAMILY.anthropic;
 
-function record(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
 
 function withCache(block: Block, source: Record<string, unknown>): Block {
   return source['cache_control'] ? { ...block, cache_control: source['cache_control'] } : block;
@@ -31,7 +29,7 @@ function withCache(block: Block, source: Record<string, unknown>): Block {
 const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
 
 function imageBlock(part: Record<string, unknown>, warnings: Set<string>): Block | null {
-  const image = record(part['image_url']);
+  const image = asRecord(part['image_url']);
   const url = typeof image?.['url'] === 'string' ? image['url'] : typeof part['image_url'] === 'string' ? part['image_url'] : null;
   if (url === null) {
     warnings.add('an image part without a url was dropped');
@@ -48,10 +46,10 @@ function blocksOf(content: unknown, warnings: Set<string>): Block[] {
   if (!Array.isArray(content)) return [];
   const blocks: Block[] = [];
   for (const raw of content) {
-    const part = record(raw);
+    const part = asRecord(raw);
     if (!part) continue;
     if (part['type'] === 'text' && typeof part['text'] === 'string') blocks.push(withCache({ type: 'text', text: part['text'] }, part));
-    else if (part['type'] === ANTHROPIC_BLOCK_PART && record(part['block'])) blocks.push(record(part['block']) ?? {});
+    else if (part['type'] === ANTHROPIC_BLOCK_PART && asRecord(part['block'])) blocks.push(asRecord(part['block']) ?? {});
     else if (part['type'] === 'image_url') {
       const image = imageBlock(part, warnings);
       if (image) blocks.push(image);
@@ -63,7 +61,7 @@ function blocksOf(content: unknown, warnings: Set<string>): Block[] {
 function toolInput(args: unknown, warnings: Set<string>): Record<string, unknown> {
   if (typeof args !== 'string' || args.trim() === '') return {};
   try {
-    const parsed = record(JSON.parse(args));
+    const parsed = asRecord(JSON.parse(args));
     if (parsed) return parsed;
   } catch {
     // reported below
@@ -82,8 +80,8 @@ function assistantBlocks(message: ChatMessage, warnings: Set<string>): Block[] {
   }
   blocks.push(...blocksOf(message.content, warnings));
   for (const raw of message.tool_calls ?? []) {
-    const call = record(raw);
-    const fn = record(call?.['function']);
+    const call = asRecord(raw);
+    const fn = asRecord(call?.['function']);
     if (!call || !fn || typeof fn['name'] !== 'string') continue;
     blocks.push({ type: 'tool_use', id: typeof call['id'] === 'string' ? call['id'] : `toolu_${blocks.length}`, name: fn['name'], input: toolInput(fn['arguments'], warnings) });
   }
@@ -139,13 +137,13 @@ export function mapMessages(messages: readonly ChatMessage[], warnings: Set<stri
 function mapTools(tools: readonly unknown[], warnings: Set<string>): Block[] {
   const out: Block[] = [];
   for (const raw of tools) {
-    const tool = record(raw);
-    const fn = record(tool?.['function']);
+    const tool = asRecord(raw);
+    const fn = asRecord(tool?.['function']);
     if (!tool || tool['type'] !== 'function' || !fn || typeof fn['name'] !== 'string') {
       warnings.add(`a tool of type "${String(tool?.['type'])}" is not supported by Anthropic and was dropped`);
       continue;
     }
-    const mapped: Block = { name: fn['name'], input_schema: record(fn['parameters']) ?? { type: 'object', properties: {} } };
+    const mapped: Block = { name: fn['name'], input_schema: asRecord(fn['parameters']) ?? { type: 'object', properties: {} } };
     if (typeof fn['description'] === 'string') mapped['description'] = fn['description'];
     out.push(withCache(mapped, tool));
   }
@@ -157,7 +155,7 @@ function mapToolChoice(choice: unknown, parallel: unknown): Block | undefined {
   if (choice === 'auto') return { type: 'auto', ...disable };
   if (choice === 'required') return { type: 'any', ...disable };
   if (choice === 'none') return { type: 'none' };
-  const name = record(record(choice)?.['function'])?.['name'];
+  const name = asRecord(asRecord(choice)?.['function'])?.['name'];
   if (typeof name === 'string') return { type: 'tool', name, ...disable };
   return parallel === false ? { type: 'auto', ...disable } : undefined;
 }
@@ -172,7 +170,7 @@ function thinkingOf(request: ChatRequest, extras: AnthropicExtras | undefined, m
   if (extras?.thinking) return extras.thinking;
   const effort = request['reasoning_effort'];
   if (typeof effort !== 'string' || effort === 'none') return undefined;
-  const wanted = Object.hasOwn(THINKING_BUDGET_OF_EFFORT, effort) ? THINKING_BUDGET_OF_EFFORT[effort as keyof typeof THINKING_BUDGET_OF_EFFORT] : THINKING_BUDGET_OF_EFFORT.medium;
+  const wanted = effort === 'minimal' || effort === 'low' || effort === 'medium' || effort === 'high' ? THINKING_BUDGET_OF_EFFORT[effort] : THINKING_BUDGET_OF_EFFORT.medium;
   // The budget must stay below max_tokens.
   const budget = Math.min(wanted, maxTokens - 1);
   if (budget < MIN_THINKING_BUDGET) {
@@ -207,7 +205,7 @@ export function anthropicBody(request: ChatRequest, modelId: string, extras: Ant
   if (Array.isArray(request.tools) && request.tools.length > 0) body['tools'] = mapTools(request.tools, warnings);
   const choice = mapToolChoice(request['tool_choice'], request['parallel_tool_calls']);
   if (choice && Array.isArray(body['tools'])) body['tool_choice'] = choice;
-  if (typeof request.user === 'string' && request.user !== '') body['metadata'] = { ...(record(body['metadata']) ?? {}), user_id: request.user };
+  if (typeof request.user === 'string' && request.user !== '') body['metadata'] = { ...(asRecord(body['metadata']) ?? {}), user_id: request.user };
   if (typeof request['n'] === 'number' && request['n'] > 1) warnings.add('n > 1 is not supported by Anthropic; one answer was asked for');
 
   for (const key of Object.keys(request)) {

@@ -4,6 +4,7 @@
 // plus a fixed allowance per image. Clients use it to budget their context, so it errs high.
 
 import type { CountTokensRequest } from '../../protocol/anthropic/messages.ts';
+import { asRecord } from '../../protocol/json.ts';
 
 const CHARS_PER_TOKEN = 4;
 /** Allowance for one image: Anthropic's cost for an image near its largest unresized size (about 1.15 megapixels / 750). */
@@ -14,8 +15,8 @@ const TOKENS_PER_MESSAGE = 4;
 function textOf(value: unknown, images: { count: number }): string {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.map((item) => textOf(item, images)).join('\n');
-  if (typeof value !== 'object' || value === null) return '';
-  const block = value as Record<string, unknown>;
+  const block = asRecord(value);
+  if (!block) return '';
   switch (block['type']) {
     case 'text':
       return textOf(block['text'], images);

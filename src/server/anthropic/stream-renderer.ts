@@ -9,6 +9,7 @@ import type { Usage } from '../../protocol/chat.ts';
 import { anthropicErrorBody, anthropicUsage, stopReason, unsignedSignature } from '../../protocol/anthropic/from-chat.ts';
 import { reasoningDetails, REASONING_FORMAT_OF_FAMILY, type ModelFamily } from '../../protocol/reasoning.ts';
 import type { StreamRenderer } from '../stream-relay.ts';
+import { asRecord } from '../../protocol/json.ts';
 
 type Open =
   | { kind: 'text' }
@@ -20,9 +21,6 @@ function event(type: string, data: Record<string, unknown>): string {
   return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 }
 
-function record(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
 
 export function anthropicRenderer(options: { messageId: string; model: string; family: ModelFamily }): StreamRenderer {
   let started = false;
@@ -87,10 +85,10 @@ export function anthropicRenderer(options: { messageId: string; model: string; f
     if (!Array.isArray(calls)) return '';
     let out = '';
     for (const raw of calls) {
-      const call = record(raw);
+      const call = asRecord(raw);
       if (!call) continue;
       const tool = typeof call['index'] === 'number' ? call['index'] : 0;
-      const fn = record(call['function']) ?? {};
+      const fn = asRecord(call['function']) ?? {};
       if (open?.kind !== 'tool' || open.tool !== tool) {
         const id = typeof call['id'] === 'string' ? call['id'] : `toolu_${options.messageId}_${tool}`;
         out += begin({ kind: 'tool', tool }, { type: 'tool_use', id, name: typeof fn['name'] === 'string' ? fn['name'] : '', input: {} });
@@ -104,9 +102,9 @@ export function anthropicRenderer(options: { messageId: string; model: string; f
     chunk(part) {
       let out = start();
       const choices = part.json['choices'];
-      const choice = Array.isArray(choices) ? record(choices[0]) : null;
+      const choice = Array.isArray(choices) ? asRecord(choices[0]) : null;
       if (!choice) return out;
-      const value = record(choice['delta']) ?? {};
+      const value = asRecord(choice['delta']) ?? {};
       out += reasoning(value);
       if (typeof value['content'] === 'string' && value['content'] !== '') {
         if (open?.kind !== 'text') out += begin({ kind: 'text' }, { type: 'text', text: '' });
