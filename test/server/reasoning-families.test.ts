@@ -29,7 +29,10 @@ beforeAll(async () => {
         mini: { provider: 'oai', id: 'gpt-5-mini' },
         deepseek: { provider: 'vllm', id: 'deepseek-r1', family: 'other' },
       },
-      routers: { default: { strong: 'sonnet', weak: 'mini', scorer: 'random', seed: 7 } },
+      routers: {
+        default: { strong: 'sonnet', weak: 'mini', scorer: 'random', seed: 7 },
+        claudeFirst: { strong: 'sonnet', weak: 'mini', scorer: 'random', seed: 7, threshold: 0, fallbacks: ['mini'] },
+      },
     },
   });
 });
@@ -137,5 +140,27 @@ describe('OpenAI-protocol agent with reasoning from three families (Chat Complet
     const text = JSON.stringify(compatible.requests.at(-1)!.body);
     for (const field of ['reasoning_details', 'reasoning_content', 'gAAAAAB']) expect(text).not.toContain(field);
     expect(answer.row?.reason).toMatch(/removed 1 Anthropic thinking block\(s\).*removed 1 unsigned reasoning trace\(s\).*removed 1 encrypted reasoning item\(s\)/);
+  });
+});
+
+describe('a fallback that crosses families', () => {
+  it('fits the history again for the model that serves after the first one failed, and streams its answer', async () => {
+    claude.setBehaviour({ respondWith: { status: 503, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } } });
+    compatible.setBehaviour({ toolArguments: '{"file_path":"src/cart.ts"}', chunks: 3 });
+    const sentBefore = claude.requests.length;
+    const answer = await post('/v1/messages', { ...transcript('claude-code-tool-loop'), model: 'triage/claudeFirst' });
+    expect(answer.status).toBe(200);
+    // The fake calls the first tool (Read) whenever the request has tools.
+    expect(answer.text).toMatch(/"content_block":\{"type":"tool_use","id":"[^"]+","name":"Read"/);
+    const json = [...answer.text.matchAll(/"partial_json":"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string).join('');
+    expect(JSON.parse(json)).toEqual({ file_path: 'src/cart.ts' });
+    expect(answer.text).toContain('event: message_stop');
+    // The Claude attempt got the thinking blocks; the OpenAI one did not.
+    expect(JSON.stringify(claude.requests.at(-1)!.body)).toContain('"signature"');
+    expect(claude.requests.length).toBe(sentBefore + 1);
+    expect(JSON.stringify(compatible.requests.at(-1)!.body)).not.toContain('reasoning_details');
+    expect(answer.row).toMatchObject({ status: 200, modelAlias: 'mini', fallbackUsed: true });
+    expect(answer.row?.reason).toContain('reasoning: removed 2 Anthropic thinking block(s) a openai model cannot read');
+    expect(answer.row?.reason).toContain('retried on mini');
   });
 });
