@@ -86,6 +86,9 @@ describe('anthropic wire format', () => {
 
     expectKind(await adapter.chat({ target: target(), request: chatRequest({ reasoning_effort: 'low', max_tokens: 500 }) }), 'json');
     expect(upstream.requests.at(-1)!.body.thinking).toBeUndefined();
+    // No limit from the client: the thinking budget comes on top of the default answer length.
+    expectKind(await adapter.chat({ target: target(), request: chatRequest({ reasoning_effort: 'medium' }) }), 'json');
+    expect(upstream.requests.at(-1)!.body).toMatchObject({ max_tokens: 4096 + 8192, thinking: { type: 'enabled', budget_tokens: 8192 } });
   });
 
   it('streams thinking text and its signature as reasoning deltas', async () => {

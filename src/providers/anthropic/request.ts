@@ -15,7 +15,7 @@ interface AnthropicTurn {
   content: Block[];
 }
 
-/** max_tokens sent when the client gave none (Anthropic requires one). */
+/** max_tokens sent when the client gave none (Anthropic requires one), plus the thinking budget when reasoning is asked for. */
 export const DEFAULT_MAX_TOKENS = 4096;
 /** The smallest thinking budget Anthropic accepts. */
 const MIN_THINKING_BUDGET = 1024;
@@ -184,7 +184,11 @@ function thinkingOf(request: ChatRequest, extras: AnthropicExtras | undefined, m
 export function anthropicBody(request: ChatRequest, modelId: string, extras: AnthropicExtras | undefined, warnings: Set<string>): Record<string, unknown> {
   const { system, messages } = mapMessages(request.messages, warnings);
   const requested = request['max_completion_tokens'] ?? request['max_tokens'];
-  const maxTokens = typeof requested === 'number' && Number.isInteger(requested) && requested > 0 ? requested : DEFAULT_MAX_TOKENS;
+  const given = typeof requested === 'number' && Number.isInteger(requested) && requested > 0 ? requested : undefined;
+  // Without a client limit, thinking gets its whole budget on top of the default answer length.
+  const effort = request['reasoning_effort'];
+  const effortBudget = effort === 'minimal' || effort === 'low' || effort === 'medium' || effort === 'high' ? THINKING_BUDGET_OF_EFFORT[effort] : 0;
+  const maxTokens = given ?? DEFAULT_MAX_TOKENS + (extras?.thinking === undefined ? effortBudget : 0);
   const body: Record<string, unknown> = { ...(extras?.fields ?? {}), model: modelId, max_tokens: maxTokens, messages };
   if (system.length > 0) body['system'] = system;
   if (request.stream === true) body['stream'] = true;
