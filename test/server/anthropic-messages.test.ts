@@ -349,3 +349,30 @@ describe('blocks only Anthropic models read', () => {
     expect(await response.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
   });
 });
+
+describe('bad input on the Anthropic routes', () => {
+  const bodies: Array<[string, string]> = [
+    ['not JSON', '{"model":'],
+    ['an array', '[1,2]'],
+    ['no messages', JSON.stringify({ model: 'sonnet', max_tokens: 5 })],
+    ['empty messages', JSON.stringify({ model: 'sonnet', max_tokens: 5, messages: [] })],
+    ['a bad role', JSON.stringify({ model: 'sonnet', max_tokens: 5, messages: [{ role: 'system', content: 'hi' }] })],
+    ['content a number', JSON.stringify({ model: 'sonnet', max_tokens: 5, messages: [{ role: 'user', content: 42 }] })],
+    ['a block without a type', JSON.stringify({ model: 'sonnet', max_tokens: 5, messages: [{ role: 'user', content: [{ text: 'hi' }] }] })],
+    ['tool_use input not an object', JSON.stringify({ model: 'sonnet', max_tokens: 5, messages: [{ role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'n', input: 'x' }] }] })],
+    ['a bad tool_choice', JSON.stringify({ model: 'sonnet', max_tokens: 5, tool_choice: { type: 'sometimes' }, messages: [{ role: 'user', content: 'hi' }] })],
+    ['a zero thinking budget', JSON.stringify({ model: 'sonnet', max_tokens: 5, thinking: { type: 'enabled', budget_tokens: 0 }, messages: [{ role: 'user', content: 'hi' }] })],
+    ['temperature above 1', JSON.stringify({ model: 'sonnet', max_tokens: 5, temperature: 1.5, messages: [{ role: 'user', content: 'hi' }] })],
+    ['max_tokens a string', JSON.stringify({ model: 'sonnet', max_tokens: '5', messages: [{ role: 'user', content: 'hi' }] })],
+    ['an unknown model', JSON.stringify({ model: 'claude-opus-9', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] })],
+  ];
+
+  it.each(bodies)('%s: a 400 in Anthropic shape, never a 5xx', async (_name, body) => {
+    for (const path of ['/v1/messages', '/v1/messages/count_tokens']) {
+      const response = await fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      if (path.endsWith('count_tokens') && response.status === 200) continue; // count_tokens needs neither max_tokens nor a known model
+      expect(response.status, `${path} ${body}`).toBe(400);
+      expect(await response.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.any(String) } });
+    }
+  });
+});
