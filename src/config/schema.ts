@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { learningLoopRouterFields } from './learning-loop.ts';
 import { LadderSchema, namedAliases, SessionPolicySchema, SessionStoreSchema, SignalsSchema, TiersSchema } from './ladder-schema.ts';
+import { ModelFamilySchema } from '../protocol/reasoning.ts';
 
 /** Task modes a client may send (x-triage-mode header or metadata.mode). */
 export const ModeSchema = z.enum([
@@ -32,13 +33,15 @@ const PriceSchema = z
     input: z.number().nonnegative(),
     output: z.number().nonnegative(),
     cachedInput: z.number().nonnegative().optional(),
+    /** Price of prompt tokens written to the prompt cache (Anthropic's cache writes); input when unset. */
+    cacheWrite: z.number().nonnegative().optional(),
   })
   .strict();
 export type PricePerMTok = z.infer<typeof PriceSchema>;
 
 const ProviderSchema = z
   .object({
-    kind: z.enum(['openai-compatible']).default('openai-compatible'),
+    kind: z.enum(['openai-compatible', 'anthropic']).default('openai-compatible'),
     baseUrl: z.url(),
     apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
     /** When apiKeyEnv is unset and the gateway has no keys of its own, send the client's bearer key here. */
@@ -71,6 +74,8 @@ const ModelSchema = z
     id: z.string().min(1).optional(),
     pricePerMTok: PriceSchema.default({ input: 0, output: 0 }),
     deployments: z.array(DeploymentSchema).min(1).max(16).optional(),
+    /** Whose reasoning the model can read back (see docs/anthropic.md); defaults from its provider's kind. */
+    family: ModelFamilySchema.optional(),
   })
   .strict()
   .superRefine((model, ctx) => {
@@ -81,7 +86,7 @@ const ModelSchema = z
   .transform((model) => {
     const deployments = model.deployments ?? [{ provider: model.provider ?? '', id: model.id ?? '', weight: 1 }];
     const first = deployments[0] ?? { provider: '', id: '', weight: 1 };
-    return { provider: model.provider ?? first.provider, id: model.id ?? first.id, pricePerMTok: model.pricePerMTok, deployments };
+    return { provider: model.provider ?? first.provider, id: model.id ?? first.id, pricePerMTok: model.pricePerMTok, deployments, ...(model.family ? { family: model.family } : {}) };
   });
 
 /** Budget periods a target can be stated over. */

@@ -44,6 +44,8 @@ export interface Usage {
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
+  /** Prompt tokens written to the prompt cache (Anthropic's cache_creation_input_tokens), when reported. */
+  cacheWriteTokens?: number;
 }
 
 /** Text of one message: string content, or its text parts joined by newlines. */
@@ -89,8 +91,13 @@ export function parseUsage(raw: unknown): Usage | undefined {
   const prompt = tokenCount(field(raw, 'prompt_tokens'));
   const completion = tokenCount(field(raw, 'completion_tokens'));
   if (prompt === undefined || completion === undefined) return undefined;
-  const cached = tokenCount(field(field(raw, 'prompt_tokens_details'), 'cached_tokens')) ?? 0;
-  return { promptTokens: prompt, completionTokens: completion, cachedTokens: Math.min(cached, prompt) };
+  const details = field(raw, 'prompt_tokens_details');
+  const cached = Math.min(tokenCount(field(details, 'cached_tokens')) ?? 0, prompt);
+  const usage: Usage = { promptTokens: prompt, completionTokens: completion, cachedTokens: cached };
+  // Cache writes (Anthropic's cache_creation_input_tokens) are part of the prompt, beside the cached reads.
+  const written = tokenCount(field(details, 'cache_write_tokens'));
+  if (written !== undefined && written > 0) usage.cacheWriteTokens = Math.min(written, prompt - cached);
+  return usage;
 }
 
 /** Trim, collapse every whitespace run to one space, lower-case: the text a prompt hash covers. */

@@ -2,10 +2,12 @@
 // Add a new upstream API by writing providers/<kind>/ and one line here.
 
 import type { ProviderAdapter } from './spec.ts';
+import { ANTHROPIC_KIND, createAnthropicAdapter } from './anthropic/index.ts';
 import { OPENAI_COMPATIBLE_KIND, createOpenAiCompatibleAdapter } from './openai-compatible/index.ts';
 
 const ADAPTER_FACTORIES: Readonly<Record<string, () => ProviderAdapter>> = {
   [OPENAI_COMPATIBLE_KIND]: createOpenAiCompatibleAdapter,
+  [ANTHROPIC_KIND]: createAnthropicAdapter,
 };
 
 export const PROVIDER_KINDS: readonly string[] = Object.keys(ADAPTER_FACTORIES);

@@ -8,6 +8,7 @@
 // stream data is an `error` part; an error event inside a 200 stream is an `upstream-error` part;
 // JSON and error results carry the body text to pass through (never re-serialised).
 
+import type { ChatExtensions } from '../protocol/anthropic/extras.ts';
 import type { ChatRequest, Usage } from '../protocol/chat.ts';
 
 export interface UpstreamTarget {
@@ -33,6 +34,8 @@ export interface UpstreamCall {
   target: UpstreamTarget;
   /** The client's request; `model` is replaced with target.modelId by the adapter. */
   request: ChatRequest;
+  /** What the client's own protocol said that the chat request cannot (e.g. Anthropic's thinking budget); adapters of other APIs ignore it. */
+  extensions?: ChatExtensions;
   signal?: AbortSignal;
 }
 

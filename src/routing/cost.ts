@@ -1,5 +1,6 @@
 // Cost in USD of one call from its token usage and the model's configured prices per million tokens.
-// Cached prompt tokens are billed at cachedInput when the model has that price, else at input.
+// Cached prompt tokens are billed at cachedInput when the model has that price, else at input;
+// prompt tokens written to the cache (Anthropic) at cacheWrite when set, else at input.
 // Also the worst case of a call before it is made, for spend limits that reserve ahead.
 
 import type { PricePerMTok } from '../config/types.ts';
@@ -7,9 +8,11 @@ import type { Usage } from '../protocol/chat.ts';
 
 export function costUsd(usage: Usage, price: PricePerMTok): number {
   const cached = Math.min(usage.cachedTokens, usage.promptTokens);
-  const uncached = usage.promptTokens - cached;
+  const written = Math.min(usage.cacheWriteTokens ?? 0, usage.promptTokens - cached);
+  const uncached = usage.promptTokens - cached - written;
   const cachedPrice = price.cachedInput ?? price.input;
-  return (uncached * price.input + cached * cachedPrice + usage.completionTokens * price.output) / 1_000_000;
+  const writePrice = price.cacheWrite ?? price.input;
+  return (uncached * price.input + cached * cachedPrice + written * writePrice + usage.completionTokens * price.output) / 1_000_000;
 }
 
 /** Completion tokens assumed for the worst case when the request sets no max_tokens. */

@@ -6,7 +6,9 @@ import type { GatewayContext } from './context.ts';
 import { GatewayError, errorResponse } from './errors.ts';
 import { gatewayAuth, requireAdmin } from './middleware/auth.ts';
 import { bodyCap } from './middleware/body-cap.ts';
+import { anthropicErrorShape } from './anthropic/error-shape.ts';
 import { handleChat } from './routes/chat.ts';
+import { handleCountTokens, handleMessages } from './routes/messages.ts';
 import { handleFeedback } from './routes/feedback.ts';
 import { getModel, listModels } from './routes/models.ts';
 import { handleCompletions } from './routes/completions.ts';
@@ -40,8 +42,13 @@ export function createApp(ctx: GatewayContext): Hono {
   });
   app.get('/metrics', (c) => c.text(ctx.metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
 
+  // Anthropic Messages routes answer every error in Anthropic's shape (registered first: it wraps auth too).
+  app.use('/v1/messages', anthropicErrorShape);
+  app.use('/v1/messages/*', anthropicErrorShape);
   app.use('/v1/*', gatewayAuth(ctx.keys));
   app.post('/v1/chat/completions', tooLarge, (c) => handleChat(ctx, c));
+  app.post('/v1/messages', tooLarge, (c) => handleMessages(ctx, c));
+  app.post('/v1/messages/count_tokens', tooLarge, (c) => handleCountTokens(c));
   app.post('/v1/route', tooLarge, (c) => handleRoute(ctx, c));
   app.post('/v1/feedback', tooLarge, (c) => handleFeedback(ctx, c));
   app.get('/v1/models', (c) => c.json(listModels(ctx)));

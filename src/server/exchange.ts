@@ -90,6 +90,9 @@ export class Exchange {
     record.modelAlias = outcome.attempt.alias;
     record.modelId = outcome.attempt.deployment.id;
     record.provider = outcome.attempt.deployment.provider;
+    // Reasoning the served model's family could not read was removed or converted: say so on the row.
+    const reasoning = 'warnings' in outcome.result ? outcome.result.warnings.filter((w) => w.startsWith('reasoning: ')) : [];
+    if (reasoning.length > 0) record.reason = `${record.reason}; ${reasoning.join('; ')}`.slice(0, 2000);
     if (!outcome.retried) return;
     record.fallbackUsed = true;
     // The top rung is strong; any other rung of the ladder (the bottom one or one in between) is weak.

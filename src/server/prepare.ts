@@ -39,8 +39,11 @@ export interface PrepareHeaders {
   session?: string | undefined;
 }
 
-function readRequest(ctx: GatewayContext, bodyText: string, headers: PrepareHeaders) {
-  const request = parseChatRequest(bodyText);
+/** The client's body: Chat Completions text, or a request another protocol's route already translated (may throw a GatewayError). */
+export type RequestSource = string | (() => ChatRequest);
+
+function readRequest(ctx: GatewayContext, source: RequestSource, headers: PrepareHeaders) {
+  const request = typeof source === 'string' ? parseChatRequest(source) : source();
   const tags = callerTags(request, headers.tags);
   const mode = modeSignal(request, headers.mode);
   const sessionId = sessionIdOf(request, headers.session);
@@ -71,13 +74,13 @@ function refuse(exchange: Exchange, error: GatewayError, reason: string): Gatewa
 export async function prepare(
   ctx: GatewayContext,
   exchange: Exchange,
-  bodyText: string,
+  source: RequestSource,
   headers: PrepareHeaders,
 ): Promise<Prepared> {
   const { record } = exchange;
   let read: ReturnType<typeof readRequest>;
   try {
-    read = readRequest(ctx, bodyText, headers);
+    read = readRequest(ctx, source, headers);
   } catch (error) {
     if (error instanceof GatewayError) throw refuse(exchange, error, 'rejected');
     throw error;

@@ -3,7 +3,8 @@
 // upstream error event or malformed data; 504 on an idle timeout; 499 when the client leaves or the
 // gateway cuts the stream at shutdown. Usage chunks are stripped when the client did not ask for
 // them. A failure after the first byte ends the stream with one SSE error event (no retry is
-// possible then: the client already has part of an answer).
+// possible then: the client already has part of an answer). What goes on the wire is the
+// renderer's: OpenAI's chunks and [DONE] by default, Anthropic's events for /v1/messages.
 
 import type { ChatRequest, Usage } from '../protocol/chat.ts';
 import { sseResponse } from './sse-response.ts';
@@ -14,19 +15,39 @@ import type { AttemptOutcome } from './upstream/call.ts';
 
 const encoder = new TextEncoder();
 
+type ChunkPart = Extract<StreamPart, { type: 'chunk' }>;
+
+/** How a relayed stream is written for the client's protocol; each method returns SSE text ('' sends nothing). */
+export interface StreamRenderer {
+  chunk(part: ChunkPart): string;
+  /** The upstream's own error event (its data in OpenAI's error shape, already scrubbed). */
+  upstreamError(part: Extract<StreamPart, { type: 'upstream-error' }>): string;
+  /** The gateway's error event for a stream that broke or was cut short. */
+  error(message: string, type: 'timeout_error' | 'upstream_error', code: string): string;
+  /** The end of a complete answer, with the usage the stream reported. */
+  end(usage: Usage | undefined): string;
+}
+
 /** The chunk as the client would get it without include_usage: no `usage` field at all. */
-function withoutUsage(part: Extract<StreamPart, { type: 'chunk' }>): string {
+function withoutUsage(part: ChunkPart): string {
   if (!('usage' in part.json)) return part.data;
   const { usage: _dropped, ...rest } = part.json;
   return JSON.stringify(rest);
 }
 
-function sseEvent(data: string): Uint8Array {
-  return encoder.encode(`data: ${data}\n\n`);
+function sseEvent(data: string): string {
+  return `data: ${data}\n\n`;
 }
 
-function errorEvent(message: string, type: string, code: string): Uint8Array {
-  return sseEvent(JSON.stringify({ error: { message, type, code } }));
+/** OpenAI's stream: chunks as they came (usage only when asked for), the error event in its shape, [DONE]. */
+export function openAiRenderer(request: ChatRequest): StreamRenderer {
+  const clientWantsUsage = request.stream_options?.include_usage === true;
+  return {
+    chunk: (part) => (part.isUsageOnly && !clientWantsUsage ? '' : sseEvent(clientWantsUsage ? part.data : withoutUsage(part))),
+    upstreamError: (part) => sseEvent(part.data),
+    error: (message, type, code) => sseEvent(JSON.stringify({ error: { message, type, code } })),
+    end: () => 'data: [DONE]\n\n',
+  };
 }
 
 export function relayStream(
@@ -36,8 +57,11 @@ export function relayStream(
   outcome: AttemptOutcome,
   result: Extract<UpstreamResult, { kind: 'stream' }>,
   decisionHeaders: Record<string, string>,
+  renderer: StreamRenderer = openAiRenderer(request),
 ): Response {
-  const clientWantsUsage = request.stream_options?.include_usage === true;
+  const send = (controller: ReadableStreamDefaultController<Uint8Array>, text: string): void => {
+    if (text !== '') controller.enqueue(encoder.encode(text));
+  };
   const iterator = result.parts[Symbol.asyncIterator]();
   let usage: Usage | undefined;
   let sawFinishReason = false;
@@ -58,19 +82,21 @@ export function relayStream(
         }
         const part: StreamPart = next.done ? { type: 'done', sentinel: false } : next.value;
         switch (part.type) {
-          case 'chunk':
+          case 'chunk': {
             exchange.firstByte();
             if (part.finishReason !== null) sawFinishReason = true;
             exchange.capture?.fromChunk(part.json);
-            if (part.isUsageOnly && !clientWantsUsage) continue;
-            controller.enqueue(sseEvent(clientWantsUsage ? part.data : withoutUsage(part)));
+            const text = renderer.chunk(part);
+            if (text === '') continue;
+            send(controller, text);
             return;
+          }
           case 'usage':
             usage = part.usage;
             continue;
           case 'upstream-error':
             // The upstream's own error event (already scrubbed of the key) ends the answer.
-            controller.enqueue(sseEvent(part.data));
+            send(controller, renderer.upstreamError(part));
             controller.close();
             end(502, part.message);
             await iterator.return?.();
@@ -79,12 +105,12 @@ export function relayStream(
             if (!part.sentinel && !sawFinishReason) {
               // Closed early, with neither [DONE] nor a finish_reason: a truncated answer, not a success.
               const message = 'upstream closed the stream before the answer finished';
-              controller.enqueue(errorEvent(message, 'upstream_error', 'upstream_truncated'));
+              send(controller, renderer.error(message, 'upstream_error', 'upstream_truncated'));
               controller.close();
               end(502, message);
               return;
             }
-            controller.enqueue(encoder.encode('data: [DONE]\n\n'));
+            send(controller, renderer.end(usage));
             controller.close();
             end(200, null);
             return;
@@ -93,7 +119,7 @@ export function relayStream(
             const cut = part.code === 'aborted' && ctx.closing;
             const status = part.code === 'timeout' ? 504 : cut ? 499 : 502;
             const message = cut ? 'cut at gateway shutdown' : `upstream stream broke: ${part.message}`;
-            controller.enqueue(errorEvent(message, part.code === 'timeout' ? 'timeout_error' : 'upstream_error', `upstream_${part.code}`));
+            send(controller, renderer.error(message, part.code === 'timeout' ? 'timeout_error' : 'upstream_error', `upstream_${part.code}`));
             controller.close();
             end(status, message);
             return;

@@ -8,7 +8,7 @@ import type { UpstreamTarget } from '../../src/providers/spec.ts';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
 import { chatRequest, collect, describeProviderConformance, expectKind, SECRET_KEY } from './provider.conformance.ts';
 
-describeProviderConformance('openai-compatible', { createAdapter: createOpenAiCompatibleAdapter });
+describeProviderConformance('openai-compatible', { createAdapter: createOpenAiCompatibleAdapter, goldenStreams: 'openai-compatible' });
 
 describe('openai-compatible wire format', () => {
   let upstream: FakeUpstream;
@@ -122,7 +122,7 @@ describe('provider registry', () => {
   });
 
   it('rejects an unknown kind with the known kinds listed', () => {
-    expect(() => createProvider('anthropic')).toThrow(/Unknown provider kind "anthropic".*openai-compatible/);
+    expect(() => createProvider('gemini')).toThrow(/Unknown provider kind "gemini".*openai-compatible, anthropic/);
     expect(() => createProvider('toString')).toThrow(/Unknown provider kind/);
   });
 });

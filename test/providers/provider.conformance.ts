@@ -1,18 +1,40 @@
 // Shared conformance suite for ProviderAdapter (spec v2): every adapter's test file calls
 // describeProviderConformance with a factory. It drives the adapter against a fake upstream (by
 // default the OpenAI-compatible one in test/support) and checks the contract the gateway relies on.
+// Golden streams (test/fixtures/golden-streams/<kind>/) hold the same answers in each API's wire
+// format; every adapter must turn them into the same typed parts.
 
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../src/protocol/chat.ts';
 import type { ProviderAdapter, StreamPart, UpstreamResult, UpstreamTarget } from '../../src/providers/spec.ts';
-import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
+import { startFakeUpstream, type FakeBehaviour, type FakeUpstream } from '../support/fake-upstream.ts';
+
+/** What the suite drives on a fake upstream (both fakes have it). */
+type ConformanceUpstream = Omit<FakeUpstream, 'releaseHeld' | 'heldCount'>;
 
 export interface ConformanceOptions {
   createAdapter: () => ProviderAdapter;
   /** A fake upstream speaking the adapter's API with the FakeUpstream controls. */
-  startUpstream?: () => Promise<FakeUpstream>;
+  startUpstream?: () => Promise<ConformanceUpstream>;
+  /** Folder under test/fixtures/golden-streams with this API's golden streams. */
+  goldenStreams: string;
+}
+
+const GOLDEN_ROOT = new URL('../fixtures/golden-streams/', import.meta.url);
+
+/** A golden stream's body for `kind`, with the test key in place of {{SECRET}}. */
+export function goldenStream(kind: string, name: string): string {
+  return readFileSync(new URL(`${kind}/${name}.sse`, GOLDEN_ROOT), 'utf8').replaceAll('{{SECRET}}', SECRET_KEY);
+}
+
+function toolCallsOf(parts: StreamPart[]): Array<{ id?: string; function?: { name?: string; arguments?: string } }> {
+  return chunks(parts).flatMap((part) => {
+    const choices = (part.json['choices'] ?? []) as Array<{ delta?: { tool_calls?: Array<{ id?: string; function?: { name?: string; arguments?: string } }> } }>;
+    return choices[0]?.delta?.tool_calls ?? [];
+  });
 }
 
 export const SECRET_KEY = 'sk-conformance-SECRET-0123456789';
@@ -58,7 +80,7 @@ export async function closedPort(): Promise<number> {
 }
 
 /** Settles with the upstream request's outcome, or 'pending' if it has not settled within `ms`. */
-async function outcomeWithin(upstream: FakeUpstream, index: number, ms: number): Promise<string> {
+async function outcomeWithin(upstream: ConformanceUpstream, index: number, ms: number): Promise<string> {
   const record = upstream.requests[index];
   if (!record) return 'no request';
   const timer = new Promise<string>((resolve) => setTimeout(() => resolve('pending'), ms));
@@ -77,7 +99,7 @@ async function withinMs<T>(promise: Promise<T>, ms: number, message: string): Pr
 
 export function describeProviderConformance(name: string, options: ConformanceOptions): void {
   describe(`ProviderAdapter conformance: ${name}`, () => {
-    let upstream: FakeUpstream;
+    let upstream: ConformanceUpstream;
     let adapter: ProviderAdapter;
     const target = (extra: Partial<UpstreamTarget> = {}): UpstreamTarget => ({
       provider: 'fake', baseUrl: upstream.url, apiKey: SECRET_KEY, modelId: 'fake-model-1', timeoutMs: 2000, ...extra,
@@ -288,24 +310,61 @@ export function describeProviderConformance(name: string, options: ConformanceOp
       expect(text).not.toContain('SECRET');
     });
 
-    it('scrubs the key from a mid-stream error event and from passed-through headers', async () => {
-      const sse = (events: unknown[]) => events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join('');
-      const first = { id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: null }] };
-      const errorEvent = { error: { message: `key Bearer ${SECRET_KEY} was revoked`, type: 'invalid_request_error' } };
-      upstream.setBehaviour({
-        respondWith: { status: 200, body: `${sse([first, errorEvent])}data: [DONE]\n\n`, contentType: 'text/event-stream' },
-        responseHeaders: { 'x-request-id': `req-${SECRET_KEY}` },
-      });
+    const golden = async (name: string, extra: Partial<FakeBehaviour> = {}) => {
+      upstream.setBehaviour({ respondWith: { status: 200, body: goldenStream(options.goldenStreams, name), contentType: 'text/event-stream' }, ...extra });
       const result = expectKind(await adapter.chat({ target: target(), request: chatRequest({ stream: true }) }), 'stream');
-      const parts = await collect(result.parts);
+      return { result, parts: await collect(result.parts) };
+    };
+
+    it('golden plain text: the text in order, one finish reason, usage in the last chunk, then done', async () => {
+      const { parts } = await golden('plain-text');
+      expect(streamedText(parts)).toBe('Hello, world. How can I help?');
+      expect(chunks(parts).map((p) => p.finishReason).filter((r) => r !== null)).toEqual(['stop']);
+      const last = chunks(parts).at(-1);
+      expect(last).toMatchObject({ isUsageOnly: true, finishReason: null });
+      expect(last?.json['choices']).toEqual([]);
+      expect(parts.filter((p) => p.type === 'usage')).toEqual([{ type: 'usage', usage: { promptTokens: 25, completionTokens: 9, cachedTokens: 5 } }]);
+      expect(parts.at(-1)).toEqual({ type: 'done', sentinel: true });
+      expect(parts.filter((p) => p.type === 'done' || p.type === 'error' || p.type === 'upstream-error')).toHaveLength(1);
+    });
+
+    it('golden tool call: one call with its id and name first, the argument deltas in order, finish tool_calls', async () => {
+      const { parts } = await golden('tool-call');
+      const calls = toolCallsOf(parts);
+      expect(calls[0]).toMatchObject({ id: expect.stringMatching(/\S/), function: { name: 'read_file' } });
+      expect(calls.filter((call) => call.id !== undefined)).toHaveLength(1);
+      expect(streamedText(parts, 'arguments')).toBe('{"path":"src/index.ts","lines":[1,40]}');
+      expect(JSON.parse(streamedText(parts, 'arguments'))).toEqual({ path: 'src/index.ts', lines: [1, 40] });
+      expect(chunks(parts).map((p) => p.finishReason).filter((r) => r !== null)).toEqual(['tool_calls']);
+      expect(parts.filter((p) => p.type === 'usage')).toEqual([{ type: 'usage', usage: { promptTokens: 120, completionTokens: 22, cachedTokens: 0 } }]);
+      expect(parts.at(-1)).toEqual({ type: 'done', sentinel: true });
+    });
+
+    it('golden mid-stream error: an upstream-error part (never a silent end), key scrubbed, also from passed-through headers', async () => {
+      const { result, parts } = await golden('mid-stream-error', { responseHeaders: { 'x-request-id': `req-${SECRET_KEY}` } });
+      expect(streamedText(parts)).toBe('Partial');
       const failure = parts.find((part) => part.type === 'upstream-error');
-      expect(failure).toMatchObject({ type: 'upstream-error', message: 'upstream sent an error event: key Bearer [redacted] was revoked' });
+      expect(failure).toMatchObject({ type: 'upstream-error', message: 'upstream sent an error event: overloaded; key [redacted] was rate limited' });
+      if (failure?.type !== 'upstream-error') throw new Error('no upstream-error part');
+      expect(JSON.parse(failure.data)).toMatchObject({ error: { message: 'overloaded; key [redacted] was rate limited' } });
+      // Nothing before the error claims a finished answer.
+      expect(parts.slice(0, parts.indexOf(failure)).some((p) => p.type === 'done' || (p.type === 'chunk' && p.finishReason !== null))).toBe(false);
       expect(result.headers['x-request-id']).toBe('req-[redacted]');
       expect(JSON.stringify([parts, result.headers])).not.toContain(SECRET_KEY);
 
       upstream.setBehaviour({ responseHeaders: { 'x-request-id': `id ${SECRET_KEY}` } });
       const json = expectKind(await adapter.chat({ target: target(), request: chatRequest() }), 'json');
       expect(json.headers['x-request-id']).toBe('id [redacted]');
+    });
+
+    it.each([
+      ['finish-length', 'Truncat', 'length'],
+      ['finish-content-filter', 'I can', 'content_filter'],
+    ])('golden %s: maps the finish reason to %s', async (name, text, reason) => {
+      const { parts } = await golden(name);
+      expect(streamedText(parts)).toBe(text);
+      expect(chunks(parts).map((p) => p.finishReason).filter((r) => r !== null)).toEqual([reason]);
+      expect(parts.at(-1)).toEqual({ type: 'done', sentinel: true });
     });
 
     it('reports malformed JSON inside a stream as a bad_response error part', async () => {

@@ -4,16 +4,16 @@
 // The API key is scrubbed from bodies (even behind JSON escapes), events and headers.
 
 import type { IncomingMessage } from 'node:http';
-import { postJson, readAnswerText, usableAnswer } from './post.ts';
+import { postJson, readAnswerText, usableAnswer } from '../shared/post.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, type ForwardCall, type ForwardResult, type ForwardStreamPart, type UpstreamTarget } from '../spec.ts';
 import type { CallGuard } from '../shared/callGuard.ts';
 import { ChunkReader } from '../shared/chunkReader.ts';
 import type { UpstreamResponse } from '../shared/httpTransport.ts';
 import { failureCode, networkErrorDetail, redact } from '../shared/failures.ts';
 import { BodyTooLargeError, parseJsonObject, readBodyText } from '../shared/responseBody.ts';
-import { upstreamUrl } from './api.ts';
+import { requestHeaders, upstreamUrl } from './api.ts';
 import { scrubEventText, scrubJson } from './redactJson.ts';
-import { failure, passThroughHeaders, safeMessage } from './results.ts';
+import { failure, passThroughHeaders, safeMessage } from '../shared/results.ts';
 import { EventTooLargeError, SseEventSplitter } from './sseEvents.ts';
 
 const MAX_ERROR_TEXT_CHARS = 2000;
@@ -47,7 +47,7 @@ async function readErrorText(response: UpstreamResponse, maxBytes: number): Prom
 export async function forward(call: ForwardCall): Promise<ForwardResult> {
   const { target } = call;
   const maxBytes = target.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const posted = await postJson(target, () => upstreamUrl(target, call.path), () => ({ ...call.body, model: target.modelId }), call.stream, call.signal);
+  const posted = await postJson(target, () => upstreamUrl(target, call.path), () => ({ ...call.body, model: target.modelId }), () => requestHeaders(target, call.stream), call.signal);
   if (posted.kind === 'failure') return posted;
   const { response, guard, ttfbMs } = posted;
   const { status } = response;

@@ -5,7 +5,7 @@
 // Bodies and stream events are size-capped.
 
 import type { IncomingMessage } from 'node:http';
-import { postJson, readAnswerText, usableAnswer } from './post.ts';
+import { postJson, readAnswerText, usableAnswer } from '../shared/post.ts';
 import {
   DEFAULT_MAX_RESPONSE_BYTES,
   type ForwardingProviderAdapter,
@@ -19,10 +19,10 @@ import { failureCode, networkErrorDetail, redact } from '../shared/failures.ts';
 import type { UpstreamResponse } from '../shared/httpTransport.ts';
 import { readErrorBody } from '../shared/responseBody.ts';
 import { sseStreamParts } from '../shared/sseStream.ts';
-import { chatCompletionsUrl } from './api.ts';
+import { chatCompletionsUrl, requestHeaders } from './api.ts';
 import { chatCompleteBody, chatCompleteStreamParts, readChatCompletion } from './chatComplete.ts';
 import { forward } from './forward.ts';
-import { failure, passThroughHeaders, safeMessage } from './results.ts';
+import { failure, passThroughHeaders, safeMessage } from '../shared/results.ts';
 
 export const OPENAI_COMPATIBLE_KIND = 'openai-compatible';
 
@@ -33,7 +33,7 @@ export function createOpenAiCompatibleAdapter(): ForwardingProviderAdapter {
 async function chatComplete(call: UpstreamCall): Promise<UpstreamResult> {
   const { target, request } = call;
   const stream = request.stream === true;
-  const posted = await postJson(target, () => chatCompletionsUrl(target), () => chatCompleteBody(request, target), stream, call.signal);
+  const posted = await postJson(target, () => chatCompletionsUrl(target), () => chatCompleteBody(request, target), () => requestHeaders(target, stream), call.signal);
   if (posted.kind === 'failure') return posted;
   const { response, guard, ttfbMs } = posted;
   const { status } = response;

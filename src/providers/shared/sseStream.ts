@@ -1,6 +1,6 @@
 // Reads an upstream SSE response body as typed StreamParts while the bytes arrive: never buffers the
 // whole body, stops with an error part on reset / idle timeout / abort, ends with 'done' on [DONE]
-// or a clean close. Cancelling the iteration (return()) aborts the upstream request. An event larger
+// or a clean close (or when the classifier says an event ended the answer). Cancelling the iteration (return()) aborts the upstream request. An event larger
 // than maxEventChars ends the stream with a bad_response error part (memory stays bounded).
 // After [DONE] the rest of the answer is drained so its keep-alive socket can be reused.
 
@@ -73,7 +73,10 @@ async function* readParts(options: SseStreamOptions): AsyncGenerator<StreamPart,
           yield { type: 'done', sentinel: true };
           return;
         }
-        yield* classify(data);
+        const parts = classify(data);
+        yield* parts;
+        // An API without a [DONE] sentinel ends its answer with an event the classifier marks as done.
+        if (parts.some((part) => part.type === 'done')) return;
       }
       if (chunk === null) {
         guard.release();

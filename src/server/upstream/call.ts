@@ -10,9 +10,12 @@
 // or a ForwardResult (a stream already peeked, so a failed start counts as a failure).
 
 import { readSecret } from '../../config/env.ts';
+import { modelFamily } from '../../config/family.ts';
 import { own } from '../../config/lookup.ts';
 import type { Deployment, ModelConfig } from '../../config/types.ts';
+import type { ChatExtensions } from '../../protocol/anthropic/extras.ts';
 import type { ChatRequest } from '../../protocol/chat.ts';
+import { fitReasoning, type FittedRequest } from '../../protocol/reasoning-fit.ts';
 import type { RetryPolicy } from '../../routing/decide.ts';
 import type { PassThroughHeaders, ProviderAdapter, UpstreamFailure, UpstreamResult, UpstreamTarget } from '../../providers/spec.ts';
 import type { GatewayContext } from '../context.ts';
@@ -156,11 +159,14 @@ function circuitOpen(attempt: DeploymentAttempt): UpstreamFailure {
 const deadlineFailure: UpstreamFailure = { kind: 'failure', code: 'timeout', message: 'the retry deadline passed before any upstream answered', warnings: [] };
 
 /** One try's call through the adapter, for the target the loop chose (with the remaining deadline in its timeout). */
-export type AttemptCall<R extends AttemptResult> = (adapter: ProviderAdapter, target: UpstreamTarget) => Promise<R | UpstreamFailure>;
+export type AttemptCall<R extends AttemptResult> = (adapter: ProviderAdapter, target: UpstreamTarget, attempt: DeploymentAttempt) => Promise<R | UpstreamFailure>;
 
 /** A chat attempt: the adapter's chat(), with a stream peeked up to its first real chunk. */
-async function chatAttempt(adapter: ProviderAdapter, target: UpstreamTarget, request: ChatRequest, signal: AbortSignal | undefined): Promise<UpstreamResult> {
-  const result = await adapter.chat({ target, request, signal });
+async function chatAttempt(adapter: ProviderAdapter, target: UpstreamTarget, fitted: FittedRequest, signal: AbortSignal | undefined): Promise<UpstreamResult> {
+  const { request, extensions, notes } = fitted;
+  const answered = await adapter.chat({ target, request, signal, ...(extensions ? { extensions } : {}) });
+  // What the cross-family pass removed travels in the warnings channel with what the adapter dropped.
+  const result = notes.length > 0 ? { ...answered, warnings: [...notes.map((note) => `reasoning: ${note}`), ...answered.warnings] } : answered;
   if (result.kind !== 'stream') return result;
   const peeked = await peekStream(result.parts);
   if (peeked.failure !== null) return { kind: 'failure', code: peeked.failure.code, message: peeked.failure.message, warnings: result.warnings };
@@ -174,8 +180,13 @@ export function callUpstream(
   clientKey: string | undefined,
   signal: AbortSignal | undefined,
   policy: RetryPolicy,
+  extensions?: ChatExtensions,
 ): Promise<AttemptOutcome> {
-  return runAttempts(ctx, attempts, clientKey, signal, policy, (adapter, target) => chatAttempt(adapter, target, request, signal));
+  return runAttempts(ctx, attempts, clientKey, signal, policy, (adapter, target, attempt) => {
+    // Each attempt may go to another model family: fit the history's reasoning to the one about to read it.
+    const family = modelFamily(attempt.model, own(ctx.config.providers, attempt.deployment.provider));
+    return chatAttempt(adapter, target, fitReasoning(request, extensions, family), signal);
+  });
 }
 
 /** Tries the attempts in order with the policy's bounds, calling `call` for each; see the header. */
@@ -201,7 +212,7 @@ export async function runAttempts<R extends AttemptResult>(
       result = circuitOpen(attempt);
     } else {
       const adapter = ctx.provider(provider?.kind ?? 'openai-compatible');
-      result = await call(adapter, target(ctx, attempt, clientKey, remaining));
+      result = await call(adapter, target(ctx, attempt, clientKey, remaining), attempt);
       const health = healthOf(result);
       if (health === true) breaker.success();
       else if (health === false) breaker.failure();

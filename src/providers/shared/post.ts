@@ -1,17 +1,16 @@
-// The one outbound POST of the OpenAI-compatible adapter, shared by chat and forward(): checks the
-// URL, serialises the body, sends it with the key and target headers through the pooled keep-alive
-// transport (shared/httpTransport.ts) under a CallGuard (the caller's signal plus a timeout armed
-// until the headers arrive), and reports a failure (never a throw) when any of that goes wrong.
-// Redirects are refused so the key never travels elsewhere. Also the two checks both callers make
-// on the answer: a usable status, and the capped body read.
+// The one outbound POST of every adapter (chat, and forward() for OpenAI-compatible paths): checks
+// the URL, serialises the body, sends it with the adapter's headers (key, target headers) through the
+// pooled keep-alive transport (httpTransport.ts) under a CallGuard (the caller's signal plus a
+// timeout armed until the headers arrive), and reports a failure (never a throw) when any of that
+// goes wrong. Redirects are refused so the key never travels elsewhere. Also the two checks both
+// callers make on the answer: a usable status, and the capped body read.
 
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { UpstreamFailure, UpstreamTarget } from '../spec.ts';
-import { CallGuard } from '../shared/callGuard.ts';
-import { failureCode, networkErrorDetail } from '../shared/failures.ts';
-import { checkUrl, postBody, type UpstreamResponse } from '../shared/httpTransport.ts';
-import { BodyTooLargeError, readBodyText } from '../shared/responseBody.ts';
-import { requestHeaders } from './api.ts';
+import { CallGuard } from './callGuard.ts';
+import { failureCode, networkErrorDetail } from './failures.ts';
+import { checkUrl, postBody, type UpstreamResponse } from './httpTransport.ts';
+import { BodyTooLargeError, readBodyText } from './responseBody.ts';
 import { failure } from './results.ts';
 
 export interface Posted {
@@ -27,7 +26,8 @@ export async function postJson(
   target: UpstreamTarget,
   url: () => string,
   body: () => unknown,
-  stream: boolean,
+  /** Built inside the guarded call: an invalid header value is a connection failure, never a throw. */
+  headers: () => OutgoingHttpHeaders,
   signal: AbortSignal | undefined,
 ): Promise<Posted | UpstreamFailure> {
   let address: string;
@@ -48,7 +48,7 @@ export async function postJson(
   // Non-streaming: the whole call must finish in time; streaming: the headers must arrive in time.
   guard.arm(target.timeoutMs);
   try {
-    const response = await postBody(address, requestHeaders(target, stream), payload, guard);
+    const response = await postBody(address, headers(), payload, guard);
     return { kind: 'response', response, guard, ttfbMs: performance.now() - startedAt };
   } catch (error) {
     guard.release();

@@ -1,9 +1,9 @@
-// Pieces of an UpstreamResult both the chat call and forward() build the same way: failure messages
+// Pieces of an UpstreamResult every adapter call builds the same way: failure messages
 // scrubbed of the key, and the upstream headers worth passing on to the client.
 
 import type { PassThroughHeaders, UpstreamFailure, UpstreamFailureCode, UpstreamTarget } from '../spec.ts';
-import { failureMessage, redact, redactHeaders } from '../shared/failures.ts';
-import type { UpstreamResponse } from '../shared/httpTransport.ts';
+import { failureMessage, redact, redactHeaders } from './failures.ts';
+import type { UpstreamResponse } from './httpTransport.ts';
 
 export type Phase = 'request' | 'stream';
 
@@ -16,7 +16,7 @@ export function failure(target: UpstreamTarget, code: UpstreamFailureCode, detai
 }
 
 /** Upstream headers a client (or its SDK's back-off) relies on: rate limits, retry-after, request ids. */
-const PASS_THROUGH_HEADER = /^(retry-after|retry-after-ms|x-ratelimit-[a-z-]+|x-request-id|openai-processing-ms)$/;
+const PASS_THROUGH_HEADER = /^(retry-after|retry-after-ms|x-ratelimit-[a-z-]+|x-request-id|request-id|openai-processing-ms|anthropic-ratelimit-[a-z-]+)$/;
 
 export function passThroughHeaders(response: UpstreamResponse, apiKey: string | undefined): PassThroughHeaders {
   const headers: PassThroughHeaders = {};
