@@ -24,7 +24,8 @@ applies the newest one within a few seconds.
   --router R         router from the config (default: the config's default router)
   --strong-share X   send a fraction X of requests to the strong model
   --budget N/PERIOD  spend at most N USD per day, week or month (projected from the window's rate)
-  --quality Q        keep a fraction Q of the strong model's quality (needs --labels)
+  --quality Q        keep a fraction Q of the strong model's quality, judged on --labels FILE or,
+                     without it, on the feedback labels in the log (POST /v1/feedback; at least 50)
   --confidence       for --quality: the 95% bootstrap interval's lower bound must reach Q
   --labels FILE      labelled prompts (normalised JSONL); --strong-label / --weak-label name the pair;
                      --split test keeps only held-out records (prompts the shipped scorer never trained on)
@@ -75,7 +76,7 @@ export function formatRun(run: CalibrationRun): string {
   const lines = [
     `router            ${c.router}`,
     `target            ${describeTarget(c.target)}`,
-    `fitted on         ${c.window.source === 'log' ? `${c.window.samples} logged requests (${c.window.spec})` : `${c.window.samples} labelled prompts (${c.window.spec})`}`,
+    `fitted on         ${c.window.source === 'log' ? `${c.window.samples} ${c.target.kind === 'quality' ? 'labelled ' : ''}logged requests (${c.window.spec})` : `${c.window.samples} labelled prompts (${c.window.spec})`}`,
     `threshold         ${c.threshold.toFixed(6)}`,
     `strong share      ${pct(c.expectedShare)}`,
   ];
@@ -87,6 +88,9 @@ export function formatRun(run: CalibrationRun): string {
   }
   if (c.qualityRetained !== null && run.labels) {
     lines.push(`quality retained  ${pct(c.qualityRetained)} [95% ${pct(c.qualityLow)}, ${pct(c.qualityHigh)}] of ${run.labels.strongModel}; PGR ${c.pgr?.toFixed(3) ?? '-'} vs ${run.labels.weakModel}`);
+    if (run.labels.source === 'log') {
+      lines.push(`labels            ${run.labels.samples} logged requests with feedback (${run.labels.strongNeeded ?? 0} strong needed, ${run.labels.weakOk ?? 0} weak enough)`);
+    }
   }
   lines.push(run.saved ? `stored            ${c.id}` : 'stored            no (--dry-run)');
   for (const note of run.notes) lines.push(`note: ${note}`);

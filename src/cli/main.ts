@@ -19,6 +19,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   report: { summary: 'spend, tokens, strong share and the all-strong saving from the decision log, per group', load: () => import('./report.ts') },
   calibrate: { summary: 'fit a router threshold to a strong share, budget or quality target; list, roll back', load: () => import('./calibrate.ts') },
   replay: { summary: 'what-if on logged traffic: another threshold, share or scorer model', load: () => import('./replay.ts') },
+  drift: { summary: 'compare live scores with the active calibration (PSI, KS): recalibrate or retrain?', load: () => import('./drift.ts') },
   targets: { summary: 'how well each router held its target (live share, budget pace)', load: () => import('./targets.ts') },
   models: { summary: 'list local models and scorer versions; activate, roll back; pull an embedder', load: () => import('./models.ts') },
   retrain: { summary: 'train a candidate scorer on public + own labels; promote it only past the regression gate', load: () => import('./retrain.ts') },

@@ -12,9 +12,10 @@ import { openSqliteStore } from '../store/sqlite/index.ts';
 import { targetAdherence } from '../learning/adherence.ts';
 import { formatAdherence } from './targets.ts';
 import { UsageError } from './usage-error.ts';
+import { formatOwnCurve, ownCurves, shadowLine } from './report-learning.ts';
 
 export const help = `Usage: triage report [--db FILE] [--config FILE] [--by GROUP | --by-model] [--router R]
-                     [--since WHEN] [--until WHEN] [--top N] [--json | --csv]
+                     [--since WHEN] [--until WHEN] [--top N] [--json | --csv] [--own-curve]
 
 Adds up upstream calls, tokens and cost from the decision log, with the strong-model share and what
 the same tokens would have cost on each router's strong model. /v1/route dry runs and rejected
@@ -31,6 +32,10 @@ requests are shown on their own lines and not counted as calls.
   --top N        show the N groups with the most tokens, the rest added up (default 50; 0: all)
   --json         print the whole report as JSON
   --csv          print the group table as CSV
+  --own-curve    also estimate each exploring router's cost-quality curve on its own traffic
+                 (inverse-propensity weighting over explored decisions and their feedback, with
+                 95% bootstrap intervals), from --since (default 30 days back) to now
+Shadow judging spend (the other tier's answer and the judge's two verdicts) is its own line.
 `;
 
 const pct = (value: number | null, digits = 1): string => (value === null ? '-' : `${(value * 100).toFixed(digits)}%`);
@@ -136,6 +141,7 @@ export async function run(args: string[]): Promise<number> {
       top: { type: 'string' },
       json: { type: 'boolean' },
       csv: { type: 'boolean' },
+      'own-curve': { type: 'boolean' },
     },
     strict: true,
   });
@@ -166,13 +172,16 @@ export async function run(args: string[]): Promise<number> {
     // CSV stays the group table. (Targets named only in model names: `triage targets`.)
     const hasTargets = Object.values(config.routers).some((router) => router.target !== undefined);
     const adherence = hasTargets ? targetAdherence(await store.decisions(query), config) : [];
+    const shadow = await store.shadowSpend(query);
+    const curves = values['own-curve'] ? await ownCurves(store, config, { router: values.router, since: window.since, now: Date.now() }) : [];
     let output: string;
     if (values.json) {
-      output = JSON.stringify({ ...report, targetAdherence: adherence }, null, 2);
+      output = JSON.stringify({ ...report, targetAdherence: adherence, shadow, ...(values['own-curve'] ? { ownCurves: curves } : {}) }, null, 2);
     } else if (values.csv) {
       output = csv(report);
     } else {
-      const blocks = [summaryBlock(report, context), groupsBlock(report)];
+      const blocks = [`${summaryBlock(report, context)}\n${shadowLine(shadow)}`, groupsBlock(report)];
+      for (const curve of curves) blocks.push(formatOwnCurve(curve));
       if (adherence.length > 0) blocks.push(`target adherence\n${formatAdherence(adherence).trimEnd()}`);
       output = blocks.join('\n\n');
     }

@@ -2,6 +2,8 @@
 // Validated once at load; every other module receives typed, defaulted values from here.
 
 import { z } from 'zod';
+import { learningLoopRouterFields } from './learning-loop.ts';
+import { LadderSchema, namedAliases, SessionPolicySchema, SessionStoreSchema, SignalsSchema, TiersSchema } from './ladder-schema.ts';
 
 /** Task modes a client may send (x-triage-mode header or metadata.mode). */
 export const ModeSchema = z.enum([
@@ -107,15 +109,22 @@ export type RouterTarget = z.infer<typeof RouterTargetSchema>;
 
 const RouterSchema = z
   .object({
-    strong: z.string().min(1),
-    weak: z.string().min(1),
+    /** The two-rung ladder: strong when score >= threshold, else weak. Give these or `ladder`. */
+    strong: z.string().min(1).optional(),
+    weak: z.string().min(1).optional(),
+    /** An ordered ladder of models, strongest first, with cut points (see ladder-schema.ts). */
+    ladder: LadderSchema.optional(),
+    /** Agent signals acted on before scoring (background, long context, thinking). */
+    signals: SignalsSchema.optional(),
+    /** Session-aware routing: escalate-only hold and prompt-cache-aware stepping down. */
+    sessions: SessionPolicySchema.optional(),
     scorer: ScorerKindSchema.default('learned'),
     /** Learned scorer model name under models/ (the shipped default when omitted). */
     model: z.string().min(1).optional(),
     /** Seed for the random scorer (same prompt, same score). */
     seed: z.number().int().optional(),
-    /** Strong when score >= threshold. */
-    threshold: z.number().min(0).max(1).default(0.5),
+    /** Strong when score >= threshold (0.5 when omitted; a ladder's first minScore). */
+    threshold: z.number().min(0).max(1).optional(),
     /** Time budget for scoring; past it the request goes to the strong model. */
     scoreTimeoutMs: z.number().int().positive().default(250),
     /** On upstream 5xx, timeout or refused connection, retry once on the other model (the two-model fallback list). */
@@ -137,8 +146,27 @@ const RouterSchema = z
     taskTypes: z.record(z.string(), ModeRouteSchema).optional(),
     /** A target held live (overrides `threshold`; see learning/). */
     target: RouterTargetSchema.optional(),
+    ...learningLoopRouterFields,
   })
-  .strict();
+  .strict()
+  .superRefine((router, ctx) => {
+    if (router.ladder === undefined && (router.strong === undefined || router.weak === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give strong and weak, or a ladder' });
+    }
+    if (router.ladder !== undefined && (router.strong !== undefined || router.weak !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['ladder'], message: 'give strong and weak, or a ladder, not both (strong/weak is the two-rung ladder)' });
+    }
+    if (router.ladder !== undefined && router.threshold !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['threshold'], message: "a ladder's first minScore is its threshold: give one of them" });
+    }
+  })
+  // strong/weak always name the top and bottom rungs after parsing, and threshold is the top cut.
+  .transform(({ strong, weak, threshold, ...router }) => ({
+    ...router,
+    strong: router.ladder?.[0]?.model ?? strong ?? '',
+    weak: router.ladder?.[router.ladder.length - 1]?.model ?? weak ?? '',
+    threshold: router.ladder?.[0]?.minScore ?? threshold ?? 0.5,
+  }));
 export type RouterConfig = z.infer<typeof RouterSchema>;
 
 const ServerSchema = z
@@ -200,6 +228,10 @@ export const ConfigSchema = z
     models: z.record(z.string(), ModelSchema),
     routers: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -'), RouterSchema),
     defaultRouter: z.string().default('default'),
+    /** Named tiers (triage/frontier, ...): which models each uses; unset tiers use the default router's. */
+    tiers: TiersSchema.optional(),
+    /** Bounds on the session memory behind session-aware routing. */
+    sessions: SessionStoreSchema.default(SessionStoreSchema.parse({})),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -222,6 +254,13 @@ export const ConfigSchema = z
           });
         }
       }
+      if (router.shadow && !Object.hasOwn(config.models, router.shadow.judge)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['routers', name, 'shadow', 'judge'],
+          message: `unknown model alias "${router.shadow.judge}" (known: ${Object.keys(config.models).join(', ') || 'none'})`,
+        });
+      }
       for (const tier of ['strong', 'weak'] as const) {
         if (!Object.hasOwn(config.models, router[tier])) {
           ctx.addIssue({
@@ -232,6 +271,7 @@ export const ConfigSchema = z
         }
       }
     }
+    checkLadderAliases(config, ctx);
     if (!Object.hasOwn(config.routers, config.defaultRouter)) {
       ctx.addIssue({
         code: 'custom',
@@ -244,3 +284,29 @@ export const ConfigSchema = z
 export type TriageConfig = z.infer<typeof ConfigSchema>;
 export type ProviderConfig = TriageConfig['providers'][string];
 export type ModelConfig = TriageConfig['models'][string];
+
+type ConfigCheck = Pick<z.infer<typeof ConfigSchema>, 'models' | 'routers' | 'tiers'>;
+
+/** Ladders, signals and tiers name known aliases; the `free` tier's models cost nothing. */
+function checkLadderAliases(config: ConfigCheck, ctx: z.RefinementCtx): void {
+  const known = () => Object.keys(config.models).join(', ') || 'none';
+  const check = (base: string[], entries: ReturnType<typeof namedAliases>) => {
+    for (const { path, alias } of entries) {
+      if (!Object.hasOwn(config.models, alias)) ctx.addIssue({ code: 'custom', path: [...base, ...path], message: `unknown model alias "${alias}" (known: ${known()})` });
+    }
+  };
+  for (const [name, router] of Object.entries(config.routers)) {
+    check(['routers', name], namedAliases({ ladder: router.ladder, signals: router.signals }));
+  }
+  for (const [name, tier] of Object.entries(config.tiers ?? {})) {
+    const entries = namedAliases(tier);
+    check(['tiers', name], entries);
+    if (name !== 'free') continue;
+    for (const { path, alias } of entries) {
+      const price = Object.hasOwn(config.models, alias) ? config.models[alias]?.pricePerMTok : undefined;
+      if (price && (price.input > 0 || price.output > 0)) {
+        ctx.addIssue({ code: 'custom', path: ['tiers', name, ...path], message: `the free tier's models must cost nothing; "${alias}" is priced` });
+      }
+    }
+  }
+}

@@ -96,6 +96,32 @@ export interface CostCurve {
   points: Array<{ strongShare: number; costUsd: number }>;
   chosen: { strongShare: number; costUsd: number };
   budgetUsd?: number;
+  /** Quality retained (0..1) with its interval at the same shares, drawn on a right-hand axis. */
+  quality?: { points: Array<{ strongShare: number; retained: number; low: number; high: number }>; chosen?: { strongShare: number; retained: number } };
+}
+
+/** The quality series of a cost curve: a band for the interval, a dashed line, and a right-hand axis. */
+function qualitySeries(quality: NonNullable<CostCurve['quality']>, x: (share: number) => number): string[] {
+  const points = quality.points.filter((p) => Number.isFinite(p.retained) && Number.isFinite(p.low) && Number.isFinite(p.high));
+  if (points.length === 0) return [];
+  const bottom = Math.max(0, Math.floor(Math.min(...points.map((p) => p.low)) * 10) / 10 - 0.1);
+  const y = (q: number): number => PLOT.bottom - ((q - bottom) / (1 - bottom || 1)) * (PLOT.bottom - PLOT.top);
+  const out: string[] = ['<g class="quality-axis" fill="#2ca02c">'];
+  for (let k = 0; k <= 5; k++) {
+    const q = bottom + ((1 - bottom) * k) / 5;
+    out.push(`<text x="${PLOT.right + 6}" y="${fmt(y(q) + 4)}">${(q * 100).toFixed(0)}%</text>`);
+  }
+  out.push('</g>');
+  const upper = points.map((p) => `${fmt(x(p.strongShare))},${fmt(y(p.high))}`);
+  const lower = points.map((p) => `${fmt(x(p.strongShare))},${fmt(y(p.low))}`).reverse();
+  out.push(`<polygon class="quality-interval" points="${[...upper, ...lower].join(' ')}" fill="#2ca02c" fill-opacity="0.15" stroke="none"/>`);
+  const d = points.map((p, k) => `${k === 0 ? 'M' : 'L'}${fmt(x(p.strongShare))},${fmt(y(p.retained))}`).join(' ');
+  out.push(`<path class="quality" d="${d}" fill="none" stroke="#2ca02c" stroke-width="2" stroke-dasharray="6 3"/>`);
+  if (quality.chosen && Number.isFinite(quality.chosen.retained)) {
+    out.push(`<circle class="chosen-quality" cx="${fmt(x(quality.chosen.strongShare))}" cy="${fmt(y(quality.chosen.retained))}" r="5" fill="#2ca02c"/>`);
+    out.push(`<text x="${PLOT.right + 45}" y="${PLOT.top + 28}" font-size="11">quality retained: ${(quality.chosen.retained * 100).toFixed(1)}% (band: 95% interval)</text>`);
+  }
+  return out;
 }
 
 /** Projected cost against strong-call share, with the chosen operating point (and the budget) marked. */
@@ -121,7 +147,8 @@ export function costCurveSvg(curve: CostCurve): string {
     out.push(`<line class="budget" x1="${PLOT.left}" y1="${fmt(y(curve.budgetUsd))}" x2="${PLOT.right}" y2="${fmt(y(curve.budgetUsd))}" stroke="#c00000" stroke-dasharray="6 4"/>`);
   }
   out.push(`<circle class="chosen" cx="${fmt(x(curve.chosen.strongShare))}" cy="${fmt(y(curve.chosen.costUsd))}" r="5" fill="#d62728"/>`);
-  out.push(`<text x="${PLOT.right + 15}" y="${PLOT.top + 12}" font-size="11">chosen: ${(curve.chosen.strongShare * 100).toFixed(1)}% strong, $${escapeXml(curve.chosen.costUsd.toFixed(2))}</text>`);
+  out.push(`<text x="${PLOT.right + (curve.quality ? 45 : 15)}" y="${PLOT.top + 12}" font-size="11">chosen: ${(curve.chosen.strongShare * 100).toFixed(1)}% strong, $${escapeXml(curve.chosen.costUsd.toFixed(2))}</text>`);
+  if (curve.quality) out.push(...qualitySeries(curve.quality, x));
   out.push('</svg>');
   return out.join('\n') + '\n';
 }

@@ -6,7 +6,7 @@ import { own } from '../config/lookup.ts';
 import type { RouterTarget, TriageConfig } from '../config/types.ts';
 import type { DecisionRecord } from '../store/store.ts';
 import { periodSpan } from './budget/period.ts';
-import { parseTargetSuffix } from '../routing/targets.ts';
+import { targetFromSuffix } from '../routing/targets.ts';
 
 export interface AdherenceRow {
   router: string;
@@ -34,8 +34,8 @@ function targetOf(config: TriageConfig, router: string): RouterTarget | undefine
   const configured = own(config.routers, router)?.target;
   if (configured) return configured;
   const at = router.indexOf('@');
-  if (at < 0 || !own(config.routers, router.slice(0, at))) return undefined;
-  return parseTargetSuffix(router.slice(at + 1));
+  const base = at < 0 ? undefined : own(config.routers, router.slice(0, at));
+  return base ? targetFromSuffix(base, router.slice(at + 1)) : undefined;
 }
 
 export function targetAdherence(rows: readonly DecisionRecord[], config: TriageConfig, options: { now?: number; window?: number } = {}): AdherenceRow[] {

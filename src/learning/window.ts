@@ -20,9 +20,9 @@ export function parseWindow(value: string): WindowSpec {
   throw new Error(`window must be a duration (30m, 24h, 7d, 2w) or a number of requests (20000), got "${value}"`);
 }
 
-/** True when the threshold decided the row (a score compared with it), not a rule or a fallback. */
+/** True when the threshold decided the row (a score compared with it, exploration's flips included), not a rule or a fallback. */
 export function decidedByThreshold(row: Pick<DecisionRecord, 'reason' | 'score'>): boolean {
-  return row.score !== null && (row.reason.startsWith('score>=threshold') || row.reason.startsWith('score<threshold'));
+  return row.score !== null && /^(explore:)?score(>=|<)threshold/.test(row.reason);
 }
 
 /** The tier the router chose before any retry on the other model. */
@@ -40,9 +40,15 @@ export interface TrafficWindow {
   spanMs: number;
 }
 
-export async function readWindow(store: DecisionStore, router: string, window: WindowSpec, now = Date.now()): Promise<TrafficWindow> {
+/**
+ * With `withTargetNames`, also the router's model-name targets ("default@s30", "default@b500m"):
+ * the same scorer decided them, so their scores and labels are comparable.
+ */
+export async function readWindow(store: DecisionStore, router: string, window: WindowSpec, now = Date.now(), options: { withTargetNames?: boolean } = {}): Promise<TrafficWindow> {
   const since = window.kind === 'duration' ? now - window.ms : undefined;
-  const all = await store.decisions({ router, ...(since === undefined ? {} : { since }) });
+  const all = options.withTargetNames
+    ? (await store.decisions(since === undefined ? {} : { since })).filter((row) => row.router === router || row.router?.startsWith(`${router}@`) === true)
+    : await store.decisions({ router, ...(since === undefined ? {} : { since }) });
   const chat = all.filter((row) => row.kind === 'chat' && row.reason !== 'rejected' && row.reason !== 'budget-exhausted' && row.tier !== null);
   const rows = window.kind === 'rows' ? chat.slice(0, window.count) : chat;
   const oldest = rows[rows.length - 1]?.createdAt ?? null;

@@ -1,11 +1,15 @@
 // Resolves the request's `model` field: "triage" (the default router), "triage/<router>",
-// either with a target suffix ("@s30": 30% strong share, "@q95": the 95% quality calibration),
-// RouteLLM's "router-<scorer>-<threshold>", or a model alias / upstream model id passed through.
-// A suffixed router keeps a canonical name ("default@s30"): at most 101 + 100 names per router.
+// either with a target suffix ("@s30": 30% strong share, "@q95": the 95% quality calibration,
+// "@b500m": $500 a month paced), RouteLLM's "router-<scorer>-<threshold>", or a model alias /
+// upstream model id passed through. "triage/<tier>" (frontier, balanced, economy, free, internal)
+// is a named tier (tiers.ts) unless a router has that name. A suffixed router keeps a canonical
+// name ("default@s30"): at most 101 + 100 share and quality names per router; budget names are many
+// more, so their metric label is "<router>@budget" and the gateway keeps live state for only a few (learning/).
 
 import { own } from '../config/lookup.ts';
-import type { ModelConfig, RouterConfig, TriageConfig } from '../config/schema.ts';
+import type { BudgetPeriod, ModelConfig, RouterConfig, RouterTarget, TriageConfig } from '../config/schema.ts';
 import { ScorerKindSchema } from '../config/schema.ts';
+import { isTierName, TIER_NAMES, tierRouter } from './tiers.ts';
 
 export type RouteTarget =
   /** `name` is what the client asked for; `label` is a bounded name for metrics (a config router name, or router-<scorer>). */
@@ -28,17 +32,28 @@ export class TargetSuffixError extends Error {
   constructor(readonly requested: string) {
     super(
       `model "${requested}" has a malformed target suffix; valid forms: ${TARGET_SUFFIX_FORMS.join(', ')} ` +
-        '(s = percent of requests sent to the strong model, 0-100; q = percent of the strong model\'s quality kept, 1-100)',
+        '(s = percent of requests sent to the strong model, 0-100; q = percent of the strong model\'s quality kept, 1-100; ' +
+        'b = a budget in whole USD, 1-999999, per day (d), week (w) or month (m), e.g. b500m)',
     );
   }
 }
 
 const ROUTELLM_FORM = /^router-([a-z_]+)-(\d*\.?\d+)$/;
 const TARGET_SUFFIX = /^(s|q)(\d{1,3})$/;
-export const TARGET_SUFFIX_FORMS = ['triage@s<percent>', 'triage/<router>@s<percent>', 'triage@q<percent>', 'triage/<router>@q<percent>'];
+const BUDGET_SUFFIX = /^b([1-9]\d{0,5})([dwm])$/;
+const BUDGET_PERIODS: Record<string, BudgetPeriod> = { d: 'day', w: 'week', m: 'month' };
+export const TARGET_SUFFIX_FORMS = [
+  'triage@s<percent>', 'triage/<router>@s<percent>', 'triage@q<percent>', 'triage/<router>@q<percent>',
+  'triage@b<usd><d|w|m>', 'triage/<router>@b<usd><d|w|m>',
+];
 
-/** "s30" -> { strongShare: 0.3 }, "q95" -> { quality: 0.95 }; undefined when malformed. */
-export function parseTargetSuffix(suffix: string): { strongShare: number } | { quality: number } | undefined {
+export type SuffixTarget = { strongShare: number } | { quality: number } | { budgetUsd: number; period: BudgetPeriod };
+
+/** "s30" -> { strongShare: 0.3 }, "q95" -> { quality: 0.95 }, "b500m" -> $500 a month; undefined when malformed. */
+export function parseTargetSuffix(suffix: string): SuffixTarget | undefined {
+  const budget = BUDGET_SUFFIX.exec(suffix);
+  const period = budget ? BUDGET_PERIODS[budget[2]!] : undefined;
+  if (budget && period) return { budgetUsd: Number(budget[1]), period };
   const match = TARGET_SUFFIX.exec(suffix);
   if (!match) return undefined;
   const percent = Number(match[2]);
@@ -56,15 +71,40 @@ function withSuffix(config: TriageConfig, requested: string): RouteTarget | unde
   const router = own(config.routers, name);
   if (!router) return undefined;
   const suffix = requested.slice(at + 1);
-  const target = parseTargetSuffix(suffix);
+  const target = targetFromSuffix(router, suffix);
   if (!target) throw new TargetSuffixError(requested);
-  // Suffixes are bounded (s0-s100, q1-q100), so the name is a bounded metric label too.
-  return { kind: 'router', name: `${name}@${suffix}`, label: `${name}@${suffix}`, router: { ...router, target } };
+  // Share and quality suffixes are bounded (s0-s100, q1-q100), so the name is a bounded metric label too; budgets are not.
+  const label = 'budgetUsd' in target ? `${name}@budget` : `${name}@${suffix}`;
+  return { kind: 'router', name: `${name}@${suffix}`, label, router: { ...router, target } };
+}
+
+/**
+ * The router target a suffix states. A budget suffix keeps the router's own onExhausted and
+ * defaultMaxTokens when its configured target is a budget, else goes weak at the cap.
+ */
+export function targetFromSuffix(router: RouterConfig, suffix: string): RouterTarget | undefined {
+  const parsed = parseTargetSuffix(suffix);
+  if (!parsed || !('budgetUsd' in parsed)) return parsed;
+  const own = router.target && 'budgetUsd' in router.target ? router.target : undefined;
+  return { ...parsed, onExhausted: own?.onExhausted ?? 'weak', defaultMaxTokens: own?.defaultMaxTokens ?? 4096 };
+}
+
+/** `triage/<tier>` when no router has that name (routers win); undefined otherwise. */
+function tierTarget(config: TriageConfig, requested: string): RouteTarget | undefined {
+  if (!requested.startsWith('triage/') || requested.includes('@')) return undefined;
+  const name = requested.slice('triage/'.length);
+  if (own(config.routers, name)) return undefined;
+  if (!isTierName(name)) return undefined;
+  const router = tierRouter(config, name);
+  return router ? { kind: 'router', name: `tier:${name}`, label: `tier:${name}`, router } : undefined;
 }
 
 /** Every name a client may put in `model`, for errors and /v1/models. */
 export function validModelNames(config: TriageConfig): string[] {
-  const names = ['triage', ...Object.keys(config.routers).map((name) => `triage/${name}`), ...TARGET_SUFFIX_FORMS];
+  const names = ['triage', ...Object.keys(config.routers).map((name) => `triage/${name}`)];
+  // The named tiers (a bad tier name gets this list too).
+  for (const tier of TIER_NAMES) if (!names.includes(`triage/${tier}`) && tierRouter(config, tier)) names.push(`triage/${tier}`);
+  names.push(...TARGET_SUFFIX_FORMS);
   for (const kind of ScorerKindSchema.options) names.push(`router-${kind}-<threshold>`);
   names.push(...Object.keys(config.models));
   for (const model of Object.values(config.models)) if (!names.includes(model.id)) names.push(model.id);
@@ -81,6 +121,8 @@ export function resolveTarget(config: TriageConfig, requested: string): RouteTar
     const router = own(config.routers, name);
     if (router) return { kind: 'router', name, label: name, router };
   }
+  const tiered = tierTarget(config, requested);
+  if (tiered) return tiered;
   const suffixed = withSuffix(config, requested);
   if (suffixed) return suffixed;
   const routeLlm = ROUTELLM_FORM.exec(requested);

@@ -5,7 +5,9 @@ import type { Env } from '../config/env.ts';
 import type { Logger } from '../config/logger.ts';
 import type { TriageConfig } from '../config/types.ts';
 import type { BudgetGate } from '../learning/budget/gate.ts';
+import type { ShadowSampler } from '../learning/shadow/port.ts';
 import type { DecisionObserver, ThresholdSource } from '../routing/threshold-source.ts';
+import type { SessionMemory } from '../routing/sessions.ts';
 import type { ProviderAdapter } from '../providers/spec.ts';
 import type { ScorerPool } from '../scoring/pool.ts';
 import type { DecisionRecord, DecisionStore } from '../store/store.ts';
@@ -37,6 +39,12 @@ export interface GatewayContext {
   thresholds?: ThresholdSource;
   /** Told about every decision (the share controllers learn from it). */
   decisionObserver?: DecisionObserver;
+  /** Session memory for session-aware routing (absent: session ids are ignored). */
+  sessions?: SessionMemory;
   /** Budget pacing: reserve before the upstream call, settle the lease when the request ends. */
   budget?: BudgetGate;
+  /** Shadow judging: sampled answered requests are handed to the learning wing's runner. */
+  shadow?: ShadowSampler;
+  /** Uniform [0, 1) draws for exploration (seeded in tests; default Math.random). */
+  random?: () => number;
 }

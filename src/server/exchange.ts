@@ -9,6 +9,7 @@ import type { Tier } from '../config/types.ts';
 import type { Usage } from '../protocol/chat.ts';
 import { costUsd } from '../routing/cost.ts';
 import type { DecisionKind, DecisionRecord } from '../store/store.ts';
+import type { AnswerCapture } from './answer-capture.ts';
 import type { GatewayContext } from './context.ts';
 import type { AttemptOutcome, AttemptResult } from './upstream/call.ts';
 
@@ -56,8 +57,12 @@ export class Exchange {
   metricsRouter = 'none';
   /** Where the routed threshold came from (config, calibration, controller, ...); null when not routed. */
   thresholdSource: string | null = null;
+  /** The routing ladder's models, strongest first (null when not routed), for the x-triage-rung header. */
+  rungModels: readonly string[] | null = null;
   /** The served attempt, once one answered. */
   outcome: AttemptOutcome<AttemptResult> | null = null;
+  /** Set when the request was drawn for shadow judging: the served answer is kept here. */
+  capture: AnswerCapture | null = null;
   #ended = false;
   readonly #done: () => void;
   readonly #onEnd: Array<(record: DecisionRecord) => void> = [];
@@ -87,7 +92,10 @@ export class Exchange {
     record.provider = outcome.attempt.deployment.provider;
     if (!outcome.retried) return;
     record.fallbackUsed = true;
-    const tier: Tier | null = router === null ? null : outcome.attempt.alias === router.strong ? 'strong' : outcome.attempt.alias === router.weak ? 'weak' : record.tier;
+    // The top rung is strong; any other rung of the ladder (the bottom one or one in between) is weak.
+    const alias = outcome.attempt.alias;
+    const onLadder = alias === router?.weak || (this.rungModels?.includes(alias) ?? false);
+    const tier: Tier | null = router === null ? null : alias === router.strong ? 'strong' : onLadder ? 'weak' : record.tier;
     record.tier = tier;
     record.reason = `${record.reason}; retried on ${outcome.attempt.alias} after ${outcome.failures.join('; ')}`.slice(0, 2000);
     this.ctx.metrics.fallbacks.inc({ router: this.metricsRouter, reason: 'upstream' });

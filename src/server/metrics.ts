@@ -91,6 +91,11 @@ export class GatewayMetrics {
   readonly ttfbSeconds = new Histogram('triage_upstream_ttfb_seconds', 'Upstream time to first byte, by model alias.', [
     0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
   ]);
+  // Shadow judging (off the request path): labels made, jobs dropped, and what it spent.
+  readonly shadowSampled = new Counter('triage_shadow_sampled_total', 'Requests drawn for shadow judging, by router.');
+  readonly shadowLabels = new Counter('triage_shadow_labels_total', 'Shadow labels stored, by router and label.');
+  readonly shadowDropped = new Counter('triage_shadow_dropped_total', 'Shadow jobs not judged, by router and reason (queue_full, daily_cap, no_answer, shutdown, store_error).');
+  readonly shadowCost = new Counter('triage_shadow_cost_usd_total', 'USD spent on shadow calls and judge calls, by router.');
   private readonly gauges = new Map<string, { help: string; read: () => number }>();
   private readBreakers: () => Record<string, BreakerSnapshot> = () => ({});
 
@@ -120,7 +125,10 @@ export class GatewayMetrics {
   }
 
   render(): string {
-    const parts = [this.requests, this.fallbacks, this.tokens, this.cost, this.decisionSeconds, this.upstreamSeconds, this.ttfbSeconds].map(
+    const parts = [
+      this.requests, this.fallbacks, this.tokens, this.cost, this.decisionSeconds, this.upstreamSeconds, this.ttfbSeconds,
+      this.shadowSampled, this.shadowLabels, this.shadowDropped, this.shadowCost,
+    ].map(
       (metric) => metric.render(),
     );
     parts.push(this.renderBreakers());

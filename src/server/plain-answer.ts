@@ -42,6 +42,7 @@ export function answerPlain(
     new Response(text, { status, headers: { 'content-type': 'application/json', ...options.headers(passed) } });
   switch (result.kind) {
     case 'json':
+      exchange.capture?.fromBody(result.bodyText);
       exchange.firstByte(options.upstreamStartedMs + result.ttfbMs);
       exchange.usage(options.usage());
       exchange.end(result.status, null);

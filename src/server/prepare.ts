@@ -8,6 +8,7 @@ import type { RouterConfig } from '../config/types.ts';
 import type { ChatRequest } from '../protocol/chat.ts';
 import { lastUserText, promptHash } from '../protocol/chat.ts';
 import { attemptOrder, decide, type Decision, type RetryPolicy } from '../routing/decide.ts';
+import { ladderModels } from '../routing/ladder.ts';
 import { isMode, MODES } from '../routing/modes.ts';
 import { resolveTarget, TargetSuffixError, UnknownModelError } from '../routing/targets.ts';
 import { ThresholdUnavailableError } from '../routing/threshold-source.ts';
@@ -15,6 +16,7 @@ import type { GatewayContext } from './context.ts';
 import { GatewayError, invalidRequest } from './errors.ts';
 import type { Exchange } from './exchange.ts';
 import { callerTags, modeSignal, parseChatRequest } from './parse.ts';
+import { sessionIdOf } from './session-id.ts';
 import { PASS_THROUGH_POLICY, type Attempt } from './upstream/call.ts';
 
 export interface Prepared {
@@ -29,12 +31,23 @@ export interface Prepared {
   warnings: string[];
 }
 
-function readRequest(ctx: GatewayContext, bodyText: string, headers: { tags?: string; mode?: string }) {
+/** What prepare() reads from the request's headers. */
+export interface PrepareHeaders {
+  tags?: string | undefined;
+  mode?: string | undefined;
+  /** x-triage-session */
+  session?: string | undefined;
+}
+
+function readRequest(ctx: GatewayContext, bodyText: string, headers: PrepareHeaders) {
   const request = parseChatRequest(bodyText);
   const tags = callerTags(request, headers.tags);
   const mode = modeSignal(request, headers.mode);
+  const sessionId = sessionIdOf(request, headers.session);
+  // A header session id is kept with the row's tags (metadata.session_id already is one).
+  if (sessionId !== null && headers.session && !Object.hasOwn(tags, 'session')) tags['session'] = sessionId;
   try {
-    return { request, tags, mode, target: resolveTarget(ctx.config, request.model) };
+    return { request, tags, mode, sessionId, target: resolveTarget(ctx.config, request.model) };
   } catch (error) {
     if (error instanceof UnknownModelError) throw invalidRequest(error.message, 'model_not_found', 'model');
     if (error instanceof TargetSuffixError) throw invalidRequest(error.message, 'invalid_model_target', 'model');
@@ -59,7 +72,7 @@ export async function prepare(
   ctx: GatewayContext,
   exchange: Exchange,
   bodyText: string,
-  headers: { tags?: string; mode?: string },
+  headers: PrepareHeaders,
 ): Promise<Prepared> {
   const { record } = exchange;
   let read: ReturnType<typeof readRequest>;
@@ -69,7 +82,7 @@ export async function prepare(
     if (error instanceof GatewayError) throw refuse(exchange, error, 'rejected');
     throw error;
   }
-  const { request, tags, mode, target } = read;
+  const { request, tags, mode, sessionId, target } = read;
   const prompt = lastUserText(request.messages);
   record.tags = tags;
   record.mode = mode;
@@ -88,7 +101,15 @@ export async function prepare(
   exchange.metricsRouter = target.label;
   let decision: Decision;
   try {
-    decision = await decide({ request, routerName: target.name, router: target.router, scorers: ctx.scorers, mode, thresholds: ctx.thresholds });
+    // Exploration draws only for real traffic: a dry run is never flipped.
+    const explorationDraw = record.kind === 'chat' && target.router.explore ? (ctx.random ?? Math.random)() : undefined;
+    const sessions = sessionId !== null ? ctx.sessions : undefined;
+    decision = await decide({
+      request, routerName: target.name, router: target.router, scorers: ctx.scorers, mode, thresholds: ctx.thresholds, explorationDraw,
+      inSession: sessions !== undefined,
+      session: sessions && sessionId !== null ? sessions.get(target.name, sessionId) : undefined,
+      prices: (alias) => own(ctx.config.models, alias)?.pricePerMTok,
+    });
   } catch (error) {
     if (error instanceof ThresholdUnavailableError) throw refuse(exchange, invalidRequest(error.message, 'target_unavailable', 'model'), 'rejected');
     throw error;
@@ -100,9 +121,10 @@ export async function prepare(
       router: target.router,
       score: decision.score,
       tier: decision.tier,
-      forced: decision.reason !== 'score>=threshold' && decision.reason !== 'score<threshold',
+      forced: decision.forced,
     });
   }
+  exchange.rungModels = ladderModels(target.router);
   ctx.metrics.decisionSeconds.observe({ router: target.label }, decision.decisionMs / 1000);
   if (decision.fallbackUsed) {
     ctx.metrics.fallbacks.inc({ router: target.label, reason: decision.reason.split(':')[0] ?? 'scorer' });
@@ -115,25 +137,35 @@ export async function prepare(
     score: decision.score,
     threshold: decision.threshold,
     calibrationId: decision.calibrationId,
+    ...(decision.propensity === null ? {} : { propensity: decision.propensity, explored: decision.explored }),
     ...(decision.features && ctx.config.server.logFeatures ? { features: decision.features } : {}),
   });
   exchange.thresholdSource = decision.thresholdSource;
 
   // Budget pacing (budget targets): reserve the worst case now (chat only; dry runs spend nothing). May move to weak or refuse.
-  const strongModel = own(ctx.config.models, target.router.strong);
+  // Each rung is priced: the chosen model (unless it is the bottom rung) stands as "strong", the
+  // bottom rung as "weak", where a downgrade goes. For two rungs this is the strong/weak pair.
+  const onBottom = decision.modelAlias === target.router.weak;
+  const strongModel = own(ctx.config.models, onBottom ? target.router.strong : decision.modelAlias);
   const weakModel = own(ctx.config.models, target.router.weak);
   const admission =
     record.kind === 'chat' && ctx.budget && strongModel && weakModel
-      ? ctx.budget.reserve({ routerName: target.name, router: target.router, tier: decision.tier, request, prices: { strong: strongModel.pricePerMTok, weak: weakModel.pricePerMTok } })
+      ? await ctx.budget.reserve({ routerName: target.name, router: target.router, tier: onBottom ? 'weak' : 'strong', request, prices: { strong: strongModel.pricePerMTok, weak: weakModel.pricePerMTok } })
       : null;
   if (admission?.kind === 'rejected') throw refuse(exchange, new GatewayError(429, admission.message, 'insufficient_quota', 'budget_exhausted'), 'budget-exhausted');
   if (admission?.kind === 'admitted') {
     const { lease } = admission;
     exchange.onEnd((row) => lease.settle(row.costUsd ?? 0));
     if (admission.downgraded) {
-      decision = { ...decision, tier: 'weak', modelAlias: target.router.weak, attempts: attemptOrder(target.router, 'weak'), reason: `${decision.reason}; budget: weak` };
+      // Budget pacing chose the tier: its propensity is unknown, so the row carries none.
+      record.propensity = null;
+      record.explored = null;
+      // A budget downgrade leaves the session where it was (session: null).
+      decision = { ...decision, tier: 'weak', modelAlias: target.router.weak, attempts: attemptOrder(target.router, 'weak'), reason: `${decision.reason}; budget: weak`, session: null };
     }
   }
+  // Only real traffic moves a session (dry runs on /v1/route do not).
+  if (record.kind === 'chat' && decision.session && sessionId !== null) ctx.sessions?.set(target.name, sessionId, decision.session);
 
   const attempts = decision.attempts.map((alias) => attemptFor(ctx, target.name, alias));
   const chosen = attempts[0];
@@ -165,6 +197,9 @@ export function decisionHeaders(exchange: Exchange, warnings: readonly string[] 
   headers['x-triage-score'] = record.score === null ? 'none' : record.score.toFixed(6);
   headers['x-triage-threshold'] = record.threshold === null ? 'none' : String(record.threshold);
   headers['x-triage-reason'] = record.reason;
+  // The ladder rung that served (0 = strongest) of how many, when the model is on the router's ladder.
+  const rung = exchange.rungModels && record.modelAlias !== null ? exchange.rungModels.indexOf(record.modelAlias) : -1;
+  if (exchange.rungModels && rung >= 0) headers['x-triage-rung'] = `${rung}/${exchange.rungModels.length}`;
   if (exchange.thresholdSource !== null) {
     headers['x-triage-calibration-id'] = record.calibrationId ?? 'none';
     headers['x-triage-threshold-source'] = exchange.thresholdSource;

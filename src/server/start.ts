@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import { readList, readSecret, type Env } from '../config/env.ts';
 import { createLogger, parseLogLevel, type Logger } from '../config/logger.ts';
 import type { TriageConfig } from '../config/types.ts';
+import { createSessionMemory } from './session-memory.ts';
 import { LiveThresholds } from '../learning/live/live-thresholds.ts';
 import { startModelVersionCache } from './model-version-wiring.ts';
 import type { LearningStore } from '../store/learning-store.ts';
@@ -25,6 +26,8 @@ import { InflightRequests } from './inflight.ts';
 import { GatewayKeys } from './gateway-keys.ts';
 import { GatewayMetrics } from './metrics.ts';
 import { BreakerRegistry } from './upstream/breaker.ts';
+import type { ShadowRunner } from '../learning/shadow/runner.ts';
+import { startShadow } from './shadow-wiring.ts';
 
 export interface GatewayOptions {
   config: TriageConfig;
@@ -50,12 +53,16 @@ export interface GatewayOptions {
   port?: number;
   /** How long close() waits for in-flight requests (default: config.server.shutdownGraceMs). */
   shutdownGraceMs?: number;
+  /** Uniform [0, 1) draws for exploration and shadow sampling (seeded in tests; default Math.random). */
+  random?: () => number;
 }
 
 export interface RunningGateway {
   url: string;
   port: number;
   ctx: GatewayContext;
+  /** The shadow-judging runner, when a router has `shadow` and labels can be stored. */
+  shadow?: ShadowRunner;
   close(): Promise<void>;
 }
 
@@ -160,12 +167,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     breakers: new BreakerRegistry(config.server.circuitBreaker),
     exchangeHooks: [],
     closing: false,
+    ...(options.random ? { random: options.random } : {}),
+    sessions: createSessionMemory(config.sessions),
   };
   for (const name of Object.keys(config.providers)) ctx.breakers.get(name);
   metrics.breakers(() => ctx.breakers.snapshot());
   // The learning wing is wired in here and nowhere else: thresholds, the share controllers' feed, budget pacing.
   const live = learning ? new LiveThresholds({ config, learning, log, pollMs: options.calibrationPollMs }) : undefined;
+  let shadow: ShadowRunner | undefined;
   try {
+    shadow = await startShadow(ctx, learning, options.random);
     await ctx.keys.refresh(true);
     if (live) {
       await live.start(store);
@@ -194,6 +205,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     });
   } catch (error) {
     // e.g. EADDRINUSE: release what was opened and say so, instead of an unhandled 'error' event.
+    await shadow?.stop();
     live?.stop();
     modelVersions?.stop();
     await store.close();
@@ -231,6 +243,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await closed;
       // Cut streams log their row (status 499) as they are cancelled: wait briefly for those rows.
       await ctx.inflight.whenIdle(1000);
+      // Shadow jobs: queued ones are dropped (counted), running ones cut; what they spent is stored.
+      await shadow?.stop();
       live?.stop();
       modelVersions?.stop();
       await store.close();
@@ -238,5 +252,5 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     })();
     return closing;
   };
-  return { url: `http://${urlHost}:${address.port}`, port: address.port, ctx, close };
+  return { url: `http://${urlHost}:${address.port}`, port: address.port, ctx, close, ...(shadow ? { shadow } : {}) };
 }

@@ -61,6 +61,7 @@ export function relayStream(
           case 'chunk':
             exchange.firstByte();
             if (part.finishReason !== null) sawFinishReason = true;
+            exchange.capture?.fromChunk(part.json);
             if (part.isUsageOnly && !clientWantsUsage) continue;
             controller.enqueue(sseEvent(clientWantsUsage ? part.data : withoutUsage(part)));
             return;

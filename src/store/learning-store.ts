@@ -1,4 +1,5 @@
-// The learning store: versioned threshold calibrations per router, kept apart from the hot-path
+// The learning store: versioned threshold calibrations per router and shadow labels (what a judge
+// said about both tiers' answers; see shadow-labels.ts), kept apart from the hot-path
 // DecisionStore contract. The same backends implement both (SQLite, memory) and run the shared
 // suite in test/store/learning-store.conformance.ts.
 //
@@ -7,6 +8,17 @@
 // becomes active. Calibrations are never edited otherwise.
 
 import { z } from 'zod';
+import type { NewShadowLabel, ShadowLabel, ShadowLabelQuery, ShadowSpend } from './shadow-labels.ts';
+
+/**
+ * The score distribution a calibration was fitted on, for drift checks: `quantiles[i]` is the
+ * score at probability level i / (quantiles.length - 1), ascending, over `samples` scores.
+ */
+export const ScoreSnapshotSchema = z.object({
+  samples: z.number().int().positive(),
+  quantiles: z.array(z.number().min(0).max(1)).min(2).max(1001),
+});
+export type ScoreSnapshot = z.infer<typeof ScoreSnapshotSchema>;
 
 /** What a calibration was fitted to: a strong share, a budget over a period, or a quality floor. */
 export const CalibrationTargetSchema = z.discriminatedUnion('kind', [
@@ -52,6 +64,8 @@ export const CalibrationSchema = z.object({
   pgr: z.number().nullable(),
   /** Set when rolled back (epoch ms); a rolled-back calibration is never active again. */
   rolledBackAt: z.number().nullable(),
+  /** The scores the threshold was fitted on, summarised (absent for calibrations without scores). */
+  scoreSnapshot: ScoreSnapshotSchema.optional(),
 });
 export type Calibration = z.infer<typeof CalibrationSchema>;
 
@@ -72,6 +86,12 @@ export interface LearningStore {
   activeCalibrations(): Calibration[];
   /** Rolls back the router's active calibration; returns the one now active (or null). Throws when none is active. */
   rollback(router: string, at?: number): Promise<Calibration | null>;
+  /** Stores one shadow label (written at once, not queued); returns it with its id. */
+  saveShadowLabel(label: NewShadowLabel): Promise<ShadowLabel>;
+  /** Shadow labels, newest first (ties: most recently saved first). */
+  shadowLabels(query?: ShadowLabelQuery): Promise<ShadowLabel[]>;
+  /** Count and USD of the shadow labels the query selects (its limit is ignored). */
+  shadowSpend(query?: ShadowLabelQuery): Promise<ShadowSpend>;
 }
 
 /** Raised by rollback() when the router has no active calibration. */

@@ -7,6 +7,9 @@ import { buildKey, type GatewayKey, type KeyStore, type NewGatewayKey } from './
 import {
   activePerRouter, CalibrationSchema, NothingToRollBackError, targetKey, type Calibration, type CalibrationQuery, type LearningStore,
 } from './learning-store.ts';
+import {
+  NewShadowLabelSchema, type NewShadowLabel, type ShadowLabel, type ShadowLabelQuery, type ShadowSpend,
+} from './shadow-labels.ts';
 import type {
   CostSummaryRow, DecisionOutcome, DecisionQuery, DecisionRecord, DecisionStore, DecisionStoreStats,
   UsageCell, UsageGroupBy,
@@ -38,6 +41,8 @@ export class MemoryDecisionStore implements DecisionStore, KeyStore, LearningSto
   private readonly keys: Array<{ key: GatewayKey; hash: string }> = [];
   /** In save order. */
   private readonly calibrationList: Calibration[] = [];
+  /** In save order; ids are 1, 2, 3, ... */
+  private readonly shadowLabelList: ShadowLabel[] = [];
   /** In log order; a re-logged id moves to the end (like INSERT OR REPLACE). */
   private readonly records = new Map<string, DecisionRecord>();
   private readonly outcomeList: DecisionOutcome[] = [];
@@ -169,6 +174,31 @@ export class MemoryDecisionStore implements DecisionStore, KeyStore, LearningSto
     const stored = this.calibrationList.find((c) => c.id === current.id);
     if (stored) stored.rolledBackAt = at;
     return activePerRouter(this.activeCalibrations()).find((c) => c.router === router) ?? null;
+  }
+
+  async saveShadowLabel(label: NewShadowLabel): Promise<ShadowLabel> {
+    this.assertOpen();
+    const saved: ShadowLabel = { ...NewShadowLabelSchema.parse(label), id: this.shadowLabelList.length + 1 };
+    this.shadowLabelList.push(saved);
+    return { ...saved };
+  }
+
+  async shadowLabels(query: ShadowLabelQuery = {}): Promise<ShadowLabel[]> {
+    this.assertOpen();
+    return applyLimit(this.selectShadowLabels(query), query.limit).map((l) => ({ ...l }));
+  }
+
+  async shadowSpend(query: ShadowLabelQuery = {}): Promise<ShadowSpend> {
+    this.assertOpen();
+    const selected = this.selectShadowLabels(query);
+    return { labels: selected.length, costUsd: selected.reduce((sum, l) => sum + l.costUsd, 0) };
+  }
+
+  private selectShadowLabels(query: ShadowLabelQuery): ShadowLabel[] {
+    return this.shadowLabelList
+      .filter((l) => (query.since === undefined || l.ts >= query.since) && (query.until === undefined || l.ts < query.until))
+      .filter((l) => query.router === undefined || l.router === query.router)
+      .sort((a, b) => b.ts - a.ts || b.id - a.id);
   }
 
   private newestFirst(): Calibration[] {

@@ -56,6 +56,13 @@ export interface DecisionRecord {
   calibrationId?: string | null;
   /** The scorer's feature vector (no text), for re-scoring in replay; absent when not logged. */
   features?: FeatureVector | null;
+  /**
+   * Probability that the served tier was chosen (exploration logs it for unbiased estimates): 1
+   * when the tier was not open to exploration; absent or null when not recorded.
+   */
+  propensity?: number | null;
+  /** True when exploration flipped the scorer's tier; absent or null when not recorded. */
+  explored?: boolean | null;
 }
 
 /** A scorer's input as a compact vector, with the id of the feature layout it follows. */

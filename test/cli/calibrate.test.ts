@@ -1,9 +1,9 @@
 // `triage calibrate`, `triage replay` and `triage targets` as real processes on a real SQLite
 // log: a budget calibration on logged traffic, the no-traffic message, replay's table, target
-// adherence, and --db / TRIAGE_DB handling.
+// adherence, replay's quality figures from logged feedback, and --db / TRIAGE_DB handling.
 
 import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -86,11 +86,44 @@ routers:
     const file = join(dir.path, 'empty.yaml');
     config(file);
     await expect(triage(['calibrate', '--strong-share', '0.3', '--db', db, '--config', file])).rejects.toThrow(/no scored traffic for router "default".*--labels FILE/);
-    await expect(triage(['calibrate', '--quality', '0.9', '--db', db, '--config', file])).rejects.toThrow(/needs labels/);
+    await expect(triage(['calibrate', '--quality', '0.9', '--db', db, '--config', file])).rejects.toThrow(/needs at least 50 labelled requests for router "default".*found 0 labelled.*--labels FILE/);
     await expect(triage(['calibrate', '--budget', '5/year', '--db', db, '--config', file])).rejects.toThrow(/--budget must look like 500\/month/);
     const missing = join(dir.path, 'missing.db');
     await expect(triage(['replay', '--threshold', '0.5', '--db', missing, '--config', file])).rejects.toThrow(/no decision log/);
     await expect(triage(['targets', '--config', file], { TRIAGE_DB: missing })).rejects.toThrow(/no decision log/);
     await expect(triage(['calibrate', '--rollback', '--db', db, '--config', file])).rejects.toThrow(/no active calibration/);
+  }, 120_000);
+
+  it('replay shows quality retained from logged feedback in the table, --json and the SVG; calibrate fits on it', async () => {
+    const db = join(dir.path, 'fb.db');
+    const file = join(dir.path, 'fb.yaml');
+    config(file);
+    await logTraffic(db, 'default');
+    const store = openSqliteStore(db);
+    for (const row of await store.decisions({ router: 'default' })) {
+      const hard = (row.score as number) > 0.6;
+      if (row.tier === 'weak') await store.recordOutcome({ decisionId: row.id, createdAt: Date.now(), source: 'user', rating: hard ? 0 : 1, label: null });
+      else await store.recordOutcome({ decisionId: row.id, createdAt: Date.now(), source: 'app', rating: null, label: hard ? 'strong_needed' : 'weak_ok' });
+    }
+    await store.close();
+    const svg = join(dir.path, 'replay.svg');
+    const json = JSON.parse((await triage(['replay', '--since', '300', '--threshold', '0.7', '--db', db, '--config', file, '--json', '--svg', svg])).stdout);
+    // Threshold 0.7 sends every "hard" prompt (above 0.6) between 0.6 and 0.7 weak: exactly those are lost.
+    expect(json.quality.source).toBe('log');
+    expect(json.quality.samples).toBe(300);
+    expect(json.quality.projected.retained).toBeLessThan(1);
+    expect(json.quality.actual.retained).toBe(1);
+    expect(json.quality.projected.low).toBeLessThanOrEqual(json.quality.projected.retained);
+    expect(readFileSync(svg, 'utf8')).toContain('class="quality"');
+    const table = (await triage(['replay', '--since', '300', '--threshold', '0.7', '--db', db, '--config', file])).stdout;
+    expect(table).toMatch(/quality retained \[95%\]/);
+    expect(table).toMatch(/actual \(as logged\)\s+300\s+\S+\s+\S+\s+100\.0%/);
+    expect(table).toMatch(/quality: of strong vs weak, on 300 logged requests with feedback labels; PGR replay/);
+
+    // The same feedback calibrates a quality target without a labelled file.
+    const fitted = (await triage(['calibrate', '--quality', '0.9', '--window', '300', '--db', db, '--config', file, '--dry-run', '--svg', '-'])).stdout;
+    expect(fitted).toMatch(/fitted on\s+300 labelled logged requests \(300\)/);
+    expect(fitted).toMatch(/quality retained\s+(9\d|100)\.\d% \[95% [\d.]+%, [\d.]+%\] of strong; PGR [\d.]+ vs weak/);
+    expect(fitted).toMatch(/labels\s+300 logged requests with feedback \(\d+ strong needed, \d+ weak enough\)/);
   }, 120_000);
 });

@@ -37,6 +37,18 @@ describe('parseTargetSuffix', () => {
     ['s30x', undefined],
     ['S30', undefined],
     ['s1000', undefined],
+    ['b500m', { budgetUsd: 500, period: 'month' }],
+    ['b20d', { budgetUsd: 20, period: 'day' }],
+    ['b1w', { budgetUsd: 1, period: 'week' }],
+    ['b999999m', { budgetUsd: 999999, period: 'month' }],
+    ['b1000000m', undefined],
+    ['b0d', undefined],
+    ['b05d', undefined],
+    ['b1.5d', undefined],
+    ['b500', undefined],
+    ['b500y', undefined],
+    ['bm', undefined],
+    ['B500m', undefined],
   ];
   for (const [suffix, expected] of cases) it(`"${suffix}"`, () => expect(parseTargetSuffix(suffix)).toStrictEqual(expected));
 });
@@ -57,8 +69,24 @@ describe('resolveTarget with a target suffix', () => {
     expect(target.router).toMatchObject({ threshold: 0.7, target: { quality: 0.95 } });
   });
 
+  it('resolves triage/<router>@b500m to a budget target with a bounded metric label', () => {
+    const target = resolveTarget(config, 'triage/fast@b500m');
+    expect(target).toMatchObject({ kind: 'router', name: 'fast@b500m', label: 'fast@budget' });
+    if (target.kind !== 'router') throw new Error('not a router');
+    expect(target.router).toMatchObject({ threshold: 0.7, target: { budgetUsd: 500, period: 'month', onExhausted: 'weak', defaultMaxTokens: 4096 } });
+    // A router whose own target is a budget lends its cap behaviour to model-name budgets.
+    const paced = parseConfig(
+      { providers: { p: { baseUrl: 'http://127.0.0.1:9/v1' } }, models: { big: { provider: 'p', id: 'b' }, small: { provider: 'p', id: 's' } }, routers: { default: { strong: 'big', weak: 'small', scorer: 'random', target: { budgetUsd: 9, period: 'day', onExhausted: 'reject', defaultMaxTokens: 100 } } } },
+      'test',
+    );
+    const suffixed = resolveTarget(paced, 'triage@b20d');
+    if (suffixed.kind !== 'router') throw new Error('not a router');
+    expect(suffixed.router.target).toEqual({ budgetUsd: 20, period: 'day', onExhausted: 'reject', defaultMaxTokens: 100 });
+  });
+
   it('refuses a malformed suffix, listing the valid forms', () => {
-    for (const name of ['triage@s200', 'triage/fast@zz', 'triage@']) {
+    expect(TARGET_SUFFIX_FORMS).toContain('triage/<router>@b<usd><d|w|m>');
+    for (const name of ['triage@s200', 'triage/fast@zz', 'triage@', 'triage@b0m', 'triage/fast@b500y', 'triage@b2.5d']) {
       let thrown: unknown;
       try {
         resolveTarget(config, name);

@@ -63,7 +63,8 @@ describe('resolveTarget', () => {
       const error = thrown as UnknownModelError;
       expect(error.name).toBe('UnknownModelError');
       expect(error.requested).toBe(requested);
-      const names = ['triage', 'triage/default', 'triage/tuned', ...TARGET_SUFFIX_FORMS, 'router-random-<threshold>', 'router-learned-<threshold>', 'big', 'small', 'gatewaytuned', 'big-1', 'gw-1'];
+      const tiers = ['triage/frontier', 'triage/balanced', 'triage/economy', 'triage/free', 'triage/internal'];
+      const names = ['triage', 'triage/default', 'triage/tuned', ...tiers, ...TARGET_SUFFIX_FORMS, 'router-random-<threshold>', 'router-learned-<threshold>', 'big', 'small', 'gatewaytuned', 'big-1', 'gw-1'];
       expect(error.validNames).toEqual(names);
       expect(error.message).toBe(`model "${requested}" is not known to this gateway; valid names: ${names.join(', ')}`);
     },

@@ -1,8 +1,33 @@
 // The LearningStore conformance suite: calibrations saved, listed newest first, the active set
-// per (router, target), and rollback to the previous one. Every backend's test file runs it.
+// per (router, target), rollback to the previous one, the score snapshot; shadow labels saved,
+// listed and their spend added up. Every backend's test file runs it.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { NothingToRollBackError, activePerRouter, type Calibration, type LearningStore } from '../../src/store/learning-store.ts';
+import type { NewShadowLabel } from '../../src/store/shadow-labels.ts';
+
+export function makeShadowLabel(overrides: Partial<NewShadowLabel> = {}): NewShadowLabel {
+  return {
+    decisionId: 'd-1',
+    ts: 1_700_000_000_000,
+    router: 'default',
+    promptHash: 'sha256:abc',
+    servedTier: 'weak',
+    strongModel: 'gpt-4.1',
+    weakModel: 'gpt-4.1-mini',
+    judgeModel: 'gpt-4.1',
+    verdictStrongFirst: 'A',
+    verdictWeakFirst: 'B',
+    label: 'strong_needed',
+    costUsd: 0.0125,
+    shadowTokensIn: 120,
+    shadowTokensOut: 80,
+    judgeTokensIn: 900,
+    judgeTokensOut: 12,
+    error: null,
+    ...overrides,
+  };
+}
 
 export interface LearningStoreUnderTest extends LearningStore {
   close(): Promise<void>;
@@ -97,6 +122,65 @@ export function describeLearningStoreConformance(
       expect(await store.rollback('default', 100)).toBeNull();
       await expect(store.rollback('default', 101)).rejects.toBeInstanceOf(NothingToRollBackError);
       await expect(store.rollback('nobody')).rejects.toBeInstanceOf(NothingToRollBackError);
+    });
+
+    it('round-trips a score snapshot, and leaves it absent when not given', async () => {
+      const store = await open();
+      const withSnapshot = makeCalibration({ id: 'snap', scoreSnapshot: { samples: 500, quantiles: [0, 0.25, 0.5, 0.75, 1] } });
+      await store.saveCalibration(withSnapshot);
+      await store.saveCalibration(makeCalibration({ id: 'plain', createdAt: withSnapshot.createdAt - 1 }));
+      const [snap, plain] = await store.calibrations();
+      expect(snap).toStrictEqual(withSnapshot);
+      expect(plain).not.toHaveProperty('scoreSnapshot');
+      expect(store.activeCalibrations()[0]?.scoreSnapshot).toStrictEqual(withSnapshot.scoreSnapshot);
+    });
+
+    it('saves shadow labels with fresh ids and round-trips every field', async () => {
+      const store = await open();
+      const full = makeShadowLabel();
+      const bare = makeShadowLabel({
+        decisionId: 'd-2', ts: full.ts + 1, router: null, promptHash: null, servedTier: null, verdictStrongFirst: 'unparsable',
+        verdictWeakFirst: 'C', label: 'unusable', costUsd: 0, shadowTokensIn: null, shadowTokensOut: null, judgeTokensIn: null,
+        judgeTokensOut: null, error: 'judge call failed: HTTP 500',
+      });
+      const first = await store.saveShadowLabel(full);
+      const second = await store.saveShadowLabel(bare);
+      expect(first.id).not.toBe(second.id);
+      expect(await store.shadowLabels()).toStrictEqual([{ ...bare, id: second.id }, { ...full, id: first.id }]);
+    });
+
+    it('lists shadow labels newest first, filtered by since, until, router and limited', async () => {
+      const store = await open();
+      await store.saveShadowLabel(makeShadowLabel({ decisionId: 'a', ts: 10 }));
+      await store.saveShadowLabel(makeShadowLabel({ decisionId: 'b', ts: 10 }));
+      await store.saveShadowLabel(makeShadowLabel({ decisionId: 'c', ts: 20, router: 'other' }));
+      const ids = async (query: Parameters<LearningStore['shadowLabels']>[0]): Promise<string[]> =>
+        (await store.shadowLabels(query)).map((l) => l.decisionId);
+      expect(await ids({})).toEqual(['c', 'b', 'a']);
+      expect(await ids({ since: 11 })).toEqual(['c']);
+      expect(await ids({ until: 20 })).toEqual(['b', 'a']);
+      expect(await ids({ router: 'default' })).toEqual(['b', 'a']);
+      expect(await ids({ limit: 1 })).toEqual(['c']);
+    });
+
+    it('rejects an invalid shadow label', async () => {
+      const store = await open();
+      await expect(store.saveShadowLabel(makeShadowLabel({ decisionId: '' }))).rejects.toThrow();
+      await expect(store.saveShadowLabel(makeShadowLabel({ costUsd: -1 }))).rejects.toThrow();
+      expect(await store.shadowLabels()).toEqual([]);
+    });
+
+    it('adds up shadow spend over [since, until), per router', async () => {
+      const store = await open();
+      await store.saveShadowLabel(makeShadowLabel({ ts: 100, costUsd: 0.5 }));
+      await store.saveShadowLabel(makeShadowLabel({ ts: 200, costUsd: 0.25 }));
+      await store.saveShadowLabel(makeShadowLabel({ ts: 300, costUsd: 1 }));
+      await store.saveShadowLabel(makeShadowLabel({ ts: 300, costUsd: 2, router: 'other' }));
+      expect(await store.shadowSpend({ since: 100, until: 300 })).toEqual({ labels: 2, costUsd: 0.75 });
+      expect(await store.shadowSpend({ since: 150, router: 'default' })).toEqual({ labels: 2, costUsd: 1.25 });
+      expect(await store.shadowSpend({ router: 'other' })).toEqual({ labels: 1, costUsd: 2 });
+      expect(await store.shadowSpend({ since: 400 })).toEqual({ labels: 0, costUsd: 0 });
+      expect(await store.shadowSpend()).toEqual({ labels: 4, costUsd: 3.75 });
     });
   });
 }

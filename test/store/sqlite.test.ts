@@ -91,12 +91,12 @@ describe('SqliteDecisionStore schema', () => {
     expect(() => openSqliteStore(path)).toThrow(new RegExp(`version 99 is newer than this build knows \\(${migrations.length}\\)`));
   });
 
-  it('upgrades a version-2 log to the newest: old rows read back without key id, calibration or features', async () => {
+  it('upgrades a version-2 log to the newest: old rows read back without key id, calibration, features or propensity', async () => {
     const path = join(tempDir(), 'v2.db');
     const raw = rawConnection(path);
     applyMigrations(raw, migrations.slice(0, 2));
     const old = makeDecision({ id: 'old' });
-    const { calibrationId: _c, features: _f, ...rest } = old;
+    const { calibrationId: _c, features: _f, propensity: _p, explored: _e, ...rest } = old;
     const v2Row = { ...rest, keyId: null };
     const columns = decisionColumns.slice(0, 28);
     raw.prepare(`INSERT INTO decisions (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(encodeDecision(v2Row).slice(0, 28));

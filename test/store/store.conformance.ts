@@ -38,7 +38,7 @@ export function decisionStoreConformance(name: string, factory: StoreFactory): v
     it('round-trips every field of a fully filled record', async () => {
       const store = await open();
       const record = makeDecision();
-      expect(recordFields).toHaveLength(31);
+      expect(recordFields).toHaveLength(33);
       store.log(record);
       expect(await store.get(record.id)).toStrictEqual(record);
     });

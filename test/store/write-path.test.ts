@@ -193,6 +193,7 @@ describe('row encoding', () => {
       model_alias: 'strong', model_id: 'gpt-4.1', provider: 'openai', fallback_used: 1, stream: 1, status: 200, error: null,
       prompt_tokens: 120, completion_tokens: 48, cached_tokens: 64, cost_usd: 0.00123, decision_ms: 3.25, latency_ms: 812.5, ttfb_ms: 140.75,
       key_id: 'key_0123456789ab', calibration_id: 'cal_abc', features: expect.any(Buffer), features_layout: 'layout-1',
+      propensity: 0.75, explored: 0,
     });
   });
 

@@ -2,7 +2,9 @@
 // POST /v1/chat/completions (JSON or SSE, text or tool calls, usage with cached tokens, errors,
 // delays, holding a stream open, resetting mid-stream) and GET /v1/models. Also POST /v1/embeddings,
 // /v1/completions and /v1/responses (JSON and SSE, with the same usage, error and stream-fault knobs).
-// Records every request.
+// Records every request. For the learning loop it can answer per request (answerFor: e.g. play
+// strong, weak and judge from one server, see fake-judge.ts) and hold chosen requests (holdWhen)
+// until releaseHeld().
 //
 //   const upstream = await startFakeUpstream({ text: 'Hi there', chunks: 3 });
 //   ... point a client / adapter at upstream.url ...
@@ -56,6 +58,18 @@ export interface FakeBehaviour {
   embeddingDimensions: number;
   /** Send 200 stream headers, then fail before any event: reset, stall (never write), an error event, or malformed JSON. */
   failBeforeFirstEvent: 'reset' | 'stall' | 'error-event' | 'malformed' | undefined;
+  /** Chat answer text per request (undefined: `text`), e.g. by model or by a marker in the prompt. */
+  answerFor: ((request: FakeChatRequest) => string | undefined) | undefined;
+  /** Chat requests for which this is true wait (before any byte is written) until releaseHeld(). */
+  holdWhen: ((request: FakeChatRequest) => boolean) | undefined;
+}
+
+/** What answerFor and holdWhen see of a chat request. */
+export interface FakeChatRequest {
+  model: unknown;
+  messages: Array<{ role?: unknown; content?: unknown }>;
+  stream?: unknown;
+  max_tokens?: unknown;
 }
 
 export const DEFAULT_BEHAVIOUR: FakeBehaviour = {
@@ -79,6 +93,8 @@ export const DEFAULT_BEHAVIOUR: FakeBehaviour = {
   errorEventMessage: 'fake upstream overloaded mid-stream',
   embeddingDimensions: 4,
   failBeforeFirstEvent: undefined,
+  answerFor: undefined,
+  holdWhen: undefined,
 };
 
 export type RequestOutcome = 'completed' | 'client-closed' | 'reset';
@@ -101,6 +117,10 @@ export interface FakeUpstream {
   setBehaviour(behaviour: Partial<FakeBehaviour>): void;
   /** Lets held streams (holdStream) continue. */
   releaseStream(): void;
+  /** Lets requests held by holdWhen continue (those arriving later are held again). */
+  releaseHeld(): void;
+  /** Requests held by holdWhen right now. */
+  readonly heldCount: number;
   close(): Promise<void>;
 }
 
@@ -120,6 +140,18 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export async function startFakeUpstream(options: Partial<FakeBehaviour> = {}): Promise<FakeUpstream> {
   let behaviour: FakeBehaviour = { ...DEFAULT_BEHAVIOUR, ...options };
   let hold = deferred();
+  let heldGate = deferred();
+  let heldCount = 0;
+  const gate = {
+    wait: async (): Promise<void> => {
+      heldCount += 1;
+      try {
+        await heldGate.promise;
+      } finally {
+        heldCount -= 1;
+      }
+    },
+  };
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   let completionCount = 0;
@@ -145,7 +177,7 @@ export async function startFakeUpstream(options: Partial<FakeBehaviour> = {}): P
         resetByFake = true;
         res.socket?.resetAndDestroy();
       };
-      handle(record, res, behaviour, hold.promise, ++completionCount, reset).catch(() => reset());
+      handle(record, res, behaviour, hold.promise, ++completionCount, reset, gate).catch(() => reset());
     });
   });
   server.on('connection', (socket) => {
@@ -166,8 +198,16 @@ export async function startFakeUpstream(options: Partial<FakeBehaviour> = {}): P
     releaseStream() {
       hold.resolve();
     },
+    releaseHeld() {
+      heldGate.resolve();
+      heldGate = deferred();
+    },
+    get heldCount() {
+      return heldCount;
+    },
     async close() {
       hold.resolve();
+      heldGate.resolve();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -191,6 +231,7 @@ async function handle(
   held: Promise<void>,
   sequence: number,
   reset: () => void,
+  gate: { wait(): Promise<void> },
 ): Promise<void> {
   const path = record.path.split('?')[0];
   if (b.requireApiKey !== undefined && record.headers.authorization !== `Bearer ${b.requireApiKey}`) {
@@ -216,7 +257,10 @@ async function handle(
   if (forced && (forced.model === undefined || forced.model === request.model)) {
     return sendJson(res, forced.status, forced.body, forced.contentType, b.responseHeaders);
   }
-  const completion = new Completion(b, request, sequence);
+  if (b.holdWhen?.(request)) await gate.wait();
+  if (res.destroyed) return;
+  const text = b.answerFor?.(request) ?? b.text;
+  const completion = new Completion({ ...b, text }, request, sequence);
   if (request.stream !== true) return sendJson(res, 200, completion.json(), 'application/json', b.responseHeaders);
 
   res.writeHead(200, { ...b.responseHeaders, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });

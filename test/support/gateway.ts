@@ -48,9 +48,13 @@ export async function startTestGateway(options: {
   /** Wire the learning wing (calibrations, targets) on the same SQLite file. */
   learning?: boolean;
   calibrationPollMs?: number;
+  /** Uniform [0, 1) draws for exploration and shadow sampling (seeded). */
+  random?: () => number;
+  /** An existing decision log to open instead of a fresh one (the caller removes it). */
+  dbPath?: string;
 }): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'triage-gw-'));
-  const dbPath = join(dir, 'triage.db');
+  const dbPath = options.dbPath ?? join(dir, 'triage.db');
   const config = parseConfig(options.raw, 'test config');
   // Tests provoke many upstream failures on purpose: the breaker opens only where a test asks for it.
   const server = options.raw['server'];
@@ -68,6 +72,7 @@ export async function startTestGateway(options: {
     host: '127.0.0.1',
     port: 0,
     shutdownGraceMs: options.shutdownGraceMs ?? 2000,
+    ...(options.random ? { random: options.random } : {}),
   });
   return {
     ...gateway,

@@ -15,5 +15,6 @@ export interface ReserveInput {
 }
 
 export interface BudgetGate {
-  reserve(input: ReserveInput): Admission | null;
+  /** May await (a model-name budget's state is read from the log once); the check and reservation themselves are synchronous. */
+  reserve(input: ReserveInput): Promise<Admission | null>;
 }

@@ -1,6 +1,9 @@
 // One calibration, end to end, for the CLI and the cron script: read the window of logged
 // traffic (or a labelled file), fit the threshold to the target with the pure calibrators,
 // project cost per period and quality retained, draw the curve, and store a versioned calibration.
+// Labels come from the labelled file when one is given, else from the log's label sources
+// (feedback outcomes; see log-labels/): a quality target needs enough of them, other targets
+// show quality retained when there are enough.
 
 import { randomUUID } from 'node:crypto';
 import type { BudgetPeriod, RouterConfig, Tier, TriageConfig, PricePerMTok } from '../../config/types.ts';
@@ -10,11 +13,15 @@ import type { ScorerPool } from '../../scoring/pool.ts';
 import type { Calibration, CalibrationTarget, LearningStore } from '../../store/learning-store.ts';
 import type { DecisionStore } from '../../store/store.ts';
 import { PERIOD_MS } from '../budget/period.ts';
-import { loadLabelledSet, type LabelledSet } from '../labels.ts';
+import { loadLabelledSet } from '../labels.ts';
+import type { LabelSource } from '../log-labels/label-source.ts';
+import { labelledScoresOf, readLogLabels, requireLogLabels, type LogLabels } from '../log-labels/from-log.ts';
+import { logLabelSources } from '../log-labels/sources.ts';
 import { costSamplesOf, readWindow, shareWindowOf, spendAt, type WindowSpec } from '../window.ts';
 import { calibrateBudget } from './budget.ts';
-import { calibrateQuality, qualityAtThreshold, type QualityPoint } from './quality.ts';
+import { calibrateQuality, qualityAtThreshold, type LabelledScores, type QualityPoint } from './quality.ts';
 import { calibrateShare } from './share.ts';
+import { scoreSnapshot } from '../drift/stats.ts';
 
 export interface CalibrateOptions {
   config: TriageConfig;
@@ -29,6 +36,33 @@ export interface CalibrateOptions {
   dryRun?: boolean;
   now?: number;
   resamples?: number;
+  /** Where labels in the log come from (default: every source in log-labels/sources.ts). */
+  labelSources?: readonly LabelSource[];
+  /** Fewest labelled log rows a quality calibration accepts (default MIN_LOG_LABELS). */
+  minLabels?: number;
+}
+
+/** Labels with their origin: a labelled file, or outcomes in the log. */
+export interface QualityLabels extends LabelledScores {
+  origin: 'file' | 'log';
+  strongModel: string;
+  weakModel: string;
+  scorer: string | null;
+  /** The labelled file, or null for log labels. */
+  path: string | null;
+  /** For log labels: how many said strong_needed / weak_ok. */
+  strongNeeded: number | null;
+  weakOk: number | null;
+}
+
+/** Summary of the labels behind a run's quality figures. */
+export interface RunLabels {
+  source: 'file' | 'log';
+  strongModel: string;
+  weakModel: string;
+  samples: number;
+  strongNeeded: number | null;
+  weakOk: number | null;
 }
 
 export interface CalibrationRun {
@@ -37,7 +71,7 @@ export interface CalibrationRun {
   /** Savings against all-strong over the period, in USD and as a fraction (null without cost data). */
   savingUsd: number | null;
   savingShare: number | null;
-  labels: { strongModel: string; weakModel: string; samples: number } | null;
+  labels: RunLabels | null;
   svg: string;
   notes: string[];
 }
@@ -61,14 +95,14 @@ export async function runCalibration(options: CalibrateOptions): Promise<Calibra
   const now = options.now ?? Date.now();
   const notes: string[] = [];
   const window = await readWindow(store, routerName, options.window, now);
-  const labels: LabelledSet | null = options.labels
-    ? await loadLabelledSet(options.labels.path, router, options.scorers, options.labels)
-    : null;
+  const labels: QualityLabels | null = options.labels
+    ? { ...(await loadLabelledSet(options.labels.path, router, options.scorers, options.labels)), origin: 'file', strongNeeded: null, weakOk: null }
+    : await logQualityLabels(options, router, (await readWindow(store, routerName, options.window, now, { withTargetNames: true })).rows, notes);
   const period: BudgetPeriod = target.kind === 'budget' ? target.period : (options.period ?? 'month');
   const samples = costSamplesOf(window.rows, pricesOf(config, router));
   const hasTraffic = window.rows.length > 0;
   const hasScores = shareWindowOf(window.rows).scores.length > 0;
-  if (!hasTraffic) notes.push(`no logged traffic for router "${routerName}" in the window (${options.window.spec})${labels ? `; calibrating on ${labels.path}` : ''}`);
+  if (!hasTraffic) notes.push(`no logged traffic for router "${routerName}" in the window (${options.window.spec})${labels?.path ? `; calibrating on ${labels.path}` : ''}`);
   const scale = PERIOD_MS[period] / window.spanMs;
   const bootstrap = { resamples: options.resamples ?? 1000, seed: 1 };
 
@@ -83,7 +117,7 @@ export async function runCalibration(options: CalibrateOptions): Promise<Calibra
         const fit = calibrateShare(shareWindowOf(window.rows), target.strongShare);
         ({ threshold, expectedShare } = fit);
         sourceSamples = fit.samples;
-      } else if (labels) {
+      } else if (labels?.origin === 'file') {
         const fit = calibrateShare({ scores: labels.scores, forcedStrong: 0, forcedWeak: 0 }, target.strongShare);
         ({ threshold, expectedShare } = fit);
         sourceSamples = fit.samples;
@@ -102,11 +136,12 @@ export async function runCalibration(options: CalibrateOptions): Promise<Calibra
       break;
     }
     case 'quality': {
+      // Without --labels, logQualityLabels has already thrown when the log holds too few labels.
       if (!labels) throw new Error('a quality calibration needs labels: give --labels FILE.jsonl (the normalised labelled format)');
       const fit = calibrateQuality(labels, target.quality, { confidence: target.confidence, ...bootstrap });
       threshold = fit.threshold;
       quality = fit;
-      fromLabels = true;
+      fromLabels = labels.origin === 'file';
       sourceSamples = fit.samples;
       // The share that matters live is the one on logged traffic, when there is some.
       expectedShare = hasScores ? spendAt(samples.filter((s) => s.score !== null || s.forced !== null), threshold, 1).strongShare : fit.strongShare;
@@ -116,7 +151,11 @@ export async function runCalibration(options: CalibrateOptions): Promise<Calibra
   if (labels && !quality) quality = qualityAtThreshold(labels, threshold, bootstrap);
 
   const spend = hasTraffic ? spendAt(samples, threshold, scale) : null;
+  // The live scores of the window (the labels' scores when there is no traffic), for drift checks later (triage drift).
+  const windowScores = shareWindowOf(window.rows).scores;
+  const snapshot = scoreSnapshot(windowScores.length > 0 ? windowScores : (labels?.scores ?? []));
   const calibration: Calibration = {
+    ...(snapshot ? { scoreSnapshot: snapshot } : {}),
     id: `cal_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
     router: routerName,
     createdAt: now,
@@ -124,7 +163,7 @@ export async function runCalibration(options: CalibrateOptions): Promise<Calibra
     threshold,
     scorer: labels?.scorer ?? window.rows.find((r) => r.scorer)?.scorer ?? null,
     window: fromLabels
-      ? { source: 'labels', samples: sourceSamples, since: null, until: null, spec: labels!.path }
+      ? { source: 'labels', samples: sourceSamples, since: null, until: null, spec: labels?.path ?? '' }
       : { source: 'log', samples: sourceSamples, since: window.since, until: window.until, spec: options.window.spec },
     expectedShare,
     period: spend ? period : null,
@@ -133,14 +172,14 @@ export async function runCalibration(options: CalibrateOptions): Promise<Calibra
     qualityRetained: quality?.retained ?? null,
     qualityLow: quality?.interval.low ?? null,
     qualityHigh: quality?.interval.high ?? null,
-    pgr: quality?.pgr ?? null,
+    pgr: quality && Number.isFinite(quality.pgr) ? quality.pgr : null,
     rolledBackAt: null,
   };
   if (!options.dryRun) await store.saveCalibration(calibration);
 
   const svg = labels
     ? costQualitySvg({
-        name: `${routerName} on ${labels.path}`,
+        name: labels.path ? `${routerName} on ${labels.path}` : `${routerName} on ${labels.scores.length} labelled requests from the log (${options.window.spec})`,
         strong: labels.strongModel,
         weak: labels.weakModel,
         size: labels.scores.length,
@@ -161,11 +200,41 @@ export async function runCalibration(options: CalibrateOptions): Promise<Calibra
     saved: !options.dryRun,
     savingUsd,
     savingShare: spend && spend.allStrong > 0 ? (spend.allStrong - spend.routed) / spend.allStrong : null,
-    labels: labels ? { strongModel: labels.strongModel, weakModel: labels.weakModel, samples: labels.scores.length } : null,
+    labels: labels
+      ? { source: labels.origin, strongModel: labels.strongModel, weakModel: labels.weakModel, samples: labels.scores.length, strongNeeded: labels.strongNeeded, weakOk: labels.weakOk }
+      : null,
     svg,
     notes,
   };
 }
+
+/**
+ * Labels from the log when no file is given. A quality target needs enough of them (else the
+ * error says how many exist and are needed); other targets use them only when there are enough.
+ */
+async function logQualityLabels(options: CalibrateOptions, router: RouterConfig, rows: TrafficWindowRows, notes: string[]): Promise<QualityLabels | null> {
+  const found: LogLabels = await readLogLabels(rows, options.labelSources ?? logLabelSources({ store: options.store }));
+  const where = `for router "${options.routerName}" in the window (${options.window.spec})`;
+  if (options.target.kind === 'quality') requireLogLabels(found, where, options.minLabels);
+  else {
+    try {
+      requireLogLabels(found, where, options.minLabels);
+    } catch (error) {
+      if (found.labelled.length > 0) notes.push(`quality not shown: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+  }
+  if (found.dropped > 0) notes.push(`used the newest ${found.labelled.length} labelled requests; ${found.dropped} older ones left out`);
+  const scored = labelledScoresOf(found);
+  return {
+    scores: scored.scores, strong: scored.strong, weak: scored.weak, origin: 'log',
+    strongModel: router.strong, weakModel: router.weak,
+    scorer: found.labelled.find((l) => l.row.scorer)?.row.scorer ?? null, path: null,
+    strongNeeded: found.strongNeeded, weakOk: found.weakOk,
+  };
+}
+
+type TrafficWindowRows = Awaited<ReturnType<typeof readWindow>>['rows'];
 
 /** Projected cost at every 5% of strong share (threshold-decided requests ranked by score). */
 function sweepCost(samples: ReturnType<typeof costSamplesOf>, scale: number): Array<{ strongShare: number; costUsd: number }> {

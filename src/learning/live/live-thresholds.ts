@@ -2,7 +2,8 @@
 // by the router's `target` (a Record over the kinds, so a new kind cannot be forgotten):
 //   none        -> the router's active calibration (hot-picked from the store), else its threshold
 //   strongShare -> a ShareController per router name, started from the newest share calibration
-//   budget      -> the active calibration (or threshold), raised by a BudgetPacer
+//   budget      -> the active calibration (or threshold), raised by a BudgetPacer (configured
+//                  routers: one each; "@b500m" names: a bounded set, see suffix-budgets.ts)
 //   quality     -> the newest quality calibration for that target; unavailable without one
 // It also observes decisions (for the controllers) and is the BudgetGate. Controllers are created
 // only for configured routers and their bounded "@s<percent>" names.
@@ -18,6 +19,7 @@ import { BudgetPacer, type Admission } from '../budget/pacer.ts';
 import { periodSpan } from '../budget/period.ts';
 import { worstCaseUsd } from '../budget/worst-case.ts';
 import { CalibrationCache } from './calibration-cache.ts';
+import { SuffixBudgets } from './suffix-budgets.ts';
 import { ShareController } from './share-controller.ts';
 
 type TargetKind = 'none' | 'strongShare' | 'budget' | 'quality';
@@ -41,12 +43,16 @@ export interface LiveThresholdsOptions {
   log?: Logger;
   pollMs?: number;
   controller?: { window?: number; warmup?: number; gain?: number };
+  /** Most model-name budgets ("@b500m") held live at once (default MAX_SUFFIX_BUDGETS). */
+  maxSuffixBudgets?: number;
 }
 
 export class LiveThresholds implements ThresholdSource, DecisionObserver, BudgetGate {
   readonly calibrations: CalibrationCache;
   private readonly controllers = new Map<string, ShareController>();
   private readonly pacers = new Map<string, BudgetPacer>();
+  private decisions: DecisionStore | undefined;
+  readonly suffixBudgets: SuffixBudgets;
 
   constructor(private readonly options: LiveThresholdsOptions) {
     this.calibrations = new CalibrationCache(options.learning, {
@@ -55,6 +61,15 @@ export class LiveThresholds implements ThresholdSource, DecisionObserver, Budget
         options.log?.info('calibration_active', { router, calibration: c?.id ?? null, threshold: c?.threshold ?? null }),
       onError: (error) => options.log?.warn('calibration_poll_failed', { message: error.message }),
     });
+    this.suffixBudgets = new SuffixBudgets({
+      ...(options.maxSuffixBudgets === undefined ? {} : { max: options.maxSuffixBudgets }),
+      spentSoFar: async (routerName, target) => {
+        if (!this.decisions) return 0;
+        const cells = await this.decisions.usageBreakdown({ dimension: 'router' }, { router: routerName, since: periodSpan(target.period, Date.now()).start });
+        return cells.reduce((sum, cell) => sum + cell.costUsd, 0);
+      },
+      onSeedError: (router, error) => options.log?.warn('budget_seed_failed', { router, message: error.message }),
+    });
   }
 
   /**
@@ -62,13 +77,14 @@ export class LiveThresholds implements ThresholdSource, DecisionObserver, Budget
    * far this period from the log, and starts polling.
    */
   async start(decisions: DecisionStore, now = Date.now()): Promise<void> {
+    this.decisions = decisions;
     this.calibrations.refresh();
     for (const [name, router] of Object.entries(this.options.config.routers)) {
       const target = router.target;
       if (target && 'quality' in target && !this.qualityCalibration(name, target.quality)) {
         throw new Error(
           `router "${name}" has target quality ${target.quality} but no quality calibration exists for it; ` +
-            `run: triage calibrate --router ${name} --quality ${target.quality} --labels FILE.jsonl`,
+            `run: triage calibrate --router ${name} --quality ${target.quality} (on the feedback labels in the log, or add --labels FILE.jsonl)`,
         );
       }
       if (target && 'budgetUsd' in target) {
@@ -96,15 +112,25 @@ export class LiveThresholds implements ThresholdSource, DecisionObserver, Budget
     this.controller(observation.routerName, target.strongShare).observe(observation.forced ? null : observation.score, observation.tier === 'strong');
   }
 
-  reserve(input: ReserveInput): Admission | null {
+  async reserve(input: ReserveInput): Promise<Admission | null> {
     const target = input.router.target;
     if (!target || !('budgetUsd' in target)) return null;
-    const pacer = this.pacers.get(input.routerName);
-    if (!pacer) return null;
-    return pacer.admit(input.tier, {
+    const worst = {
       strong: worstCaseUsd(input.request, input.prices.strong, target.defaultMaxTokens),
       weak: worstCaseUsd(input.request, input.prices.weak, target.defaultMaxTokens),
-    });
+    };
+    // Configured routers' pacers exist from start(); the check and the reservation are one synchronous step.
+    if (this.options.config.routers[input.routerName]) return this.pacers.get(input.routerName)?.admit(input.tier, worst) ?? null;
+    // A model-name budget's pacer is found or made (bounded), and admits in the step that confirms it is still held.
+    const admission = await this.suffixBudgets.withPacer(input.routerName, target, (pacer) => pacer.admit(input.tier, worst));
+    return (
+      admission ?? {
+        kind: 'rejected',
+        message:
+          `this gateway holds at most ${this.suffixBudgets.max} model-name budgets at once and every one has requests in flight; ` +
+          'retry shortly, or state the budget as a router target in the config',
+      }
+    );
   }
 
   /** The share controller of a router name (for reports and tests), if one exists. */
@@ -113,7 +139,7 @@ export class LiveThresholds implements ThresholdSource, DecisionObserver, Budget
   }
 
   pacerFor(routerName: string): BudgetPacer | undefined {
-    return this.pacers.get(routerName);
+    return this.pacers.get(routerName) ?? this.suffixBudgets.peek(routerName);
   }
 
   private readonly readers: Record<TargetKind, (routerName: string, router: RouterConfig) => ThresholdReading> = {
@@ -127,7 +153,7 @@ export class LiveThresholds implements ThresholdSource, DecisionObserver, Budget
     },
     budget: (routerName, router) => {
       const base = this.calibrated(routerName, router);
-      const pacer = this.pacers.get(routerName);
+      const pacer = this.pacerFor(routerName);
       return pacer ? { ...base, threshold: pacer.threshold(base.threshold), source: 'budget-pacer' } : base;
     },
     quality: (routerName, router) => {
@@ -137,7 +163,7 @@ export class LiveThresholds implements ThresholdSource, DecisionObserver, Budget
       if (!calibration) {
         throw new ThresholdUnavailableError(
           `no quality calibration at ${target.quality} for router "${baseRouterName(routerName)}"; ` +
-            `run: triage calibrate --router ${baseRouterName(routerName)} --quality ${target.quality} --labels FILE.jsonl`,
+            `run: triage calibrate --router ${baseRouterName(routerName)} --quality ${target.quality} (on the feedback labels in the log, or add --labels FILE.jsonl)`,
         );
       }
       return { threshold: calibration.threshold, calibrationId: calibration.id, source: 'calibration' };
@@ -145,9 +171,10 @@ export class LiveThresholds implements ThresholdSource, DecisionObserver, Budget
   };
 
   private calibrated(routerName: string, router: RouterConfig): ThresholdReading {
-    // Only configured routers pick up calibrations: RouteLLM names carry their own threshold.
-    if (!this.options.config.routers[routerName]) return { threshold: router.threshold, calibrationId: null, source: 'config' };
-    const active = this.calibrations.active(routerName);
+    // Only configured routers (and their "@b500m" names) pick up calibrations: RouteLLM names carry their own threshold.
+    const base = baseRouterName(routerName);
+    if (!this.options.config.routers[base]) return { threshold: router.threshold, calibrationId: null, source: 'config' };
+    const active = this.calibrations.active(base);
     return active
       ? { threshold: active.threshold, calibrationId: active.id, source: 'calibration' }
       : { threshold: router.threshold, calibrationId: null, source: 'config' };

@@ -54,7 +54,7 @@ function resolveOwn(ctx: GatewayContext, model: string): RouteTarget {
   const own =
     target.kind === 'model'
       ? Object.hasOwn(ctx.config.models, target.alias)
-      : Object.hasOwn(ctx.config.routers, target.name) || (target.name === model && model.startsWith('router-'));
+      : Object.hasOwn(ctx.config.routers, target.name) || (target.name === model && model.startsWith('router-')) || target.name === `tier:${model.slice('triage/'.length)}`;
   if (!own) throw unknown();
   return target;
 }
@@ -98,7 +98,7 @@ async function answer<Body extends Record<string, unknown>>(ctx: GatewayContext,
     ...(body['user'] !== undefined ? { user: body['user'] } : {}),
     ...(body['metadata'] !== undefined ? { metadata: body['metadata'] } : {}),
   };
-  const prepared = await prepare(ctx, exchange, JSON.stringify(chatLike), { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode') });
+  const prepared = await prepare(ctx, exchange, JSON.stringify(chatLike), { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode'), session: c.req.header('x-triage-session') });
   await applyCallerPolicy(ctx, exchange, prepared, requestCaller(c), bodyText.length);
   const upstreamStartedMs = performance.now();
   const outcome = await forwardUpstream(ctx, prepared, endpoint, body, stream, bearer(c.req.header('authorization')), c.req.raw.signal);

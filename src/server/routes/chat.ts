@@ -9,6 +9,7 @@ import { applyCallerPolicy } from '../caller-policy.ts';
 import { requestCaller } from '../middleware/auth.ts';
 import { decisionHeaders, prepare } from '../prepare.ts';
 import { answerPlain } from '../plain-answer.ts';
+import { sampleForShadow } from '../shadow-sampling.ts';
 import { relayStream } from '../stream-relay.ts';
 import { callUpstream } from '../upstream/call.ts';
 
@@ -23,8 +24,9 @@ export function handleChat(ctx: GatewayContext, c: Context): Promise<Response> {
 
 async function answerChat(ctx: GatewayContext, c: Context, exchange: Exchange): Promise<Answer> {
   const bodyText = await c.req.text();
-  const prepared = await prepare(ctx, exchange, bodyText, { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode') });
+  const prepared = await prepare(ctx, exchange, bodyText, { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode'), session: c.req.header('x-triage-session') });
   await applyCallerPolicy(ctx, exchange, prepared, requestCaller(c), bodyText.length);
+  sampleForShadow(ctx, exchange, prepared);
   const upstreamStartedMs = performance.now();
   const outcome = await callUpstream(ctx, prepared.attempts, prepared.request, bearer(c.req.header('authorization')), c.req.raw.signal, prepared.retry);
   exchange.served(outcome, prepared.router);

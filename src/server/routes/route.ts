@@ -19,7 +19,7 @@ export async function handleRoute(ctx: GatewayContext, c: Context): Promise<Resp
 }
 
 async function answerRoute(ctx: GatewayContext, c: Context, exchange: Exchange): Promise<Response> {
-  const prepared = await prepare(ctx, exchange, await c.req.text(), { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode') });
+  const prepared = await prepare(ctx, exchange, await c.req.text(), { tags: c.req.header('x-triage-tags'), mode: c.req.header('x-triage-mode'), session: c.req.header('x-triage-session') });
   const { record } = exchange;
   const { decision } = prepared;
   exchange.end(200, null, 'route');
@@ -39,6 +39,10 @@ async function answerRoute(ctx: GatewayContext, c: Context, exchange: Exchange):
     task_type: record.taskType,
     fallback_used: record.fallbackUsed,
     fallbacks: prepared.attempts.slice(1).map((attempt) => attempt.alias),
+    // The ladder rung (0 = strongest) of how many, and the agent signal that decided, if any.
+    rung: decision?.rung ?? null,
+    rungs: decision?.rungs ?? null,
+    signal: decision?.signal ?? null,
     decision_ms: decision ? Number(decision.decisionMs.toFixed(3)) : 0,
     details: decision?.details ?? {},
     warnings: prepared.warnings,

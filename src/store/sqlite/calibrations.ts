@@ -3,7 +3,7 @@
 
 import type Database from 'better-sqlite3';
 import {
-  activePerRouter, CalibrationSchema, CalibrationTargetSchema, CalibrationWindowSchema, NothingToRollBackError, targetKey,
+  ScoreSnapshotSchema, activePerRouter, CalibrationSchema, CalibrationTargetSchema, CalibrationWindowSchema, NothingToRollBackError, targetKey,
   type Calibration, type CalibrationQuery,
 } from '../learning-store.ts';
 
@@ -12,7 +12,9 @@ const isRow = (value: unknown): value is Row => typeof value === 'object' && val
 const numOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
 function decode(row: Row): Calibration {
+  const snapshot = typeof row['score_snapshot'] === 'string' ? ScoreSnapshotSchema.parse(JSON.parse(row['score_snapshot'])) : null;
   return CalibrationSchema.parse({
+    ...(snapshot ? { scoreSnapshot: snapshot } : {}),
     id: row['id'],
     router: row['router'],
     createdAt: row['created_at'],
@@ -46,7 +48,7 @@ export class CalibrationTable {
     this.insert = db.prepare(
       `INSERT INTO calibrations (id, router, created_at, target_kind, target_key, target, threshold, scorer, window,
         expected_share, period, projected_cost_usd, all_strong_cost_usd, quality_retained, quality_low, quality_high, pgr,
-        rolled_back_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        rolled_back_at, score_snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Newest live row per (router, target): bounded by the number of distinct targets, not by history.
     this.active = db.prepare(
@@ -63,7 +65,7 @@ export class CalibrationTable {
     this.insert.run(
       c.id, c.router, c.createdAt, c.target.kind, targetKey(c.target), JSON.stringify(c.target), c.threshold, c.scorer,
       JSON.stringify(c.window), c.expectedShare, c.period, c.projectedCostUsd, c.allStrongCostUsd, c.qualityRetained,
-      c.qualityLow, c.qualityHigh, c.pgr, c.rolledBackAt,
+      c.qualityLow, c.qualityHigh, c.pgr, c.rolledBackAt, c.scoreSnapshot ? JSON.stringify(c.scoreSnapshot) : null,
     );
   }
 

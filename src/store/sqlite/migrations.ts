@@ -6,6 +6,13 @@
 // `calibration_id` and the optional feature vector (`features`, float32 little-endian, with its
 // layout id) that replay re-scores. Planned next: shadow_labels (decision_id, labeler, tier,
 // score, created_at): what another scorer or a judge would have chosen.
+//
+// Version 6 adds `shadow_labels` (one row per shadow-judged decision: both tiers' models, the
+// judge, its verdict in each order, the combined label and what it cost; see
+// store/shadow-labels.ts for the label rule), the exploration columns on decisions (`propensity`:
+// probability the served tier had of being chosen; `explored`: 1 when exploration flipped it) and
+// the score snapshot a calibration was fitted on (`calibrations.score_snapshot`, JSON quantiles)
+// that drift compares live traffic against.
 
 export interface Migration {
   version: number;
@@ -113,9 +120,35 @@ ALTER TABLE decisions ADD COLUMN features BLOB;
 ALTER TABLE decisions ADD COLUMN features_layout TEXT;
 `;
 
-// Version 6 belongs to shadow judging (shadow_labels). Until that branch lands, this build holds its
-// place with a no-op so that version 7 can follow; the shadow migration replaces it on merge.
-const shadowPlaceholder = 'SELECT 1;';
+// No foreign key to decisions: a shadow label may be written before its decision row is flushed.
+const shadowLabelsAndExploration = `
+CREATE TABLE shadow_labels (
+  id                   INTEGER PRIMARY KEY,
+  decision_id          TEXT NOT NULL,
+  ts                   INTEGER NOT NULL,
+  router               TEXT,
+  prompt_hash          TEXT,
+  served_tier          TEXT,
+  strong_model         TEXT NOT NULL,
+  weak_model           TEXT NOT NULL,
+  judge_model          TEXT NOT NULL,
+  verdict_strong_first TEXT NOT NULL CHECK (verdict_strong_first IN ('A', 'B', 'C', 'unparsable')),
+  verdict_weak_first   TEXT NOT NULL CHECK (verdict_weak_first IN ('A', 'B', 'C', 'unparsable')),
+  label                TEXT NOT NULL CHECK (label IN ('strong_needed', 'weak_ok', 'tie', 'inconsistent', 'unusable')),
+  cost_usd             REAL NOT NULL,
+  shadow_tokens_in     INTEGER,
+  shadow_tokens_out    INTEGER,
+  judge_tokens_in      INTEGER,
+  judge_tokens_out     INTEGER,
+  error                TEXT
+);
+CREATE INDEX shadow_labels_ts ON shadow_labels (ts);
+CREATE INDEX shadow_labels_decision_id ON shadow_labels (decision_id);
+CREATE INDEX shadow_labels_router ON shadow_labels (router, ts);
+ALTER TABLE decisions ADD COLUMN propensity REAL;
+ALTER TABLE decisions ADD COLUMN explored INTEGER;
+ALTER TABLE calibrations ADD COLUMN score_snapshot TEXT;
+`;
 
 // Scorer model versions per model line: retrain candidates (promoted or rejected, with the gate's
 // report), the active pointer (activated_at, rolled_back_at) the gateway polls for a hot swap.
@@ -142,6 +175,6 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'key ids and one outcome per source', sql: keyIdsAndOutcomeDedup },
   { version: 4, name: 'gateway keys', sql: gatewayKeysTable },
   { version: 5, name: 'calibrations and decision calibration_id, features', sql: calibrations },
-  { version: 6, name: 'reserved: shadow labels', sql: shadowPlaceholder },
+  { version: 6, name: 'shadow labels, decision propensity and explored, calibration score snapshot', sql: shadowLabelsAndExploration },
   { version: 7, name: 'model versions', sql: modelVersions },
 ];

@@ -10,7 +10,7 @@ export const decisionColumns = [
   'prompt_text', 'score', 'threshold', 'tier', 'reason', 'model_alias', 'model_id', 'provider',
   'fallback_used', 'stream', 'status', 'error', 'prompt_tokens', 'completion_tokens',
   'cached_tokens', 'cost_usd', 'decision_ms', 'latency_ms', 'ttfb_ms', 'key_id', 'calibration_id',
-  'features', 'features_layout',
+  'features', 'features_layout', 'propensity', 'explored',
 ] as const;
 
 export type SqlValue = string | number | null | Buffer;
@@ -32,6 +32,7 @@ export function encodeDecision(r: DecisionRecord): EncodedDecision {
     num(r.cachedTokens), num(r.costUsd), num(r.decisionMs), num(r.latencyMs), num(r.ttfbMs),
     text(r.keyId),
     text(r.calibrationId), r.features ? encodeVector(r.features.vector) : null, r.features ? text(r.features.layout) : null,
+    num(r.propensity), r.explored === undefined || r.explored === null ? null : flag(r.explored),
   ];
 }
 
@@ -50,8 +51,11 @@ export function decodeVector(bytes: Uint8Array): Float32Array {
 }
 
 /** Optional decision fields: present only when set, so rows from older builds read back unchanged. */
-function optionalFields(row: Row): Pick<DecisionRecord, 'calibrationId' | 'features'> {
-  const out: Pick<DecisionRecord, 'calibrationId' | 'features'> = {};
+function optionalFields(row: Row): Pick<DecisionRecord, 'calibrationId' | 'features' | 'propensity' | 'explored'> {
+  const out: Pick<DecisionRecord, 'calibrationId' | 'features' | 'propensity' | 'explored'> = {};
+  const propensity = nr(row, 'propensity');
+  if (propensity !== null) out.propensity = propensity;
+  if (row['explored'] === 0 || row['explored'] === 1) out.explored = row['explored'] === 1;
   const calibrationId = str(row, 'calibration_id');
   if (calibrationId !== null) out.calibrationId = calibrationId;
   const blob = row['features'];

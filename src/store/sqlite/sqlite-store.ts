@@ -20,6 +20,8 @@ import type { LabelEvidence, LabelEvidenceQuery, LabelEvidenceStore } from '../l
 import { readLabelEvidence } from './label-evidence.ts';
 import type { ModelVersion, ModelVersionQuery, ModelVersionStore } from '../model-versions.ts';
 import { ModelVersionTable } from './model-versions.ts';
+import type { NewShadowLabel, ShadowLabel, ShadowLabelQuery, ShadowSpend } from '../shadow-labels.ts';
+import { ShadowLabelTable } from './shadow-label-table.ts';
 import { applyMigrations } from './migrate.ts';
 import { migrations } from './migrations.ts';
 import * as sql from './queries.ts';
@@ -55,6 +57,7 @@ export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningSto
   private readonly queue: WriteQueue<EncodedDecision>;
   private readonly calibrationTable: CalibrationTable;
   private readonly modelVersionTable: ModelVersionTable;
+  private readonly shadowLabelTable: ShadowLabelTable;
   private readonly onError: (error: Error, pendingRows: number) => void;
   private closed = false;
   private readonly closeTimeoutMs: number;
@@ -67,6 +70,7 @@ export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningSto
     this.closeTimeoutMs = options.closeTimeoutMs ?? 5000;
     this.calibrationTable = new CalibrationTable(db);
     this.modelVersionTable = new ModelVersionTable(db);
+    this.shadowLabelTable = new ShadowLabelTable(db);
     const insert = db.prepare(sql.insertDecisionSql);
     const writeBatch = db.transaction((rows: EncodedDecision[]) => {
       for (const row of rows) insert.run(row);
@@ -216,6 +220,21 @@ export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningSto
   async labelEvidence(query: LabelEvidenceQuery = {}): Promise<LabelEvidence> {
     this.flushBeforeRead();
     return readLabelEvidence(this.db, query);
+  }
+
+  async saveShadowLabel(label: NewShadowLabel): Promise<ShadowLabel> {
+    this.assertOpen();
+    return this.shadowLabelTable.save(label);
+  }
+
+  async shadowLabels(query: ShadowLabelQuery = {}): Promise<ShadowLabel[]> {
+    this.assertOpen();
+    return this.shadowLabelTable.list(query);
+  }
+
+  async shadowSpend(query: ShadowLabelQuery = {}): Promise<ShadowSpend> {
+    this.assertOpen();
+    return this.shadowLabelTable.spent(query);
   }
 
   stats(): DecisionStoreStats {
