@@ -205,7 +205,7 @@ async function main(): Promise<void> {
     `bench:loop on ${setName}: ${traffic.length} traffic prompts, ${test.length} held out; pair ${pair.strong} vs ${pair.weak}; labels via ${shadow ? 'shadow judging (fake judge answering from the set)' : 'POST /v1/feedback'}`,
     `public training sources for candidates: ${sources.join(', ')} (train splits); failed requests or feedback calls: ${failed}; ${((Date.now() - started) / 60000).toFixed(1)} min`,
     '',
-    '| own labels | own held-out n | gate | dAPGR own (candidate - active) [95%] | candidate held-out APGR [95%] | active after gate, held-out APGR [95%] |',
+    '| labelled requests | own held-out n | gate | dAPGR own (candidate - active) [95%] | candidate held-out APGR [95%] | active after gate, held-out APGR [95%] |',
     '| ---: | ---: | --- | --- | --- | --- |',
     ...rows,
     '',
