@@ -1,8 +1,10 @@
 // bench:loop — the learning loop as a team would run it, measured. A labelled set is split (by a
 // hash of each prompt) into a traffic stream and a held-out test. The traffic goes through the real
-// gateway (`triage serve` child, learned router on the shipped model) against the fake upstream;
-// each answer's label arrives through POST /v1/feedback, derived from the set's scores (strong
-// better -> strong_needed, else weak_ok). After 0, 100, 300, 1000 and 3000 labels (as many as the
+// gateway (`triage serve` child, learned router on the shipped model) against the fake upstream.
+// Labels arrive through shadow judging (default, `--channel shadow`: every request sampled, the
+// fake upstream plays strong, weak and judge, the judge answering from the set's scores: strong
+// better -> the strong answer wins, weak better -> the weak one, equal -> [[C]]), or through
+// POST /v1/feedback (`--channel feedback`: strong better -> strong_needed, else weak_ok). After 0, 100, 300, 1000 and 3000 labels (as many as the
 // stream holds) it runs `triage retrain` (a child process: public train splits + own labels, the
 // regression gate on the own labels' held-out split) and prints the held-out APGR, with its 95%
 // bootstrap interval, of the candidate and of the model active after the gate.
@@ -24,7 +26,10 @@ import { readRecords, writeRecords } from '../src/training/data/jsonl.ts';
 import { DEFAULT_MANIFEST_PATH, readManifest } from '../src/training/data/manifest.ts';
 import { hashUnit } from '../src/training/data/split.ts';
 import { mostCommonPair } from '../src/training/pair.ts';
-import { startFakeUpstream } from '../test/support/fake-upstream.ts';
+import Database from 'better-sqlite3';
+import { SECTION } from '../src/learning/judge/pairwise-llm/prompt.ts';
+import { isJudgeRequest, STRONG_TEXT, WEAK_TEXT } from '../test/support/fake-judge.ts';
+import { startFakeUpstream, type FakeChatRequest } from '../test/support/fake-upstream.ts';
 import { BIN, spawnGateway } from '../test/support/spawn-gateway.ts';
 
 const run = promisify(execFile);
@@ -40,6 +45,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     'max-minutes': { type: 'string', default: '20' },
     'data-dir': { type: 'string', default: 'training-data' },
+    channel: { type: 'string', default: 'shadow' },
   },
 });
 // Child processes (`triage serve`, `triage retrain`) run these sources, not a dist/ that may be stale.
@@ -84,10 +90,37 @@ async function main(): Promise<void> {
     await writeRecords(join(publicDir, `${source}.jsonl`), train);
   }
 
-  const upstream = await startFakeUpstream();
+  // The judge recognises a prompt by the end of the conversation it is shown (the transcript keeps
+  // the newest characters) and answers from the set's scores.
+  const tail = (text: string): string => text.trim().slice(-160);
+  const verdictOf = new Map<string, 'strong' | 'weak' | 'tie'>();
+  for (const r of traffic) {
+    const s = r.scores[pair.strong] ?? 0;
+    const w = r.scores[pair.weak] ?? 0;
+    verdictOf.set(tail(r.prompt), s > w ? 'strong' : w > s ? 'weak' : 'tie');
+  }
+  const text = (content: unknown): string => (typeof content === 'string' ? content : '');
+  const between = (body: string, start: string, end: string): string => {
+    const from = body.indexOf(start);
+    const to = body.indexOf(end, from);
+    return from === -1 || to === -1 ? '' : body.slice(from + start.length, to);
+  };
+  const answerFor = (request: FakeChatRequest): string | undefined => {
+    if (!isJudgeRequest(request)) return request.model === pair.strong ? STRONG_TEXT : request.model === pair.weak ? WEAK_TEXT : undefined;
+    const body = text(request.messages[1]?.content);
+    const verdict = verdictOf.get(tail(between(body, SECTION.conversationStart, SECTION.conversationEnd)));
+    if (verdict === undefined) return 'I cannot tell.';
+    if (verdict === 'tie') return 'Equally good.\n[[C]]';
+    const aIsStrong = between(body, SECTION.answerStart('A'), SECTION.answerEnd('A')).includes(STRONG_TEXT);
+    return (verdict === 'strong') === aIsStrong ? 'A is better.\n[[A]]' : 'B is better.\n[[B]]';
+  };
+  const shadow = values.channel === 'shadow';
+  if (!shadow && values.channel !== 'feedback') throw new Error('--channel must be shadow or feedback');
+  const upstream = await startFakeUpstream({ answerFor });
   const db = join(work, 'log.db');
   const config = join(work, 'triage.config.yaml');
-  writeFileSync(config, `providers:\n  up: { baseUrl: ${upstream.url} }\nmodels:\n  strong: { provider: up, id: ${JSON.stringify(pair.strong)} }\n  weak: { provider: up, id: ${JSON.stringify(pair.weak)} }\nrouters:\n  default: { strong: strong, weak: weak, threshold: 0.5, scoreTimeoutMs: 5000 }\nstore: { flushIntervalMs: 50 }\n`);
+  const shadowConfig = shadow ? ', shadow: { sampleRate: 1, judge: judge, maxUsdPerDay: 1000, concurrency: 4, queueSize: 10000 }' : '';
+  writeFileSync(config, `providers:\n  up: { baseUrl: ${upstream.url} }\nmodels:\n  strong: { provider: up, id: ${JSON.stringify(pair.strong)}, pricePerMTok: { input: 1, output: 1 } }\n  weak: { provider: up, id: ${JSON.stringify(pair.weak)}, pricePerMTok: { input: 0.1, output: 0.1 } }\n  judge: { provider: up, id: fake-judge, pricePerMTok: { input: 1, output: 1 } }\nrouters:\n  default: { strong: strong, weak: weak, threshold: 0.5, scoreTimeoutMs: 5000${shadowConfig} }\nstore: { flushIntervalMs: 50 }\n`);
   const gateway = await spawnGateway(['--config', config, '--db', db]);
   let activeDir = join(DEFAULT_MODELS_DIR, 'default');
   const rows: string[] = [];
@@ -127,6 +160,7 @@ async function main(): Promise<void> {
             failed++;
             continue;
           }
+          if (shadow) continue;
           const label = (record.scores[pair.strong] ?? 0) > (record.scores[pair.weak] ?? 0) ? 'strong_needed' : 'weak_ok';
           const fb = await fetch(`${gateway.url}/v1/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision_id: id, label, source: 'app' }) });
           if (fb.status !== 201) failed++;
@@ -134,6 +168,20 @@ async function main(): Promise<void> {
         }
       }));
       sent = step;
+      if (shadow && step > 0) {
+        // Shadow jobs run off the request path: wait (bounded) until every sent request has its row.
+        const limit = Date.now() + 120_000;
+        for (;;) {
+          const raw = new Database(db, { readonly: true });
+          const rows = Number(raw.prepare('SELECT count(*) FROM shadow_labels').pluck().get());
+          raw.close();
+          if (rows >= step || Date.now() > limit) {
+            if (rows < step) log(`only ${rows} of ${step} shadow labels after 120 s`);
+            break;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
       if (step === 0) {
         const active = await heldOut(activeDir);
         rows.push(`| 0 | - | shipped model | - | - | ${active} |`);
@@ -154,10 +202,10 @@ async function main(): Promise<void> {
     await upstream.close();
   }
   process.stdout.write([
-    `bench:loop on ${setName}: ${traffic.length} traffic prompts, ${test.length} held out; pair ${pair.strong} vs ${pair.weak}; labels via POST /v1/feedback`,
+    `bench:loop on ${setName}: ${traffic.length} traffic prompts, ${test.length} held out; pair ${pair.strong} vs ${pair.weak}; labels via ${shadow ? 'shadow judging (fake judge answering from the set)' : 'POST /v1/feedback'}`,
     `public training sources for candidates: ${sources.join(', ')} (train splits); failed requests or feedback calls: ${failed}; ${((Date.now() - started) / 60000).toFixed(1)} min`,
     '',
-    '| own labels | own held-out n | gate | dAPGR own (candidate - active) [95%] | candidate held-out APGR [95%] | active after gate, held-out APGR [95%] |',
+    '| labelled requests | own held-out n | gate | dAPGR own (candidate - active) [95%] | candidate held-out APGR [95%] | active after gate, held-out APGR [95%] |',
     '| ---: | ---: | --- | --- | --- | --- |',
     ...rows,
     '',

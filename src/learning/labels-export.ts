@@ -13,8 +13,8 @@
 //   rating / thumbs on a WEAK answer: >= 0.5 -> weak_ok, < 0.5 -> strong_needed, confidence |2 rating - 1|
 //   rating / thumbs on a STRONG answer                                                         -> no record (says nothing about the weak model)
 // One record per decision; when several kinds exist, an explicit feedback label wins over a shadow
-// verdict, which wins over a rating. An outcome on an explored decision (reason mentions
-// "explore") is exported the same way, with an id starting "explore/".
+// verdict, which wins over a rating. An outcome or verdict on an explored decision (exploration
+// flipped its tier; the row's `explored` flag) is exported the same way, with an id starting "explore/".
 //
 // Prompts are not logged by default, so a record carries what training needs instead: the stored
 // feature vector `features: { layout, vector }` (what the scorer saw), prompt "" and the logged
@@ -73,7 +73,6 @@ const SHADOW_SCORES: Record<ShadowEvidence['label'], { scores: { strong: number;
   unusable: null,
 };
 
-const explored = (reason: string): boolean => /explor/i.test(reason);
 
 /**
  * Train or test for an own-traffic prompt: by its hash, salted with the source name, so traffic
@@ -110,7 +109,7 @@ export function exportOwnLabels(evidence: LabelEvidence, options: ExportOptions)
       stats.skipped.unknownRouter++;
       continue;
     }
-    const origin: LabelOrigin = explored(row.reason) ? 'explore' : 'feedback';
+    const origin: LabelOrigin = row.explored ? 'explore' : 'feedback';
     const fromLabel = row.label ? FEEDBACK_LABEL_SCORES[row.label] : undefined;
     if (fromLabel) {
       offer({ rank: 3, origin, scores: fromLabel, confidence: 1, pair, row });
@@ -131,7 +130,7 @@ export function exportOwnLabels(evidence: LabelEvidence, options: ExportOptions)
       continue;
     }
     const pair = { strong: modelName(row.strongModel), weak: modelName(row.weakModel) };
-    offer({ rank: 2, origin: explored(row.reason) ? 'explore' : 'shadow', scores: mapped.scores, confidence: mapped.confidence, pair, row });
+    offer({ rank: 2, origin: row.explored ? 'explore' : 'shadow', scores: mapped.scores, confidence: mapped.confidence, pair, row });
   }
 
   const records: LabelledRecord[] = [];

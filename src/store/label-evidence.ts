@@ -16,6 +16,8 @@ const decisionPart = {
   reason: z.string(),
   scorer: z.string().nullable(),
   features: z.object({ layout: z.string(), vector: z.array(z.number()) }).nullable(),
+  /** True when exploration flipped this decision's tier. */
+  explored: z.boolean(),
 };
 
 export const OutcomeEvidenceSchema = z.object({

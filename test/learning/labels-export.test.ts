@@ -1,5 +1,5 @@
 // `triage labels export` on a real SQLite log: feedback labels and ratings, shadow verdicts (the
-// shadow_labels table created here exactly as the shadow-judging migration defines it, since this
+// shadow_labels table (made by the shadow-judging migration; the test also creates it IF NOT EXISTS as
 // build may not have that migration yet) and exploration outcomes become own-traffic records that
 // `triage data check` accepts and `triage train` trains on from their stored feature vectors.
 
@@ -23,7 +23,7 @@ import { suiteTempDir } from '../support/temp-dir.ts';
 const run = promisify(execFile);
 const CONFIG = `providers:\n  up: { baseUrl: http://127.0.0.1:9 }\nmodels:\n  big: { provider: up, id: gpt-4.1 }\n  small: { provider: up, id: gpt-4.1-mini }\nrouters:\n  default: { strong: big, weak: small, scorer: random }\n`;
 
-/** The shadow_labels table as the shadow-judging migration creates it. */
+/** The shadow_labels table as the brief defines it (IF NOT EXISTS: the shadow migration may have made it already). */
 const SHADOW_TABLE = `CREATE TABLE IF NOT EXISTS shadow_labels (
   id INTEGER PRIMARY KEY AUTOINCREMENT, decision_id TEXT NOT NULL, ts INTEGER NOT NULL, router TEXT, prompt_hash TEXT NOT NULL,
   strong_model TEXT NOT NULL, weak_model TEXT NOT NULL, judge_model TEXT NOT NULL, verdict_strong_first TEXT NOT NULL,
@@ -59,10 +59,10 @@ describe('triage labels export', () => {
       { id: 'sh-tie', tier: 'weak' as const, reason: 'score<threshold' },
       { id: 'sh-inconsistent', tier: 'weak' as const, reason: 'score<threshold' },
       { id: 'sh-unusable', tier: 'weak' as const, reason: 'score<threshold' },
-      { id: 'explored', tier: 'weak' as const, reason: 'explore:flip score>=threshold' },
+      { id: 'explored', tier: 'weak' as const, reason: 'score>=threshold', explored: true },
       { id: 'both', tier: 'weak' as const, reason: 'score<threshold' },
     ];
-    rows.forEach((r, i) => store.log(makeDecision({ id: r.id, createdAt: 1000 + i, router: 'default', tier: r.tier, reason: r.reason, promptHash: promptHash(prompt(i)), promptText: prompt(i) })));
+    rows.forEach((r, i) => store.log(makeDecision({ id: r.id, createdAt: 1000 + i, router: 'default', tier: r.tier, reason: r.reason, promptHash: promptHash(prompt(i)), promptText: prompt(i), explored: 'explored' in r })));
     await store.flush();
     await store.recordOutcome({ decisionId: 'fb-strong', createdAt: 2000, source: 'feedback', rating: null, label: 'strong_needed' });
     await store.recordOutcome({ decisionId: 'fb-weak', createdAt: 2001, source: 'feedback', rating: null, label: 'weak_ok' });

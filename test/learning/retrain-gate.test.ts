@@ -89,6 +89,10 @@ describe('retrain gate', () => {
     expect(gateVerdict(tiny, DEFAULT_GATE_RULE)).toMatchObject({ promote: false });
     expect(gateVerdict(tiny, DEFAULT_GATE_RULE).reason).toContain('too few held-out own labels (4 < 50)');
     expect(gateVerdict(null, DEFAULT_GATE_RULE).promote).toBe(false);
+    // Strong and weak equally good on average: APGR undefined, rejected whatever the resamples say.
+    const flat = { strong: Float64Array.from({ length: 60 }, (_, i) => (i % 2 ? 1 : 0)), weak: Float64Array.from({ length: 60 }, (_, i) => (i % 2 ? 0 : 1)) };
+    const undefinedDelta = pairedApgr(Array.from({ length: 60 }, (_, i) => i / 60), Array.from({ length: 60 }, (_, i) => 1 - i / 60), flat, { resamples: 50 });
+    expect(gateVerdict(undefinedDelta, DEFAULT_GATE_RULE)).toMatchObject({ promote: false, reason: expect.stringContaining('dAPGR undefined') });
     // Same scores for both: dAPGR is exactly 0 on every resample, inside the margin: promoted.
     const n = 60;
     const strong = Float64Array.from({ length: n }, () => 1);

@@ -35,8 +35,8 @@ export function gateVerdict(own: PairedApgr | null, rule: GateRule): GateVerdict
   if (!own || own.records < rule.minTest) {
     return { promote: false, reason: `too few held-out own labels (${own?.records ?? 0} < ${rule.minTest}): not enough evidence to replace the active model` };
   }
-  if (own.used === 0 || !Number.isFinite(own.delta.low)) {
-    return { promote: false, reason: 'dAPGR undefined on the held-out own labels (strong and weak score the same on them)' };
+  if (own.used === 0 || !Number.isFinite(own.delta.low) || !Number.isFinite(own.delta.value)) {
+    return { promote: false, reason: 'dAPGR undefined on the held-out own labels (strong and weak have the same mean quality on them): no evidence either way' };
   }
   const d = own.delta;
   const text = `dAPGR ${f3(d.value)} [${f3(d.low)}, ${f3(d.high)}] on ${own.records} held-out own labels`;

@@ -12,7 +12,7 @@ type Row = Record<string, unknown>;
 const isRow = (value: unknown): value is Row => typeof value === 'object' && value !== null;
 
 const DECISION_COLUMNS = `d.id AS decision_id, d.created_at, d.router, d.prompt_hash, d.prompt_text, d.tier, d.reason, d.scorer,
-  d.features, d.features_layout`;
+  d.features, d.features_layout, d.explored`;
 
 function decisionFields(row: Row): Record<string, unknown> {
   const blob = row['features'];
@@ -26,6 +26,7 @@ function decisionFields(row: Row): Record<string, unknown> {
     tier: row['tier'] ?? null,
     reason: row['reason'],
     scorer: row['scorer'] ?? null,
+    explored: row['explored'] === 1,
     features: blob instanceof Uint8Array && typeof layout === 'string' ? { layout, vector: Array.from(decodeVector(blob)) } : null,
   };
 }
