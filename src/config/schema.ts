@@ -2,6 +2,7 @@
 // Validated once at load; every other module receives typed, defaulted values from here.
 
 import { z } from 'zod';
+import { DashboardConfigSchema } from './dashboard-schema.ts';
 
 /** Task modes a client may send (x-triage-mode header or metadata.mode). */
 export const ModeSchema = z.enum([
@@ -196,6 +197,7 @@ export const ConfigSchema = z
     server: ServerSchema.default(ServerSchema.parse({})),
     auth: AuthSchema.default(AuthSchema.parse({})),
     store: StoreSchema.default(StoreSchema.parse({})),
+    dashboard: DashboardConfigSchema.default(DashboardConfigSchema.parse({})),
     providers: z.record(z.string(), ProviderSchema),
     models: z.record(z.string(), ModelSchema),
     routers: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -'), RouterSchema),

@@ -9,6 +9,7 @@ import type { DecisionObserver, ThresholdSource } from '../routing/threshold-sou
 import type { ProviderAdapter } from '../providers/spec.ts';
 import type { ScorerPool } from '../scoring/pool.ts';
 import type { DecisionRecord, DecisionStore } from '../store/store.ts';
+import type { LearningStore } from '../store/learning-store.ts';
 import type { GatewayKeys } from './gateway-keys.ts';
 import type { InflightRequests } from './inflight.ts';
 import type { GatewayMetrics } from './metrics.ts';
@@ -37,6 +38,8 @@ export interface GatewayContext {
   thresholds?: ThresholdSource;
   /** Told about every decision (the share controllers learn from it). */
   decisionObserver?: DecisionObserver;
+  /** Versioned calibrations (the dashboard lists, applies and rolls them back); absent without one. */
+  learning?: LearningStore;
   /** Budget pacing: reserve before the upstream call, settle the lease when the request ends. */
   budget?: BudgetGate;
 }

@@ -155,6 +155,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     exchangeHooks: [],
     closing: false,
   };
+  if (learning) ctx.learning = learning;
   for (const name of Object.keys(config.providers)) ctx.breakers.get(name);
   metrics.breakers(() => ctx.breakers.snapshot());
   // The learning wing is wired in here and nowhere else: thresholds, the share controllers' feed, budget pacing.

@@ -113,10 +113,33 @@ ALTER TABLE decisions ADD COLUMN features BLOB;
 ALTER TABLE decisions ADD COLUMN features_layout TEXT;
 `;
 
+// Versions 6 and 7 are reserved for the shadow-labels and model-gate migrations being written on
+// other branches; on this branch they are empty placeholders so the versions stay contiguous.
+// Whoever merges replaces each placeholder with the real migration of that number.
+const reservedForShadowLabels = '';
+const reservedForModelGate = '';
+
+// The admin audit trail: one row per apply or rollback done from the dashboard (who, what, when).
+const adminAudit = `
+CREATE TABLE admin_audit (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_at     INTEGER NOT NULL,
+  action         TEXT NOT NULL,
+  router         TEXT NOT NULL,
+  calibration_id TEXT,
+  key_id         TEXT,
+  detail         TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX admin_audit_created_at ON admin_audit (created_at);
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'decisions', sql: decisionsTable },
   { version: 2, name: 'outcomes', sql: outcomesTable },
   { version: 3, name: 'key ids and one outcome per source', sql: keyIdsAndOutcomeDedup },
   { version: 4, name: 'gateway keys', sql: gatewayKeysTable },
   { version: 5, name: 'calibrations and decision calibration_id, features', sql: calibrations },
+  { version: 6, name: 'reserved (shadow labels)', sql: reservedForShadowLabels },
+  { version: 7, name: 'reserved (model gate)', sql: reservedForModelGate },
+  { version: 8, name: 'admin audit', sql: adminAudit },
 ];

@@ -16,6 +16,8 @@ import { buildKey, type GatewayKey, type KeyStore, type NewGatewayKey } from '..
 import * as keySql from './key-rows.ts';
 import type { Calibration, CalibrationQuery, LearningStore } from '../learning-store.ts';
 import { CalibrationTable } from './calibrations.ts';
+import type { AuditEntry, DashboardStore, LabelDay, LabelQuery, OptionalTableRows } from '../dashboard-store.ts';
+import { DashboardTables } from './dashboard-tables.ts';
 import { applyMigrations } from './migrate.ts';
 import { migrations } from './migrations.ts';
 import * as sql from './queries.ts';
@@ -47,9 +49,10 @@ const defaultOnError = (error: Error, pendingRows: number): void => {
   console.error(`[triage:store] ${error.message} (${pendingRows} rows pending)`);
 };
 
-export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningStore {
+export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningStore, DashboardStore {
   private readonly queue: WriteQueue<EncodedDecision>;
   private readonly calibrationTable: CalibrationTable;
+  private readonly dashboardTables: DashboardTables;
   private readonly onError: (error: Error, pendingRows: number) => void;
   private closed = false;
   private readonly closeTimeoutMs: number;
@@ -61,6 +64,7 @@ export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningSto
     this.onError = options.onError ?? defaultOnError;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 5000;
     this.calibrationTable = new CalibrationTable(db);
+    this.dashboardTables = new DashboardTables(db);
     const insert = db.prepare(sql.insertDecisionSql);
     const writeBatch = db.transaction((rows: EncodedDecision[]) => {
       for (const row of rows) insert.run(row);
@@ -179,6 +183,31 @@ export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningSto
   async rollback(router: string, at: number = Date.now()): Promise<Calibration | null> {
     this.assertOpen();
     return this.calibrationTable.rollback(router, at);
+  }
+
+  async recordAudit(entry: AuditEntry): Promise<void> {
+    this.assertOpen();
+    this.dashboardTables.recordAudit(entry);
+  }
+
+  async auditEntries(limit: number): Promise<AuditEntry[]> {
+    this.assertOpen();
+    return this.dashboardTables.auditEntries(limit);
+  }
+
+  async outcomesPerDay(query: LabelQuery = {}): Promise<LabelDay[]> {
+    this.assertOpen();
+    return this.dashboardTables.outcomesPerDay(query);
+  }
+
+  async shadowLabelsPerDay(query: LabelQuery = {}): Promise<LabelDay[] | null> {
+    this.assertOpen();
+    return this.dashboardTables.shadowLabelsPerDay(query);
+  }
+
+  async gateVerdicts(limit: number): Promise<OptionalTableRows | null> {
+    this.assertOpen();
+    return this.dashboardTables.gateVerdicts(limit);
   }
 
   stats(): DecisionStoreStats {
