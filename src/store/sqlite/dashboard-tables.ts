@@ -112,9 +112,10 @@ export class DashboardTables {
       .map(decodeLabelDay);
   }
 
-  /** The newest rows of the first table whose name mentions a gate, or null. */
+  /** The newest rows of the first table named for a gate, or null. */
   gateVerdicts(limit: number): OptionalTableRows | null {
-    const table = this.tables().filter((name) => /gate/i.test(name)).sort()[0];
+    // "gate" as a word of the name (model_gate, gate_verdicts), not inside one (gateway_keys).
+    const table = this.tables().filter((name) => /(^|_)gates?(_|$)/i.test(name)).sort()[0];
     if (!table) return null;
     const columns = this.columns(table);
     const order = columns.includes('created_at') ? 'created_at DESC, rowid DESC' : 'rowid DESC';
