@@ -1,14 +1,21 @@
 // The dashboard's JSON API against the real gateway on loopback with a real SQLite log: who may
 // read it (admin key, dashboard key, Basic auth; a plain gateway key is refused), the CSRF guard on
 // actions, 400s in the OpenAI error shape for bad or unbounded parameters, no CORS, prompt text only
-// with logPrompts, figures equal to the library calls the CLI makes, and an audit row per action.
+// with logPrompts, figures equal to the library calls the CLI makes (quality from a labelled file as
+// `triage calibrate --labels` computes it), and an audit row per action.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { qualityAtThreshold } from '../../src/learning/calibrate/quality.ts';
+import { loadLabelledSet } from '../../src/learning/labels.ts';
+import { createScorerPool, defaultScorerFactory } from '../../src/scoring/pool.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { runReplay } from '../../src/learning/replay.ts';
 import { parseWindow } from '../../src/learning/window.ts';
 import { usageReport } from '../../src/routing/usage-report.ts';
-import { dashboardConfigRaw, dashboardRows } from '../support/dashboard-seed.ts';
+import { dashboardConfigRaw, dashboardRows, writeLabels } from '../support/dashboard-seed.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 
 const ADMIN = 'admin-secret-dash';
@@ -115,6 +122,12 @@ describe('dashboard API', () => {
     expect(body.report).toEqual(JSON.parse(JSON.stringify(expected)));
     expect(body.tagNames).toEqual(['feature']);
     expect(body.daily.length).toBeGreaterThan(1);
+    // Per group per day: each group's days add up to its figure over the whole window.
+    expect(body.groupSeries.keys).toEqual(expected.groups.map((g) => g.key));
+    body.groupSeries.keys.forEach((_key: string, k: number) => {
+      expect(body.groupSeries.tokens[k].reduce((a: number, b: number) => a + b, 0)).toBe(expected.groups[k]!.totalTokens);
+      expect(body.groupSeries.costUsd[k].reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(expected.groups[k]!.costUsd, 12);
+    });
 
     const point = await (await get('/dashboard/api/curve/point?router=default&window=7d&threshold=0.42')).json();
     const prices = { strong: config.models['strong']!.pricePerMTok, weak: config.models['weak']!.pricePerMTok };
@@ -208,6 +221,36 @@ describe('dashboard API with logPrompts on, and with auth off', () => {
       expect((await fetch(`${off.url}/dashboard/overview`, { headers: { authorization: `Bearer ${ADMIN}` } })).status).toBe(404);
     } finally {
       await off.dispose();
+    }
+  });
+});
+
+describe('dashboard API with labelled data', () => {
+  it('shows quality retained with its interval from the configured labels, as triage calibrate --labels computes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'triage-dash-labels-'));
+    const path = join(dir, 'labels.jsonl');
+    writeLabels(path);
+    const gateway = await seeded({ dashboard: { labels: { path } } });
+    const pool = createScorerPool(defaultScorerFactory());
+    try {
+      const point = await (await fetch(`${gateway.url}/dashboard/api/curve/point?router=default&threshold=0.4`, { headers: { authorization: `Bearer ${ADMIN}` } })).json();
+      const config = parseConfig(dashboardConfigRaw, 'test');
+      const labels = await loadLabelledSet(path, config.routers['default']!, pool);
+      const expected = qualityAtThreshold(labels, 0.4, { resamples: 1000, seed: 1 });
+      expect(point.quality).toEqual({
+        retained: expected.retained, low: expected.interval.low, high: expected.interval.high, pgr: expected.pgr,
+        labelsPath: path, strongModel: 'big-model', weakModel: 'small-model', samples: 120,
+      });
+      expect(point.quality.low).toBeLessThanOrEqual(point.quality.retained);
+      expect(point.quality.high).toBeGreaterThanOrEqual(point.quality.retained);
+      const curve = await (await fetch(`${gateway.url}/dashboard/api/curve?router=default`, { headers: { authorization: `Bearer ${ADMIN}` } })).json();
+      const qualities = curve.points.map((p: { quality: number }) => p.quality);
+      expect(qualities.every((q: unknown) => typeof q === 'number')).toBe(true);
+      expect(qualities[qualities.length - 1]).toBeGreaterThan(qualities[0]);
+    } finally {
+      await pool.closeAll();
+      await gateway.dispose();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

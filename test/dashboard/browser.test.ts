@@ -102,7 +102,7 @@ describe.skipIf(missing !== undefined)('dashboard in Chromium', () => {
     expect(numberAt(report, 'upstream', 'requests')).toBeGreaterThan(100);
     const groups = field(report, 'groups');
     expect(await page.locator('#groups tbody tr').count()).toBe(Array.isArray(groups) ? groups.length : -1);
-    for (const chart of ['#chart-spend', '#chart-tokens']) {
+    for (const chart of ['#chart-spend', '#chart-tokens', '#chart-groups']) {
       expect(Number(await page.locator(chart).getAttribute('data-points'))).toBeGreaterThan(1);
       const painted = await paintedPixels(page, chart);
       expect(painted.length).toBeGreaterThan(0);
@@ -128,7 +128,13 @@ describe.skipIf(missing !== undefined)('dashboard in Chromium', () => {
       expect(await figure(page, 'actual-share')).toBeCloseTo(numberAt(replay, 'actual', 'strongShare'), 12);
       // Per month: the window's figures scaled by 30 days ÷ 7 days, as triage calibrate projects.
       expect(await figure(page, 'proj-period-cost')).toBeCloseTo((numberAt(replay, 'projected', 'costUsd') * 30) / 7, 9);
+      // Quality retained from the configured labelled file, with its interval.
+      const quality = await figure(page, 'proj-quality');
+      expect(quality).toBeGreaterThan(0);
+      expect(quality).toBeLessThanOrEqual(1.0001);
+      expect(await page.locator('#proj-quality').textContent()).toMatch(/^\d+\.\d% \[\d+\.\d%, \d+\.\d%\]$/);
     }
+    expect(await page.locator('#curve-note').textContent()).toMatch(/120 labelled prompts, big-model vs small-model/);
     await open(page, `${gateway.url}/dashboard/curve?router=default&window=7d&period=month`);
     await page.locator('#threshold').fill('0.72');
     await page.waitForSelector('.figures[data-threshold="0.72"]');

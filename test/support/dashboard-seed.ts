@@ -9,6 +9,8 @@ import { seededRandom } from '../../src/eval/prng.ts';
 import { costUsd } from '../../src/routing/cost.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import type { DecisionRecord } from '../../src/store/store.ts';
+import { makeRecord } from '../../src/training/data/format.ts';
+import { formatRecords } from '../../src/training/data/jsonl.ts';
 import { makeDecision } from '../store/fixtures/decision.ts';
 
 const prices = { strong: { input: 2, output: 8, cachedInput: 0.5 }, weak: { input: 0.1, output: 0.2 } };
@@ -58,11 +60,26 @@ export function dashboardRows(count: number, nowMs: number, seed = 11): Decision
   return rows;
 }
 
-/** Writes config.json and triage.db under `dir`; returns their paths. */
-export async function seedDashboard(dir: string, nowMs: number, count = 600): Promise<{ configPath: string; dbPath: string; rows: DecisionRecord[] }> {
+/**
+ * A labelled file in the normalised format: prompts graded for a strong and a weak model, the
+ * strong one better on most (so quality retained grows with the strong share).
+ */
+export function writeLabels(path: string, count = 120, seed = 5): void {
+  const random = seededRandom(seed);
+  const records = Array.from({ length: count }, (_, i) => {
+    const strong = 0.6 + random() * 0.4;
+    return makeRecord({ id: `l${i}`, prompt: `labelled prompt number ${i}`, scores: { 'big-model': strong, 'small-model': strong * random() }, source: 'seed', split: 'test' });
+  });
+  writeFileSync(path, formatRecords(records));
+}
+
+/** Writes config.json (with dashboard.labels), labels.jsonl and triage.db under `dir`; returns their paths. */
+export async function seedDashboard(dir: string, nowMs: number, count = 600): Promise<{ configPath: string; dbPath: string; labelsPath: string; rows: DecisionRecord[] }> {
   const configPath = join(dir, 'config.json');
   const dbPath = join(dir, 'triage.db');
-  writeFileSync(configPath, JSON.stringify(dashboardConfigRaw));
+  const labelsPath = join(dir, 'labels.jsonl');
+  writeLabels(labelsPath);
+  writeFileSync(configPath, JSON.stringify({ ...dashboardConfigRaw, dashboard: { labels: { path: labelsPath } } }));
   const store = openSqliteStore(dbPath);
   const rows = dashboardRows(count, nowMs);
   for (const row of rows) store.log(row);
@@ -70,5 +87,5 @@ export async function seedDashboard(dir: string, nowMs: number, count = 600): Pr
     await store.recordOutcome({ decisionId: row.id, createdAt: row.createdAt + 1000, source: i % 2 === 0 ? 'feedback' : 'judge', rating: (i % 5) / 4, label: null });
   }
   await store.close();
-  return { configPath, dbPath, rows };
+  return { configPath, dbPath, labelsPath, rows };
 }

@@ -97,7 +97,7 @@ export function dashboardClient(): void {
   }
 
   /** A time chart (x: epoch seconds) with one line per series. */
-  function timeChart(el: HTMLElement, xs: number[], series: Array<{ label: string; values: (number | null)[]; dash?: number[] }>): UPlot | null {
+  function timeChart(el: HTMLElement, xs: number[], series: Array<{ label: string; values: (number | null)[]; dash?: number[]; right?: boolean }>): UPlot | null {
     el.replaceChildren();
     if (xs.length === 0) {
       el.textContent = 'no data in this window';
@@ -108,8 +108,8 @@ export function dashboardClient(): void {
     const opts: UPlot.Options = {
       width: chartWidth(el),
       height: 240,
-      series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: palette[i % palette.length] ?? '#333', width: 2, points: { show: xs.length < 60 }, ...(s.dash ? { dash: s.dash } : {}) }))],
-      axes: [{}, { size: 70 }],
+      series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: palette[i % palette.length] ?? '#333', width: 2, points: { show: xs.length < 60 }, scale: s.right ? 'r' : 'y', ...(s.dash ? { dash: s.dash } : {}) }))],
+      axes: [{}, { scale: 'y', size: 70 }, ...(series.some((s) => s.right) ? [{ scale: 'r', side: 1, size: 60, grid: { show: false } }] : [])],
     };
     return new uPlot(opts, [xs, ...series.map((s) => s.values)], el);
   }
@@ -136,8 +136,15 @@ export function dashboardClient(): void {
     ]);
     timeChart($('chart-tokens'), xs, [
       { label: 'tokens', values: daily.map((d) => num(d['totalTokens'])) },
-      { label: 'requests', values: daily.map((d) => num(d['requests'])) },
+      { label: 'requests', values: daily.map((d) => num(d['requests'])), right: true },
     ]);
+    const perGroup = obj(data['groupSeries']);
+    const groupDays = arr(perGroup['days']).map(str);
+    const tokensByGroup = arr(perGroup['tokens']);
+    timeChart($('chart-groups'), groupDays.map(daySeconds), arr(perGroup['keys']).map((key, k) => ({
+      label: str(key) || '(none)',
+      values: arr(tokensByGroup[k]).map(num),
+    })));
     const groups = arr(report['groups']).map(obj);
     fillTable('groups', groups.map((g) => {
       const saving = num(g['savingPct']);
@@ -216,7 +223,7 @@ export function dashboardClient(): void {
     const hasQuality = points.some((p) => num(p['quality']) !== null);
     const labels = obj(data['labels']);
     $('curve-note').textContent = `${num(data['requests']) ?? 0} logged requests of router ${str(data['router'])} over ${str(data['window'])}; ` +
-      (hasQuality ? `quality from ${str(labels['path'])} (${num(labels['samples']) ?? 0} labelled prompts, ${str(labels['strongModel'])} vs ${str(labels['weakModel'])}).` : 'no labelled data configured (dashboard.labels), so no quality curve.');
+      (hasQuality ? `quality from ${str(labels['path']).split('/').pop() ?? ''} (${num(labels['samples']) ?? 0} labelled prompts, ${str(labels['strongModel'])} vs ${str(labels['weakModel'])}).` : 'no labelled data configured (dashboard.labels), so no quality curve.');
     const xs = points.map((p) => num(p['strongShare']) ?? 0);
     const chart = new uPlot({
       width: chartWidth(el),

@@ -47,7 +47,8 @@ function body(view: View, q: Query, routers: readonly string[]): string {
       return `${form(`${select(q, 'since', 'Since', spans, '7d')}${input(q, 'until', 'Until', '', 'placeholder="now"')}${select(q, 'by', 'Per', ['model', 'router', 'mode', 'task', 'day'], 'model')}${select(q, 'router', 'Router', ['', ...routers], '')}`)}
 <section class="figures">${figure('sum-requests', 'Requests')}${figure('sum-tokens', 'Tokens')}${figure('sum-cost', 'Spend (USD)')}${figure('sum-all-strong', 'All on strong (USD)')}${figure('sum-saving', 'Saving (USD)')}${figure('sum-saving-pct', 'Saving')}${figure('sum-strong-share', 'Strong share')}</section>
 <section><h2>Spend against all-strong per day</h2><div class="chart" id="chart-spend"></div></section>
-<section><h2>Tokens per day</h2><div class="chart" id="chart-tokens"></div></section>
+<section><h2>Tokens and requests per day</h2><div class="chart" id="chart-tokens"></div></section>
+<section><h2>Tokens per day per group</h2><div class="chart" id="chart-groups"></div></section>
 <section><h2>Per group, most tokens first</h2><p class="hint" id="tag-hint"></p><table id="groups"><thead><tr><th>group</th><th>requests</th><th>strong share</th><th>tokens</th><th>cost USD</th><th>all-strong USD</th><th>saving</th></tr></thead><tbody></tbody></table></section>`;
     case 'targets':
       return `${form(`${select(q, 'since', 'Since', spans, '7d')}${select(q, 'router', 'Router', ['', ...routers], '')}`)}
