@@ -3,12 +3,14 @@
 // to a period as `triage calibrate` does (PERIOD_MS ÷ the window's span); quality retained with
 // its 95% bootstrap interval from the labelled file in the config, as `triage calibrate --labels`.
 // Applying creates a calibration through runCalibration (the code behind `triage calibrate`).
+// Both that and the labelled-file reader are imported only when used: they read the training
+// wing's JSONL format, which the serve path otherwise never loads.
 
 import type { BudgetPeriod, PricePerMTok, RouterConfig, Tier } from '../../config/types.ts';
 import { PERIOD_MS } from '../../learning/budget/period.ts';
 import { qualityAtThreshold, type QualityPoint } from '../../learning/calibrate/quality.ts';
-import { runCalibration, type CalibrationRun } from '../../learning/calibrate/run.ts';
-import { loadLabelledSet, type LabelledSet } from '../../learning/labels.ts';
+import type { CalibrationRun } from '../../learning/calibrate/run.ts';
+import type { LabelledSet } from '../../learning/labels.ts';
 import { runReplay, type ReplayResult } from '../../learning/replay.ts';
 import { readWindow, type WindowSpec } from '../../learning/window.ts';
 import { staticThresholdSource, type ThresholdReading } from '../../routing/threshold-source.ts';
@@ -86,7 +88,7 @@ async function labelsFor(ctx: GatewayContext, routerName: string, router: Router
   }
   let set = byRouter.get(routerName);
   if (!set) {
-    set = loadLabelledSet(spec.path, router, ctx.scorers, spec);
+    set = import('../../learning/labels.ts').then(({ loadLabelledSet }) => loadLabelledSet(spec.path, router, ctx.scorers, spec));
     byRouter.set(routerName, set);
     set.catch(() => byRouter.delete(routerName));
   }
@@ -186,6 +188,7 @@ export async function applyThreshold(ctx: GatewayContext, body: CurveQuery & { t
   const store = storesForCalibration(ctx);
   const replay = await replayAt(new ReadOnceStore(ctx.store), name, window, prices, { kind: 'threshold', threshold: body.threshold }, now);
   const labels = ctx.config.dashboard.labels;
+  const { runCalibration } = await import('../../learning/calibrate/run.ts');
   const run = await runCalibration({
     config: ctx.config, routerName: name, store, scorers: ctx.scorers, window, period: body.period, now,
     // The share the slider's threshold gives on this window: the calibrator finds its threshold again.
