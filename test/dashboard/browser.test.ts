@@ -138,7 +138,6 @@ describe.skipIf(missing !== undefined)('dashboard in Chromium', () => {
     await open(page, `${gateway.url}/dashboard/curve?router=default&window=7d&period=month`);
     await page.locator('#threshold').fill('0.72');
     await page.waitForSelector('.figures[data-threshold="0.72"]');
-    if (SHOTS) await page.screenshot({ path: new URL('curve.png', SHOTS).pathname, fullPage: true });
     const share = await figure(page, 'proj-share');
 
     await page.click('#apply');
@@ -150,6 +149,7 @@ describe.skipIf(missing !== undefined)('dashboard in Chromium', () => {
     expect(field(applied, 'rolledBackAt')).toBeNull();
     await expect.poll(() => page.locator('#calibrations tbody tr td').nth(6).textContent()).toBe('active');
     await expect.poll(() => page.locator('#audit tbody tr td').nth(1).textContent()).toBe('apply');
+    if (SHOTS) await page.screenshot({ path: new URL('curve.png', SHOTS).pathname, fullPage: true });
 
     await page.click('#rollback');
     await expect.poll(() => page.locator('#action-status').textContent()).toMatch(/^Rolled back/);

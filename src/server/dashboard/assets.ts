@@ -32,6 +32,7 @@ td.empty { color: #64748b; font-style: italic; }
 .chart { background: #fff; border: 1px solid #e2e8f0; border-radius: 6px; padding: .4rem; min-height: 60px; }
 .slider { margin: .8rem 0; display: flex; gap: 1rem; align-items: center; }
 .slider input { width: 420px; }
+.actions { margin-top: .9rem; }
 .actions button { padding: .35rem .8rem; }
 .hint { color: #475569; font-size: .85rem; }
 .error { color: #b91c1c; background: #fef2f2; border: 1px solid #fecaca; padding: .4rem .6rem; }

@@ -41,7 +41,7 @@ export function dashboardClient(): void {
     el.textContent = text;
   }
 
-  function fillTable(id: string, rows: Cell[][], onRow?: (index: number) => void): void {
+  function fillTable(id: string, rows: Cell[][], onRow?: (index: number) => void, empty = 'nothing in this window'): void {
     const tbody = $(id).querySelector('tbody');
     if (!tbody) return;
     tbody.replaceChildren();
@@ -65,7 +65,7 @@ export function dashboardClient(): void {
       const td = document.createElement('td');
       td.colSpan = 20;
       td.className = 'empty';
-      td.textContent = 'nothing in this window';
+      td.textContent = empty;
       tr.append(td);
       tbody.append(tr);
     }
@@ -296,11 +296,11 @@ export function dashboardClient(): void {
         str(c['id']), new Date(num(c['createdAt']) ?? 0).toISOString().slice(0, 19) + 'Z', str(obj(c['target'])['kind']), fmt(num(c['threshold']), 4),
         pct(num(c['expectedShare'])), num(c['projectedCostUsd']) === null ? '-' : `${usd(num(c['projectedCostUsd']))}/${str(c['period'])}`,
         num(c['rolledBackAt']) !== null ? 'rolled back' : active.has(str(c['id'])) ? 'active' : '',
-      ]));
+      ]), undefined, 'no calibration yet: the configured threshold applies');
       fillTable('audit', arr(list['audit']).map(obj).map((a) => [
         new Date(num(a['createdAt']) ?? 0).toISOString().slice(0, 19) + 'Z', str(a['action']), str(a['router']), str(a['calibrationId']) || '(config)', str(a['keyId']) || '-',
         JSON.stringify(a['detail'] ?? {}),
-      ]));
+      ]), undefined, 'no action yet');
     }
     await listCalibrations();
     const status = $('action-status');
@@ -349,7 +349,7 @@ export function dashboardClient(): void {
     }));
     const skip = new Set(['id']);
     fillTable('detail-fields', Object.entries(d).filter(([k]) => !skip.has(k)).map(([k, v]) => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : str(v) || '-']));
-    fillTable('detail-outcomes', arr(data['outcomes']).map(obj).map((o) => [new Date(num(o['createdAt']) ?? 0).toISOString(), str(o['source']), num(o['rating']), str(o['label'])]));
+    fillTable('detail-outcomes', arr(data['outcomes']).map(obj).map((o) => [new Date(num(o['createdAt']) ?? 0).toISOString(), str(o['source']), num(o['rating']), str(o['label'])]), undefined, 'no outcome recorded for this decision');
   }
 
   async function health(): Promise<void> {

@@ -85,7 +85,7 @@ export function renderPage(view: View, query: Query, routers: readonly string[])
   const nav = VIEWS.map((v) => `<a href="/dashboard/${v}"${v === view ? ' aria-current="page"' : ''}>${TITLES[v]}</a>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Triage · ${TITLES[view]}</title>
+<title>Triage · ${TITLES[view]}</title><link rel="icon" href="data:,">
 <link rel="stylesheet" href="/dashboard/assets/uPlot.min.css"><link rel="stylesheet" href="/dashboard/assets/dashboard.css">
 </head><body data-view="${view}">
 <header><strong>Triage</strong><nav>${nav}</nav></header>
