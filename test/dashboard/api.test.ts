@@ -79,6 +79,8 @@ describe('dashboard API', () => {
       ['/dashboard/api/curve/point?threshold=1.5', 'threshold'],
       ['/dashboard/api/curve/point', 'threshold'],
       ['/dashboard/api/curve?period=year', 'period'],
+      ['/dashboard/api/overview?since=7d&until=nope', 'until'],
+      ['/dashboard/api/health?since=1d&until=2d', 'since'],
     ];
     for (const [path, param] of cases) {
       const response = await get(path);
@@ -87,6 +89,9 @@ describe('dashboard API', () => {
       expect(body, path).toMatchObject({ error: { type: 'invalid_request_error', param } });
       expect(typeof body.error.message).toBe('string');
     }
+    const empty = await get('/dashboard/api/curve?router=default&window=30m');
+    expect(empty.status).toBe(404);
+    expect(await empty.json()).toMatchObject({ error: { type: 'not_found_error', code: 'no_traffic', param: 'window' } });
     expect((await get('/dashboard/api/decisions/nope')).status).toBe(404);
     expect((await get('/dashboard/api/nothing-here')).status).toBe(404);
     expect((await get('/dashboard/nothing-here')).status).toBe(404);

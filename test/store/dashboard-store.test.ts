@@ -24,7 +24,7 @@ describe('dashboard tables on SQLite', () => {
     const db = new Database(path, { readonly: true });
     try {
       expect(migrations.find((m) => m.version === 8)?.name).toBe('admin audit');
-      const columns = db.prepare('PRAGMA table_info(admin_audit)').all().map((row) => (row as { name: string }).name);
+      const columns = db.prepare('PRAGMA table_info(admin_audit)').all().map((row) => String(typeof row === 'object' && row !== null ? Reflect.get(row, 'name') : ''));
       expect(columns).toEqual(['id', 'created_at', 'action', 'router', 'calibration_id', 'key_id', 'detail']);
     } finally {
       db.close();

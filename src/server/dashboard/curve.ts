@@ -111,8 +111,11 @@ async function replayAt(store: DecisionStore, routerName: string, window: Window
   try {
     return await runReplay({ store, routerName, window, policy, prices, now });
   } catch (error) {
-    // runReplay's one refusal: no logged traffic in the window.
-    throw new GatewayError(404, error instanceof Error ? error.message : String(error), 'not_found_error', 'no_traffic', 'window');
+    // runReplay's refusal of an empty window is the caller's to fix; anything else is ours.
+    if (error instanceof Error && error.message.startsWith('no logged chat traffic')) {
+      throw new GatewayError(404, error.message, 'not_found_error', 'no_traffic', 'window');
+    }
+    throw error;
   }
 }
 

@@ -59,7 +59,10 @@ export function readSpan(query: { since: string; until?: string | undefined }, n
   try {
     window = parseUsageWindow(query.since, query.until, now);
   } catch (error) {
-    if (error instanceof UsageQueryError) throw invalidRequest(error.message.replace(/--(since|until)/g, '$1'), 'invalid_parameter', 'since');
+    if (error instanceof UsageQueryError) {
+      const param = error.message.startsWith('--until') ? 'until' : 'since';
+      throw invalidRequest(error.message.replace(/--(since|until)/g, '$1'), 'invalid_parameter', param);
+    }
     throw error;
   }
   const since = window.since ?? now - 7 * DAY_MS;

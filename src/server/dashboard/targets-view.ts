@@ -63,9 +63,10 @@ export async function targetsView(ctx: GatewayContext, q: { since: string; until
   const burn: TargetsView['burn'] = [];
   for (const row of adherence) {
     if (row.budgetUsd === null) continue;
-    const target = ctx.config.routers[row.router]?.target;
-    const period = target && 'period' in target ? target.period : 'month';
-    const { start, end } = periodSpan(period, span.until);
+    // Budget targets come from the config only (model-name suffixes name shares and quality).
+    const target = Object.hasOwn(ctx.config.routers, row.router) ? ctx.config.routers[row.router]?.target : undefined;
+    if (!target || !('period' in target)) continue;
+    const { start, end } = periodSpan(target.period, span.until);
     const periodRows = await ctx.store.decisions({ since: start, until: Math.min(end, span.until), router: row.router, limit: MAX_WINDOW_ROWS });
     const last = Math.min(end, span.until);
     const points: BurnPoint[] = [];
