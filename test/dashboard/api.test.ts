@@ -168,7 +168,7 @@ describe('dashboard API', () => {
     expect(stored.map((c) => c.id)).toEqual([calibration.id]);
     expect(stored[0]).toMatchObject({ target: { kind: 'strongShare' }, period: 'week', window: { source: 'log', spec: '7d' } });
     // The gateway's live threshold follows the new calibration.
-    await expect.poll(async () => (await (await get('/dashboard/api/curve?router=default')).json()).current.calibrationId, { timeout: 5000 }).toBe(calibration.id);
+    await expect.poll(async () => (await (await get('/dashboard/api/curve?router=default')).json()).current.calibrationId, { timeout: 15_000 }).toBe(calibration.id);
 
     const rolled = await post('/dashboard/api/rollback', { router: 'default' });
     expect(rolled.status).toBe(200);

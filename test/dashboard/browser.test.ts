@@ -18,6 +18,8 @@ import { suiteTempDir } from '../support/temp-dir.ts';
 const run = promisify(execFile);
 const missing = chromiumMissing();
 const ADMIN = 'admin-secret-for-the-dashboard';
+/** Waits for the page under load (an apply runs the calibrator), well within the test's timeout. */
+const POLL = { timeout: 20_000 };
 const SHOTS = process.env['TRIAGE_SCREENSHOTS'] === '1' ? new URL('../../docs/dashboard/', import.meta.url) : undefined;
 
 async function triageJson(args: string[]): Promise<unknown> {
@@ -65,7 +67,7 @@ async function open(page: Page, url: string, shot?: string): Promise<void> {
   }
 }
 
-describe.skipIf(missing !== undefined)('dashboard in Chromium', () => {
+describe.skipIf(missing !== undefined)('dashboard in Chromium', { timeout: 120_000 }, () => {
   const dir = suiteTempDir('triage-dash-');
   let gateway: SpawnedGateway;
   let browser: LaunchedBrowser;
@@ -111,7 +113,7 @@ describe.skipIf(missing !== undefined)('dashboard in Chromium', () => {
     // Per tag value: the page offers the seeded tag and its groups are the tag's values.
     await page.click('#tag-hint a:text("feature")');
     await page.waitForSelector('body[data-ready]');
-    await expect.poll(() => page.locator('#groups tbody tr td:first-child').allTextContents()).toEqual(expect.arrayContaining(['chat', 'search', 'code']));
+    await expect.poll(() => page.locator('#groups tbody tr td:first-child').allTextContents(), POLL).toEqual(expect.arrayContaining(['chat', 'search', 'code']));
   });
 
   it('Curve: the slider shows what triage replay prints, and apply then roll back go through calibrate', async () => {
@@ -141,21 +143,21 @@ describe.skipIf(missing !== undefined)('dashboard in Chromium', () => {
     const share = await figure(page, 'proj-share');
 
     await page.click('#apply');
-    await expect.poll(() => page.locator('#action-status').textContent()).toMatch(/^Applied: cal_/);
+    await expect.poll(() => page.locator('#action-status').textContent(), POLL).toMatch(/^Applied: cal_/);
     const listed = await triageJson(['calibrate', '--list', '--json', '--db', db, '--config', config, '--router', 'default']);
     expect(Array.isArray(listed) && listed.length).toBe(1);
     const applied = field(listed, '0');
     expect(numberAt(applied, 'expectedShare')).toBeCloseTo(share, 12);
     expect(field(applied, 'rolledBackAt')).toBeNull();
-    await expect.poll(() => page.locator('#calibrations tbody tr td').nth(6).textContent()).toBe('active');
-    await expect.poll(() => page.locator('#audit tbody tr td').nth(1).textContent()).toBe('apply');
+    await expect.poll(() => page.locator('#calibrations tbody tr td').nth(6).textContent(), POLL).toBe('active');
+    await expect.poll(() => page.locator('#audit tbody tr td').nth(1).textContent(), POLL).toBe('apply');
     if (SHOTS) await page.screenshot({ path: new URL('curve.png', SHOTS).pathname, fullPage: true });
 
     await page.click('#rollback');
-    await expect.poll(() => page.locator('#action-status').textContent()).toMatch(/^Rolled back/);
+    await expect.poll(() => page.locator('#action-status').textContent(), POLL).toMatch(/^Rolled back/);
     const after = await triageJson(['calibrate', '--list', '--json', '--db', db, '--config', config, '--router', 'default']);
     expect(typeof field(after, '0', 'rolledBackAt')).toBe('number');
-    await expect.poll(() => page.locator('#audit tbody tr td').nth(1).textContent()).toBe('rollback');
+    await expect.poll(() => page.locator('#audit tbody tr td').nth(1).textContent(), POLL).toBe('rollback');
   });
 
   it('Targets: adherence rows, share against target per day, and the budget burn-down draw', async () => {
