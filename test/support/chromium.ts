@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium; TRIAGE_CHROMIUM names another binary (e.g. a missing one, to see the skip). */
+export const CHROMIUM = process.env['TRIAGE_CHROMIUM'] || '/usr/bin/chromium';
 
 /** Why browser tests cannot run here, or undefined when they can. */
 export function chromiumMissing(): string | undefined {
