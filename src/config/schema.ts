@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { learningLoopRouterFields } from './learning-loop.ts';
 import { LadderSchema, namedAliases, SessionPolicySchema, SessionStoreSchema, SignalsSchema, TiersSchema } from './ladder-schema.ts';
 import { ModelFamilySchema } from '../protocol/reasoning.ts';
+import { DashboardConfigSchema } from './dashboard-schema.ts';
 
 /** Task modes a client may send (x-triage-mode header or metadata.mode). */
 export const ModeSchema = z.enum([
@@ -229,6 +230,7 @@ export const ConfigSchema = z
     server: ServerSchema.default(ServerSchema.parse({})),
     auth: AuthSchema.default(AuthSchema.parse({})),
     store: StoreSchema.default(StoreSchema.parse({})),
+    dashboard: DashboardConfigSchema.default(DashboardConfigSchema.parse({})),
     providers: z.record(z.string(), ProviderSchema),
     models: z.record(z.string(), ModelSchema),
     routers: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -'), RouterSchema),

@@ -15,6 +15,7 @@ import { handleCompletions } from './routes/completions.ts';
 import { handleEmbeddings } from './routes/embeddings.ts';
 import { handleResponses } from './routes/responses.ts';
 import { handleRoute } from './routes/route.ts';
+import { mountDashboard } from './dashboard/index.ts';
 
 async function listGatewayKeys(ctx: GatewayContext) {
   const keys = await ctx.keys.list();
@@ -60,6 +61,9 @@ export function createApp(ctx: GatewayContext): Hono {
   // Admin endpoints: an admin key whenever auth is on.
   app.use('/admin/*', requireAdmin(ctx.keys));
   app.get('/admin/keys', async (c) => c.json({ object: 'list', data: await listGatewayKeys(ctx) }));
+
+  // The web dashboard and its JSON API (its own auth: the admin key or the dashboard key).
+  mountDashboard(app, ctx);
 
   app.notFound((c) =>
     errorResponse(new GatewayError(404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`, 'not_found_error', 'not_found')),

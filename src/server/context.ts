@@ -11,6 +11,7 @@ import type { SessionMemory } from '../routing/sessions.ts';
 import type { ProviderAdapter } from '../providers/spec.ts';
 import type { ScorerPool } from '../scoring/pool.ts';
 import type { DecisionRecord, DecisionStore } from '../store/store.ts';
+import type { LearningStore } from '../store/learning-store.ts';
 import type { GatewayKeys } from './gateway-keys.ts';
 import type { InflightRequests } from './inflight.ts';
 import type { GatewayMetrics } from './metrics.ts';
@@ -41,6 +42,8 @@ export interface GatewayContext {
   decisionObserver?: DecisionObserver;
   /** Session memory for session-aware routing (absent: session ids are ignored). */
   sessions?: SessionMemory;
+  /** Versioned calibrations (the dashboard lists, applies and rolls them back); absent without one. */
+  learning?: LearningStore;
   /** Budget pacing: reserve before the upstream call, settle the lease when the request ends. */
   budget?: BudgetGate;
   /** Shadow judging: sampled answered requests are handed to the learning wing's runner. */

@@ -170,6 +170,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ...(options.random ? { random: options.random } : {}),
     sessions: createSessionMemory(config.sessions),
   };
+  if (learning) ctx.learning = learning;
   for (const name of Object.keys(config.providers)) ctx.breakers.get(name);
   metrics.breakers(() => ctx.breakers.snapshot());
   // The learning wing is wired in here and nowhere else: thresholds, the share controllers' feed, budget pacing.

@@ -15,6 +15,7 @@ import type {
   UsageCell, UsageGroupBy,
 } from './store.ts';
 import { usageCells } from './usage-cells.ts';
+import { AuditEntrySchema, utcDay, type AuditEntry, type DashboardStore, type LabelDay, type LabelQuery, type OptionalTableRows } from './dashboard-store.ts';
 
 function copyRecord(record: DecisionRecord): DecisionRecord {
   const copy = { ...record, tags: { ...record.tags } };
@@ -37,7 +38,7 @@ function applyLimit<T>(rows: T[], limit: number | undefined): T[] {
   return rows.slice(0, limit);
 }
 
-export class MemoryDecisionStore implements DecisionStore, KeyStore, LearningStore {
+export class MemoryDecisionStore implements DecisionStore, KeyStore, LearningStore, DashboardStore {
   private readonly keys: Array<{ key: GatewayKey; hash: string }> = [];
   /** In save order. */
   private readonly calibrationList: Calibration[] = [];
@@ -46,6 +47,7 @@ export class MemoryDecisionStore implements DecisionStore, KeyStore, LearningSto
   /** In log order; a re-logged id moves to the end (like INSERT OR REPLACE). */
   private readonly records = new Map<string, DecisionRecord>();
   private readonly outcomeList: DecisionOutcome[] = [];
+  private readonly auditList: AuditEntry[] = [];
   private droppedRows = 0;
   private closed = false;
 
@@ -139,6 +141,52 @@ export class MemoryDecisionStore implements DecisionStore, KeyStore, LearningSto
       .map((outcome, index) => ({ outcome, index }))
       .sort((a, b) => a.outcome.createdAt - b.outcome.createdAt || a.index - b.index)
       .map(({ outcome }) => ({ ...outcome }));
+  }
+
+  async recordAudit(entry: AuditEntry): Promise<void> {
+    this.assertOpen();
+    this.auditList.push(structuredClone(AuditEntrySchema.parse(entry)));
+  }
+
+  async auditEntries(limit: number): Promise<AuditEntry[]> {
+    this.assertOpen();
+    return this.auditList
+      .map((entry, index) => ({ entry, index }))
+      .sort((a, b) => b.entry.createdAt - a.entry.createdAt || b.index - a.index)
+      .slice(0, limit)
+      .map(({ entry }) => structuredClone(entry));
+  }
+
+  async outcomesPerDay(query: LabelQuery = {}): Promise<LabelDay[]> {
+    this.assertOpen();
+    const cells = new Map<string, { day: string; source: string; count: number; ratings: number; sum: number }>();
+    for (const o of this.outcomeList) {
+      if ((query.since !== undefined && o.createdAt < query.since) || (query.until !== undefined && o.createdAt >= query.until)) continue;
+      const day = utcDay(o.createdAt);
+      const key = `${day}\u0000${o.source}`;
+      const c = cells.get(key) ?? { day, source: o.source, count: 0, ratings: 0, sum: 0 };
+      c.count += 1;
+      if (o.rating !== null) {
+        c.ratings += 1;
+        c.sum += o.rating;
+      }
+      cells.set(key, c);
+    }
+    const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+    return [...cells.values()]
+      .sort((a, b) => byText(a.day, b.day) || byText(a.source, b.source))
+      .map((c) => ({ day: c.day, source: c.source, count: c.count, meanRating: c.ratings > 0 ? c.sum / c.ratings : null }));
+  }
+
+  /** The memory store has no shadow-label or gate tables. */
+  async shadowLabelsPerDay(): Promise<LabelDay[] | null> {
+    this.assertOpen();
+    return null;
+  }
+
+  async gateVerdicts(): Promise<OptionalTableRows | null> {
+    this.assertOpen();
+    return null;
   }
 
   async saveCalibration(calibration: Calibration): Promise<void> {

@@ -168,6 +168,20 @@ CREATE TABLE model_versions (
 CREATE INDEX model_versions_active ON model_versions (line, activated_at);
 `;
 
+// The admin audit trail: one row per apply or rollback done from the dashboard (who, what, when).
+const adminAudit = `
+CREATE TABLE admin_audit (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_at     INTEGER NOT NULL,
+  action         TEXT NOT NULL,
+  router         TEXT NOT NULL,
+  calibration_id TEXT,
+  key_id         TEXT,
+  detail         TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX admin_audit_created_at ON admin_audit (created_at);
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'decisions', sql: decisionsTable },
   { version: 2, name: 'outcomes', sql: outcomesTable },
@@ -176,4 +190,5 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'calibrations and decision calibration_id, features', sql: calibrations },
   { version: 6, name: 'shadow labels, decision propensity and explored, calibration score snapshot', sql: shadowLabelsAndExploration },
   { version: 7, name: 'model versions', sql: modelVersions },
+  { version: 8, name: 'admin audit', sql: adminAudit },
 ];

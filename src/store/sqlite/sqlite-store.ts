@@ -22,6 +22,8 @@ import type { LabelEvidence, LabelEvidenceQuery, LabelEvidenceStore } from '../l
 import { readLabelEvidence } from './label-evidence.ts';
 import type { ModelVersion, ModelVersionQuery, ModelVersionStore } from '../model-versions.ts';
 import { ModelVersionTable } from './model-versions.ts';
+import type { AuditEntry, DashboardStore, LabelDay, LabelQuery, OptionalTableRows } from '../dashboard-store.ts';
+import { DashboardTables } from './dashboard-tables.ts';
 import { applyMigrations } from './migrate.ts';
 import { migrations } from './migrations.ts';
 import * as sql from './queries.ts';
@@ -53,11 +55,12 @@ const defaultOnError = (error: Error, pendingRows: number): void => {
   console.error(`[triage:store] ${error.message} (${pendingRows} rows pending)`);
 };
 
-export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningStore, LabelEvidenceStore, ModelVersionStore {
+export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningStore, LabelEvidenceStore, ModelVersionStore, DashboardStore {
   private readonly queue: WriteQueue<EncodedDecision>;
   private readonly calibrationTable: CalibrationTable;
   private readonly shadowLabelTable: ShadowLabelTable;
   private readonly modelVersionTable: ModelVersionTable;
+  private readonly dashboardTables: DashboardTables;
   private readonly onError: (error: Error, pendingRows: number) => void;
   private closed = false;
   private readonly closeTimeoutMs: number;
@@ -71,6 +74,7 @@ export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningSto
     this.calibrationTable = new CalibrationTable(db);
     this.shadowLabelTable = new ShadowLabelTable(db);
     this.modelVersionTable = new ModelVersionTable(db);
+    this.dashboardTables = new DashboardTables(db);
     const insert = db.prepare(sql.insertDecisionSql);
     const writeBatch = db.transaction((rows: EncodedDecision[]) => {
       for (const row of rows) insert.run(row);
@@ -235,6 +239,31 @@ export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningSto
   async labelEvidence(query: LabelEvidenceQuery = {}): Promise<LabelEvidence> {
     this.flushBeforeRead();
     return readLabelEvidence(this.db, query);
+  }
+
+  async recordAudit(entry: AuditEntry): Promise<void> {
+    this.assertOpen();
+    this.dashboardTables.recordAudit(entry);
+  }
+
+  async auditEntries(limit: number): Promise<AuditEntry[]> {
+    this.assertOpen();
+    return this.dashboardTables.auditEntries(limit);
+  }
+
+  async outcomesPerDay(query: LabelQuery = {}): Promise<LabelDay[]> {
+    this.assertOpen();
+    return this.dashboardTables.outcomesPerDay(query);
+  }
+
+  async shadowLabelsPerDay(query: LabelQuery = {}): Promise<LabelDay[] | null> {
+    this.assertOpen();
+    return this.dashboardTables.shadowLabelsPerDay(query);
+  }
+
+  async gateVerdicts(limit: number): Promise<OptionalTableRows | null> {
+    this.assertOpen();
+    return this.dashboardTables.gateVerdicts(limit);
   }
 
   stats(): DecisionStoreStats {
