@@ -28,6 +28,12 @@ describe('target suffixes only on triage names', () => {
   });
 });
 
+describe('a suffix is the whole text after "@"', () => {
+  it.each(['triage@xs30', 'triage@s30x', 'triage/default@ q95', 'triage@S30'])('%s is a malformed suffix', (name) => {
+    expect(() => resolveTarget(config, name)).toThrow(TargetSuffixError);
+  });
+});
+
 describe('TargetSuffixError', () => {
   it('is named, and tells the client every valid form and what s and q mean', () => {
     let thrown: unknown;
@@ -40,8 +46,9 @@ describe('TargetSuffixError', () => {
     const error = thrown as TargetSuffixError;
     expect(error.name).toBe('TargetSuffixError');
     expect(error.requested).toBe('triage@s101');
+    expect(TARGET_SUFFIX_FORMS).toEqual(['triage@s<percent>', 'triage/<router>@s<percent>', 'triage@q<percent>', 'triage/<router>@q<percent>']);
     expect(error.message).toBe(
-      `model "triage@s101" has a malformed target suffix; valid forms: ${TARGET_SUFFIX_FORMS.join(', ')} ` +
+      'model "triage@s101" has a malformed target suffix; valid forms: triage@s<percent>, triage/<router>@s<percent>, triage@q<percent>, triage/<router>@q<percent> ' +
         "(s = percent of requests sent to the strong model, 0-100; q = percent of the strong model's quality kept, 1-100)",
     );
   });
