@@ -178,12 +178,25 @@ export class MemoryDecisionStore implements DecisionStore, KeyStore, LearningSto
       .map((c) => ({ day: c.day, source: c.source, count: c.count, meanRating: c.ratings > 0 ? c.sum / c.ratings : null }));
   }
 
-  /** The memory store has no shadow-label or gate tables. */
-  async shadowLabelsPerDay(): Promise<LabelDay[] | null> {
+  /** Shadow-judge labels per UTC day and label kind ("shadow:<label>"), oldest day first. */
+  async shadowLabelsPerDay(query: LabelQuery = {}): Promise<LabelDay[] | null> {
     this.assertOpen();
-    return null;
+    const cells = new Map<string, LabelDay>();
+    for (const label of this.shadowLabelList) {
+      if (query.since !== undefined && label.ts < query.since) continue;
+      if (query.until !== undefined && label.ts >= query.until) continue;
+      const day = utcDay(label.ts);
+      const source = `shadow:${label.label}`;
+      const key = `${day} ${source}`;
+      const cell = cells.get(key) ?? { day, source, count: 0, meanRating: null };
+      cell.count += 1;
+      cells.set(key, cell);
+    }
+    const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+    return [...cells.values()].sort((a, b) => byText(a.day, b.day) || byText(a.source, b.source));
   }
 
+  /** The memory store keeps no model versions, so it has no gate verdicts. */
   async gateVerdicts(): Promise<OptionalTableRows | null> {
     this.assertOpen();
     return null;

@@ -4,9 +4,11 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEntry, DashboardStore } from '../../src/store/dashboard-store.ts';
+import type { LearningStore } from '../../src/store/learning-store.ts';
+import type { NewShadowLabel } from '../../src/store/shadow-labels.ts';
 import type { DecisionStore } from '../../src/store/store.ts';
 
-export type DashboardStoreUnderTest = DashboardStore & DecisionStore;
+export type DashboardStoreUnderTest = DashboardStore & DecisionStore & LearningStore;
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 20, 10);
@@ -63,10 +65,24 @@ export function describeDashboardStoreConformance(name: string, options: { creat
       expect((await store.outcomesPerDay()).reduce((n, d) => n + d.count, 0)).toBe(5);
     });
 
-    it('answers the optional learning tables as absent on a fresh store', async () => {
+    it('has no shadow labels on a fresh store, then counts them per UTC day and label within the window', async () => {
       const store = await open();
-      expect(await store.shadowLabelsPerDay()).toBeNull();
-      expect(await store.gateVerdicts(5)).toBeNull();
+      expect(await store.shadowLabelsPerDay()).toEqual([]);
+      const label = (ts: number, kind: NewShadowLabel['label']): NewShadowLabel => ({
+        decisionId: `d-${ts}`, ts, router: 'default', promptHash: null, servedTier: 'weak', strongModel: 's', weakModel: 'w', judgeModel: 'j',
+        verdictStrongFirst: 'B', verdictWeakFirst: 'A', label: kind, costUsd: 0.001,
+        shadowTokensIn: null, shadowTokensOut: null, judgeTokensIn: null, judgeTokensOut: null, error: null,
+      });
+      await store.saveShadowLabel(label(T0, 'weak_ok'));
+      await store.saveShadowLabel(label(T0 + 1000, 'weak_ok'));
+      await store.saveShadowLabel(label(T0 + 2000, 'strong_needed'));
+      await store.saveShadowLabel(label(T0 + DAY, 'unusable'));
+      await store.saveShadowLabel(label(T0 + 3 * DAY, 'tie'));
+      expect(await store.shadowLabelsPerDay({ since: T0, until: T0 + 2 * DAY })).toEqual([
+        { day: '2026-11-20', source: 'shadow:strong_needed', count: 1, meanRating: null },
+        { day: '2026-11-20', source: 'shadow:weak_ok', count: 2, meanRating: null },
+        { day: '2026-11-21', source: 'shadow:unusable', count: 1, meanRating: null },
+      ]);
     });
   });
 }

@@ -1,6 +1,6 @@
 // The dashboard's store reads and writes on both backends (the shared suite), plus what only
-// SQLite has: the admin_audit table from migration 8, and feature detection of shadow_labels and a
-// model-gate table created by a later migration (made here by hand, in two column layouts).
+// SQLite has: the admin_audit table from migration 8, and the retrain gate's verdicts read from
+// model_versions (migration 7), which the memory store does not keep.
 
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -31,33 +31,21 @@ describe('dashboard tables on SQLite', () => {
     }
   });
 
-  it('finds shadow_labels and a gate table when they exist, whatever their other columns', async () => {
-    const path = join(tempDir(), 'learn.db');
-    (await openSqliteStore(path)).close();
-    const db = new Database(path);
-    const day = Date.UTC(2026, 10, 20, 8);
-    db.exec('CREATE TABLE shadow_labels (decision_id TEXT, labeler TEXT, tier TEXT, score REAL, created_at INTEGER)');
-    db.exec('CREATE TABLE model_gate (id INTEGER PRIMARY KEY, created_at INTEGER, model TEXT, verdict TEXT, notes TEXT)');
-    const label = db.prepare('INSERT INTO shadow_labels VALUES (?, ?, ?, ?, ?)');
-    label.run('a', 'judge:gpt', 'strong', 0.9, day);
-    label.run('b', 'judge:gpt', 'weak', 0.2, day + 1000);
-    label.run('c', 'other', 'weak', 0.1, day + 86_400_000);
-    const verdict = db.prepare('INSERT INTO model_gate (created_at, model, verdict, notes) VALUES (?, ?, ?, ?)');
-    verdict.run(day, 'v5', 'pass', 'x'.repeat(500));
-    verdict.run(day + 5000, 'v6', 'fail', null);
-    db.close();
-    const store = openSqliteStore(path);
+  it("shows the retrain gate's newest verdicts from model_versions, long reasons cut short", async () => {
+    const store = openSqliteStore(join(tempDir(), 'gate.db'));
     try {
-      expect(await store.shadowLabelsPerDay()).toEqual([
-        { day: '2026-11-20', source: 'judge:gpt', count: 2, meanRating: null },
-        { day: '2026-11-21', source: 'other', count: 1, meanRating: null },
-      ]);
+      expect(await store.gateVerdicts(10)).toEqual({ table: 'model_versions', columns: ['id', 'line', 'version', 'status', 'reason', 'created_at', 'activated_at', 'rolled_back_at'], rows: [] });
+      const day = Date.UTC(2026, 10, 20, 8);
+      const version = (n: number, status: 'promoted' | 'rejected', reason: string) => ({
+        id: `default@${n}`, line: 'default', version: n, dir: `/models/default-v${n}`, createdAt: day + n, status, reason, report: null, activatedAt: null, rolledBackAt: null,
+      });
+      await store.saveModelVersion(version(6, 'promoted', 'x'.repeat(500)));
+      await store.saveModelVersion(version(7, 'rejected', 'worse on own traffic'));
       const gate = await store.gateVerdicts(10);
-      expect(gate?.table).toBe('model_gate');
-      expect(gate?.columns).toEqual(['id', 'created_at', 'model', 'verdict', 'notes']);
-      expect(gate?.rows.map((r) => r[3])).toEqual(['fail', 'pass']);
-      const notes = gate?.rows[1]?.[4];
-      expect(typeof notes === 'string' && notes.length).toBe(201);
+      expect(gate?.rows.map((row) => [row[0], row[3]])).toEqual([['default@7', 'rejected'], ['default@6', 'promoted']]);
+      const reason = gate?.rows[1]?.[4];
+      expect(typeof reason === 'string' && reason.length).toBe(201);
+      expect((await store.gateVerdicts(1))?.rows).toHaveLength(1);
     } finally {
       await store.close();
     }

@@ -1,6 +1,6 @@
 // The dashboard's tables on SQLite: the admin audit trail (migration 8), outcomes per day and
-// source, and feature-detected learning tables (shadow_labels; a model-gate table) read without
-// knowing their exact columns, so the dashboard works before, and after, they land.
+// source, shadow-judge labels per day and label (migration 6), and the retrain gate's verdicts as
+// recorded in model_versions (migration 7).
 
 import type Database from 'better-sqlite3';
 import {
@@ -10,9 +10,8 @@ import {
 type Row = Record<string, unknown>;
 const isRow = (value: unknown): value is Row => typeof value === 'object' && value !== null;
 const MAX_CELL = 200;
-
-/** Identifiers come from sqlite_master / table_info; still quote them. */
-const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+/** What the Labels view shows of each model version: the gate's verdict (status) and its reason. */
+const GATE_COLUMNS = ['id', 'line', 'version', 'status', 'reason', 'created_at', 'activated_at', 'rolled_back_at'] as const;
 
 function timeClause(column: string, query: LabelQuery): { where: string; params: number[] } {
   const parts: string[] = [];
@@ -50,14 +49,6 @@ function cell(value: unknown): string | number | null {
 export class DashboardTables {
   constructor(private readonly db: Database.Database) {}
 
-  private columns(table: string): string[] {
-    return this.db.prepare(`PRAGMA table_info(${quote(table)})`).all().filter(isRow).map((row) => String(row['name']));
-  }
-
-  private tables(): string[] {
-    return this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all().map(String);
-  }
-
   recordAudit(entry: AuditEntry): void {
     const e = AuditEntrySchema.parse(entry);
     this.db
@@ -94,32 +85,26 @@ export class DashboardTables {
       .map(decodeLabelDay);
   }
 
-  /** Per day and labeler (or judge/source, whichever column the table has), when shadow_labels exists. */
-  shadowLabelsPerDay(query: LabelQuery): LabelDay[] | null {
-    if (!this.tables().includes('shadow_labels')) return null;
-    const columns = this.columns('shadow_labels');
-    if (!columns.includes('created_at')) return null;
-    const sourceColumn = ['labeler', 'judge', 'source'].find((name) => columns.includes(name));
-    const source = sourceColumn ? quote(sourceColumn) : "'shadow'";
-    const { where, params } = timeClause('created_at', query);
+  /** Shadow-judge labels (migration 6) per UTC day and label kind, e.g. source "shadow:weak_ok". */
+  shadowLabelsPerDay(query: LabelQuery): LabelDay[] {
+    const { where, params } = timeClause('ts', query);
     return this.db
       .prepare(
-        `SELECT strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS day, ${source} AS source, count(*) AS count, NULL AS meanRating
-         FROM shadow_labels ${where} GROUP BY day, ${source} ORDER BY day, ${source}`,
+        `SELECT strftime('%Y-%m-%d', ts / 1000, 'unixepoch') AS day, 'shadow:' || label AS source, count(*) AS count, NULL AS meanRating
+         FROM shadow_labels ${where} GROUP BY day, label ORDER BY day, label`,
       )
       .all(...params)
       .filter(isRow)
       .map(decodeLabelDay);
   }
 
-  /** The newest rows of the first table named for a gate, or null. */
-  gateVerdicts(limit: number): OptionalTableRows | null {
-    // "gate" as a word of the name (model_gate, gate_verdicts), not inside one (gateway_keys).
-    const table = this.tables().filter((name) => /(^|_)gates?(_|$)/i.test(name)).sort()[0];
-    if (!table) return null;
-    const columns = this.columns(table);
-    const order = columns.includes('created_at') ? 'created_at DESC, rowid DESC' : 'rowid DESC';
-    const rows = this.db.prepare(`SELECT * FROM ${quote(table)} ORDER BY ${order} LIMIT ?`).all(limit).filter(isRow);
-    return { table, columns, rows: rows.map((row) => columns.map((column) => cell(row[column]))) };
+  /** The retrain gate's newest verdicts: model versions (migration 7), promoted, rejected or registered. */
+  gateVerdicts(limit: number): OptionalTableRows {
+    const columns = GATE_COLUMNS;
+    const rows = this.db
+      .prepare(`SELECT ${columns.join(', ')} FROM model_versions ORDER BY created_at DESC, version DESC LIMIT ?`)
+      .all(limit)
+      .filter(isRow);
+    return { table: 'model_versions', columns: [...columns], rows: rows.map((row) => columns.map((column) => cell(row[column]))) };
   }
 }
