@@ -101,6 +101,8 @@ describe('runReplay by hand', () => {
         logged('text', 2, { score: 0.01, tier: 'weak', reason: 'score<threshold', promptText: hard, promptTokens: 2_000_000, costUsd: 2 }),
         // Another model's vector and no text: cannot be re-scored, stays as logged: strong, $4.
         logged('neither', 3, { score: 0.01, tier: 'strong', reason: 'score<threshold; retried on strong', features: { layout: 'other-layout', vector: Float32Array.from([1, 2]) }, costUsd: 4 }),
+        // A matching vector and the text as well: re-scored once, from the vector: strong, $4.
+        logged('both', 5, { score: 0.01, tier: 'weak', reason: 'score<threshold', features: byVector.features ?? null, promptText: hard, costUsd: 1 }),
         // Forced: never re-scored, even with text: weak, $1.
         logged('forced', 4, { score: null, tier: 'weak', reason: 'mode:summarize', promptText: hard, costUsd: 1 }),
       ];
@@ -109,8 +111,8 @@ describe('runReplay by hand', () => {
       const result = await withStore('e.db', rows, (store) =>
         runReplay({ store, routerName: 'default', window: parseWindow('1d'), policy: { kind: 'threshold', threshold }, prices, scorer, now }),
       );
-      expect({ rescored: result.rescored, notRescorable: result.notRescorable }).toEqual({ rescored: 2, notRescorable: 1 });
-      expect(result.projected).toEqual({ requests: 4, strongShare: 2 / 4, costUsd: 1 + 8 + 4 + 1 });
+      expect({ rescored: result.rescored, notRescorable: result.notRescorable }).toEqual({ rescored: 3, notRescorable: 1 });
+      expect(result.projected).toEqual({ requests: 5, strongShare: 3 / 5, costUsd: 1 + 8 + 4 + 4 + 1 });
     } finally {
       await scorer.close();
     }
