@@ -16,6 +16,13 @@ describe('orderHighestFirst', () => {
     expect(orderHighestFirst(scores)).toEqual(order);
   });
 
+  it('keeps input order among ties in a long list too', () => {
+    const scores = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? 0.9 : 0.5));
+    const high = scores.flatMap((s, i) => (s === 0.9 ? [i] : []));
+    const low = scores.flatMap((s, i) => (s === 0.5 ? [i] : []));
+    expect(orderHighestFirst(scores)).toEqual([...high, ...low]);
+  });
+
   it.each([
     ['NaN', Number.NaN],
     ['infinity', Number.POSITIVE_INFINITY],

@@ -93,23 +93,26 @@ describe('runReplay by hand', () => {
       const hard = 'Implement a lock-free concurrent hash map in C++ with resizing, and prove linearizability.';
       const easy = 'hi there';
       const byVector = await scorer.score({ model: 'triage', messages: [{ role: 'user', content: hard }] });
-      const byText = (await scorer.score({ model: 'triage', messages: [{ role: 'user', content: easy }] })).score;
+      const byText = await scorer.score({ model: 'triage', messages: [{ role: 'user', content: easy }] });
       const rows = [
-        logged('vector', 1, { score: 0.01, tier: 'weak', reason: 'score<threshold', features: byVector.features ?? null, costUsd: 1 }),
-        logged('text', 2, { score: 0.99, tier: 'strong', reason: 'score>=threshold', promptText: easy, costUsd: 4 }),
-        // Another model's vector and no text: cannot be re-scored, stays as logged (strong).
+        // Logged strong; its vector (of the easy prompt) now scores low: weak, $1.
+        logged('vector', 1, { score: 0.99, tier: 'strong', reason: 'score>=threshold', features: byText.features ?? null, costUsd: 4 }),
+        // Logged weak, no vector, the hard prompt's text: re-scored high, strong. Twice the tokens: $8.
+        logged('text', 2, { score: 0.01, tier: 'weak', reason: 'score<threshold', promptText: hard, promptTokens: 2_000_000, costUsd: 2 }),
+        // Another model's vector and no text: cannot be re-scored, stays as logged: strong, $4.
         logged('neither', 3, { score: 0.01, tier: 'strong', reason: 'score<threshold; retried on strong', features: { layout: 'other-layout', vector: Float32Array.from([1, 2]) }, costUsd: 4 }),
-        // Forced: never re-scored, even with text.
+        // A matching vector and the text as well: re-scored once, from the vector: strong, $4.
+        logged('both', 5, { score: 0.01, tier: 'weak', reason: 'score<threshold', features: byVector.features ?? null, promptText: hard, costUsd: 1 }),
+        // Forced: never re-scored, even with text: weak, $1.
         logged('forced', 4, { score: null, tier: 'weak', reason: 'mode:summarize', promptText: hard, costUsd: 1 }),
       ];
-      const threshold = (byVector.score + byText) / 2;
-      expect(byVector.score).toBeGreaterThan(byText); // the threshold separates the two
+      const threshold = (byVector.score + byText.score) / 2;
+      expect(byVector.score).toBeGreaterThan(byText.score); // the threshold separates the two
       const result = await withStore('e.db', rows, (store) =>
         runReplay({ store, routerName: 'default', window: parseWindow('1d'), policy: { kind: 'threshold', threshold }, prices, scorer, now }),
       );
-      expect({ rescored: result.rescored, notRescorable: result.notRescorable }).toEqual({ rescored: 2, notRescorable: 1 });
-      // vector -> strong (was weak), text -> weak (was strong), neither -> strong as logged, forced -> weak.
-      expect(result.projected).toEqual({ requests: 4, strongShare: 2 / 4, costUsd: 4 + 1 + 4 + 1 });
+      expect({ rescored: result.rescored, notRescorable: result.notRescorable }).toEqual({ rescored: 3, notRescorable: 1 });
+      expect(result.projected).toEqual({ requests: 5, strongShare: 3 / 5, costUsd: 1 + 8 + 4 + 4 + 1 });
     } finally {
       await scorer.close();
     }
