@@ -10,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scoreVariant, type SourceMetrics } from './cv.ts';
 import { prepareTrainingData } from './pipeline.ts';
+import { guardBySignCheck, type FeatureEffect } from './sign-check.ts';
 import { LENGTH_FEATURES, variantId, type Variant } from './variant.ts';
 
 export interface ExperimentOptions {
@@ -160,7 +161,15 @@ export async function runExperiments(options: ExperimentOptions): Promise<Experi
   for (const [index, embedderSpec] of options.embedders.entries()) {
     const prepared = await prepareTrainingData({ dataDir: options.dataDir, sources: options.sources, embedderSpec, progress: options.progress });
     try {
-      for (const variant of grid(index)) {
+      // The sign guard: each variant leaves out the structural features whose effect flips sign
+      // credibly between sources; variants that become equal are scored once.
+      const effectsCache = new Map<string, FeatureEffect[]>();
+      const seen = new Set<string>();
+      for (const unguarded of grid(index)) {
+        const { variant, dropped } = guardBySignCheck(prepared.data, unguarded, { effectsCache });
+        if (dropped.length > 0) options.log(`sign guard: ${variantId(unguarded)} drops ${dropped.join(', ')}`);
+        if (seen.has(variantId(variant))) continue;
+        seen.add(variantId(variant));
         const started = Date.now();
         const score = scoreVariant(prepared.data, variant, options.folds);
         const row: ExperimentRow = {
