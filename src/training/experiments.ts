@@ -145,6 +145,10 @@ export function experimentsMarkdown(rows: readonly ExperimentRow[], sources: rea
       'selection score now uses CV with folds by prompt for every source (it used MMLU folds by subject before); the subject-grouped figure is kept as its own column ' +
       'and is no longer part of the selection score. Ties within about 0.01 of selection are noise; among them the variant with the fewest inputs (fastest at decision time) is preferred.',
     '',
+    'Sign guard (2026-12-02): before a variant is scored, every structural feature whose effect on the label (correlation, 95% bootstrap interval, train splits) is credibly positive in one ' +
+      'source and credibly negative in another (arena-bench multi-pair labels count as a source) is dropped from it; variants that become equal are scored once. ' +
+      'The measured effects and the flipping features are in sign-check.md (`node --import tsx scripts/sign-check.ts`).',
+    '',
     `| ${header.join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`,
     ...rows.map((r) => `| ${[r.embedder, r.variant.replace(/ \| /g, ' / '), ...sources.map((s) => cell(r.cv[s])), ...sources.map((s) => cell(r.transfer[s])), r.multiPair === undefined ? '—' : r.multiPair.toFixed(3), r.selection.toFixed(3), ...grouped.map((s) => cell(r.unseenGroups[s])), `${r.seconds.toFixed(0)}s`].join(' | ')} |`),
