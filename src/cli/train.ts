@@ -52,6 +52,8 @@ prompt is checked against every test prompt by hash. Embeddings are cached in
                         (features then explain differences within sources, not base rates)
                         (default ${DEFAULT_VARIANT.sourceOffsets ? 'on' : 'off'}; --no-source-offsets turns it off)
   --drop-features LIST  structural features to leave out (weight 0 in the exported model)
+  --no-sign-guard       keep structural features whose effect on the label flips sign between
+                        training sources (by default they are dropped: docs/eval/sign-check.md)
   --multi-pair-labels   label multi-model sources (arena-bench) by the mean label over their
                         clearly separated model pairs
   --l2 X                logistic L2 penalty          --hidden N   MLP hidden units
@@ -142,6 +144,7 @@ export async function run(args: string[]): Promise<number> {
       'source-offsets': { type: 'boolean' },
       'no-source-offsets': { type: 'boolean', default: false },
       'drop-features': { type: 'string' },
+      'no-sign-guard': { type: 'boolean', default: false },
       'multi-pair-labels': { type: 'boolean' },
       l2: { type: 'string' },
       hidden: { type: 'string' },
@@ -225,6 +228,7 @@ export async function run(args: string[]): Promise<number> {
       variant,
       cvFolds: folds,
       tune: !values['no-tune'] && folds >= 2,
+      signGuard: !values['no-sign-guard'],
       log,
     });
     const lines = [

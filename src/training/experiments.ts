@@ -10,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scoreVariant, type SourceMetrics } from './cv.ts';
 import { prepareTrainingData } from './pipeline.ts';
+import { guardBySignCheck, type FeatureEffect } from './sign-check.ts';
 import { LENGTH_FEATURES, variantId, type Variant } from './variant.ts';
 
 export interface ExperimentOptions {
@@ -144,6 +145,10 @@ export function experimentsMarkdown(rows: readonly ExperimentRow[], sources: rea
       'selection score now uses CV with folds by prompt for every source (it used MMLU folds by subject before); the subject-grouped figure is kept as its own column ' +
       'and is no longer part of the selection score. Ties within about 0.01 of selection are noise; among them the variant with the fewest inputs (fastest at decision time) is preferred.',
     '',
+    'Sign guard (2026-12-02): before a variant is scored, every structural feature whose effect on the label (correlation, 95% bootstrap interval, train splits) is credibly positive in one ' +
+      'source and credibly negative in another (arena-bench multi-pair labels count as a source) is dropped from it; variants that become equal are scored once. ' +
+      'The measured effects and the flipping features are in sign-check.md (`node --import tsx scripts/sign-check.ts`).',
+    '',
     `| ${header.join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`,
     ...rows.map((r) => `| ${[r.embedder, r.variant.replace(/ \| /g, ' / '), ...sources.map((s) => cell(r.cv[s])), ...sources.map((s) => cell(r.transfer[s])), r.multiPair === undefined ? '—' : r.multiPair.toFixed(3), r.selection.toFixed(3), ...grouped.map((s) => cell(r.unseenGroups[s])), `${r.seconds.toFixed(0)}s`].join(' | ')} |`),
@@ -160,7 +165,15 @@ export async function runExperiments(options: ExperimentOptions): Promise<Experi
   for (const [index, embedderSpec] of options.embedders.entries()) {
     const prepared = await prepareTrainingData({ dataDir: options.dataDir, sources: options.sources, embedderSpec, progress: options.progress });
     try {
-      for (const variant of grid(index)) {
+      // The sign guard: each variant leaves out the structural features whose effect flips sign
+      // credibly between sources; variants that become equal are scored once.
+      const effectsCache = new Map<string, FeatureEffect[]>();
+      const seen = new Set<string>();
+      for (const unguarded of grid(index)) {
+        const { variant, dropped } = guardBySignCheck(prepared.data, unguarded, { effectsCache });
+        if (dropped.length > 0) options.log(`sign guard: ${variantId(unguarded)} drops ${dropped.join(', ')}`);
+        if (seen.has(variantId(variant))) continue;
+        seen.add(variantId(variant));
         const started = Date.now();
         const score = scoreVariant(prepared.data, variant, options.folds);
         const row: ExperimentRow = {

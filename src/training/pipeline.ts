@@ -25,6 +25,7 @@ import { selectColumns } from './trainers/matrix.ts';
 import { expandModel } from './trainers/expand.ts';
 import { weightedQuantiles } from '../scoring/learned/quantile-map.ts';
 import { fitVariant, variantColumns, variantId, variantInputs, type PreparedData, type Variant } from './variant.ts';
+import { describeFlips, guardBySignCheck } from './sign-check.ts';
 
 export const DEFAULT_TRAINING_SOURCES = ['routellm-mmlu', 'routellm-gsm8k', 'arena-bench'] as const;
 export const SELECTION_NOTE =
@@ -187,6 +188,11 @@ export interface TrainOptions {
   tune: boolean;
   description?: string;
   log?: (line: string) => void;
+  /**
+   * The sign guard (default on): structural features whose effect on the label flips sign
+   * credibly between training sources are dropped from the variant before tuning.
+   */
+  signGuard?: boolean;
 }
 
 export interface TrainResult {
@@ -208,7 +214,9 @@ function round4(x: number): number {
 export async function trainAndExport(prepared: Prepared, options: TrainOptions): Promise<TrainResult> {
   const log = options.log ?? (() => {});
   const { data } = prepared;
-  let variant = options.variant;
+  const guard = options.signGuard === false ? undefined : guardBySignCheck(data, options.variant);
+  if (guard && guard.dropped.length > 0) log(`sign guard: dropping ${guard.dropped.join(', ')} (effect flips sign between sources: ${describeFlips(guard.flips).join('; ')})`);
+  let variant = guard?.variant ?? options.variant;
   let score: VariantScore | undefined;
   if (options.cvFolds >= 2) {
     const tuned = tuneByCv(data, options.tune ? hyperParameterGrid(variant) : [variant], options.cvFolds, log);
@@ -249,6 +257,7 @@ export async function trainAndExport(prepared: Prepared, options: TrainOptions):
     multiPairLabels: variant.multiPairLabels ?? false,
     sourceOffsets: variant.sourceOffsets ?? false,
     cvFolds: options.cvFolds,
+    signGuard: guard ? { dropped: guard.dropped, flipping: guard.flips.map((f) => f.feature) } : 'off',
   };
   const meta = await writeModelFolder(modelDir, model, {
     name: options.name,

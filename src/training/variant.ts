@@ -47,6 +47,8 @@ export interface Variant {
  * The variant `triage train` uses unless told otherwise: the winner of the experiment grid
  * (docs/eval/experiments.md, `--grid transfer`) by the selection score on training splits
  * (CV by prompt + transfer + arena multi-pair), preferring the cheapest inputs among ties.
+ * Training applies the sign guard to it (src/training/sign-check.ts): on the public sources that
+ * drops the prompt-length and sentence-count features (docs/eval/sign-check.md).
  */
 export const DEFAULT_VARIANT: Readonly<Variant> = Object.freeze({
   trainer: 'logistic',

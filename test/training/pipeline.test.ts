@@ -110,6 +110,39 @@ describe('training pipeline', () => {
   });
 });
 
+describe('sign guard in training', () => {
+  // Two sources where prompt length means the opposite: long prompts are the hard ones in one and
+  // the easy ones in the other. Every other structural feature is the same for all prompts.
+  const short = (i: number) => `Tell me about item ${i}.`;
+  const long = (i: number) => `${'Please tell me about the item in some detail. '.repeat(12)}Item ${i}.`;
+  function flipped(source: string, longIsHard: boolean): LabelledRecord[] {
+    return Array.from({ length: 80 }, (_, i) => {
+      const isLong = i % 2 === 0;
+      const hard = isLong === longIsHard ? i % 8 !== 0 : i % 8 === 1;
+      return makeRecord({ id: `${source}/${i}`, prompt: `${source}: ${isLong ? long(i) : short(i)}`, scores: { [STRONG]: 1, [WEAK]: hard ? 0 : 1 }, source, split: 'train' });
+    });
+  }
+
+  it('drops a feature whose effect flips sign between sources (and keeps it when the guard is off)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'triage-flip-'));
+    dirs.push(dir);
+    await writeRecords(join(dir, 'long-hard.jsonl'), flipped('long-hard', true));
+    await writeRecords(join(dir, 'long-easy.jsonl'), flipped('long-easy', false));
+    const variant: Variant = { ...VARIANT, groups: { embedding: false, structural: true, taskTypes: false } };
+    const prepared = await prepareTrainingData({ dataDir: dir, sources: ['long-hard', 'long-easy'], embedderSpec: EMBEDDER, pair: { strong: STRONG, weak: WEAK }, progress: false });
+    try {
+      const guarded = await trainAndExport(prepared, { name: 'guarded', modelsDir: dir, variant, cvFolds: 0, tune: false });
+      expect(guarded.variant.dropFeatures).toEqual(expect.arrayContaining(['last_user_log_chars', 'total_log_chars']));
+      const meta = await readModelMeta(guarded.modelDir);
+      expect(meta.model.hyperParameters['signGuard']).toMatchObject({ dropped: expect.arrayContaining(['last_user_log_chars']) });
+      const off = await trainAndExport(prepared, { name: 'unguarded', modelsDir: dir, variant, cvFolds: 0, tune: false, signGuard: false });
+      expect(off.variant.dropFeatures ?? []).toEqual([]);
+    } finally {
+      await prepared.close();
+    }
+  });
+});
+
 describe('training data guards', () => {
   it('refuses to train on MT-Bench', async () => {
     await expect(loadTrainingCorpus(dataDir, ['mt-bench'])).rejects.toThrow(/test set only/);
