@@ -35,7 +35,7 @@ describe('a suffix is the whole text after "@"', () => {
 });
 
 describe('TargetSuffixError', () => {
-  it('is named, and tells the client every valid form and what s and q mean', () => {
+  it('is named, and tells the client every valid form and what s, q and b mean', () => {
     let thrown: unknown;
     try {
       resolveTarget(config, 'triage@s101');
@@ -46,10 +46,14 @@ describe('TargetSuffixError', () => {
     const error = thrown as TargetSuffixError;
     expect(error.name).toBe('TargetSuffixError');
     expect(error.requested).toBe('triage@s101');
-    expect(TARGET_SUFFIX_FORMS).toEqual(['triage@s<percent>', 'triage/<router>@s<percent>', 'triage@q<percent>', 'triage/<router>@q<percent>']);
+    expect(TARGET_SUFFIX_FORMS).toEqual([
+      'triage@s<percent>', 'triage/<router>@s<percent>', 'triage@q<percent>', 'triage/<router>@q<percent>', 'triage@b<usd><d|w|m>', 'triage/<router>@b<usd><d|w|m>',
+    ]);
     expect(error.message).toBe(
-      'model "triage@s101" has a malformed target suffix; valid forms: triage@s<percent>, triage/<router>@s<percent>, triage@q<percent>, triage/<router>@q<percent> ' +
-        "(s = percent of requests sent to the strong model, 0-100; q = percent of the strong model's quality kept, 1-100)",
+      'model "triage@s101" has a malformed target suffix; valid forms: triage@s<percent>, triage/<router>@s<percent>, triage@q<percent>, triage/<router>@q<percent>, ' +
+        'triage@b<usd><d|w|m>, triage/<router>@b<usd><d|w|m> ' +
+        "(s = percent of requests sent to the strong model, 0-100; q = percent of the strong model's quality kept, 1-100; " +
+        'b = a budget in whole USD, 1-999999, per day (d), week (w) or month (m), e.g. b500m)',
     );
   });
 });
