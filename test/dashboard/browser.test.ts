@@ -193,14 +193,20 @@ describe.skipIf(missing !== undefined)('dashboard in Chromium', { timeout: 120_0
     expect(await page.locator('#circuits tbody tr').count()).toBe(2);
   });
 
-  it('Labels: outcomes per source and day, and the learning tables reported as absent', async () => {
+  it('Labels: outcomes per source and day, shadow-judge labels, and the retrain gate\'s verdicts', async () => {
     await open(page, `${gateway.url}/dashboard/labels?since=30d`, 'labels');
     const sources = new Set(await page.locator('#outcomes tbody tr td:nth-child(2)').allTextContents());
     expect(sources).toEqual(new Set(['feedback', 'judge']));
     const counts = (await page.locator('#outcomes tbody tr td:nth-child(3)').allTextContents()).map(Number);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(80);
     expect(Math.max(...(await paintedPixels(page, '#chart-labels')))).toBeGreaterThan(500);
-    expect(await page.locator('#shadow-note').textContent()).toMatch(/no shadow_labels table/);
+    const shadowRows = await page.locator('#shadow tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const shadowCounts = new Map<string, number>();
+    for (const [, source, count] of shadowRows) shadowCounts.set(String(source), (shadowCounts.get(String(source)) ?? 0) + Number(count));
+    expect(Object.fromEntries(shadowCounts)).toEqual({ 'shadow:strong_needed': 4, 'shadow:weak_ok': 8 });
+    expect(await page.locator('#gate-note').textContent()).toMatch(/newest verdicts \(model_versions\)/);
+    const gateRows = await page.locator('#gate tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    expect(gateRows.map((row) => [row[0], row[3]])).toEqual([['default@7', 'promoted'], ['default@6', 'rejected']]);
   });
 
   it('asks for the admin key: without credentials the page is a 401 with a Basic challenge', async () => {

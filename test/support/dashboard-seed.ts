@@ -86,6 +86,20 @@ export async function seedDashboard(dir: string, nowMs: number, count = 600): Pr
   for (const [i, row] of rows.slice(0, 80).entries()) {
     await store.recordOutcome({ decisionId: row.id, createdAt: row.createdAt + 1000, source: i % 2 === 0 ? 'feedback' : 'judge', rating: (i % 5) / 4, label: null });
   }
+  // Twelve shadow-judge verdicts (8 weak_ok, 4 strong_needed) and two retrain-gate verdicts.
+  for (const [i, row] of rows.slice(0, 12).entries()) {
+    await store.saveShadowLabel({
+      decisionId: row.id, ts: row.createdAt + 2000, router: 'default', promptHash: null, servedTier: 'weak', strongModel: 'strong-id', weakModel: 'weak-id', judgeModel: 'judge-id',
+      verdictStrongFirst: i % 3 === 0 ? 'A' : 'B', verdictWeakFirst: i % 3 === 0 ? 'B' : 'A', label: i % 3 === 0 ? 'strong_needed' : 'weak_ok', costUsd: 0.0004,
+      shadowTokensIn: 100, shadowTokensOut: 50, judgeTokensIn: 400, judgeTokensOut: 10, error: null,
+    });
+  }
+  for (const [version, status] of [[6, 'rejected'], [7, 'promoted']] as const) {
+    await store.saveModelVersion({
+      id: `default@${version}`, line: 'default', version, dir: join(dir, `default-v${version}`), createdAt: nowMs - (8 - version) * 3_600_000,
+      status, reason: status === 'promoted' ? 'not worse on own traffic' : 'worse on own traffic', report: null, activatedAt: null, rolledBackAt: null,
+    });
+  }
   await store.close();
   return { configPath, dbPath, labelsPath, rows };
 }

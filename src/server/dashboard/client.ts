@@ -380,17 +380,17 @@ export function dashboardClient(): void {
     })));
     const shadow = data['shadowLabels'];
     if (Array.isArray(shadow)) {
-      $('shadow-note').textContent = `${shadow.length} day-labeler cells.`;
+      $('shadow-note').textContent = shadow.length > 0 ? `Shadow-judge labels per day and label (${shadow.length} cells).` : 'No shadow-judge labels in this window (shadow judging is off, or has sampled nothing yet).';
       fillTable('shadow', shadow.map(obj).map((s) => [str(s['day']), str(s['source']), num(s['count'])]));
     } else {
-      $('shadow-note').textContent = 'This decision log has no shadow_labels table yet (shadow judging is not set up).';
+      $('shadow-note').textContent = 'This store keeps no shadow-judge labels.';
       $('shadow').hidden = true;
     }
     const gate = data['gate'];
     const table = $('gate');
     if (gate && typeof gate === 'object') {
       const g = obj(gate);
-      $('gate-note').textContent = `Newest rows of ${str(g['table'])}.`;
+      $('gate-note').textContent = arr(g['rows']).length > 0 ? `The retrain gate's newest verdicts (${str(g['table'])}).` : 'No retrained model versions yet (run triage retrain).';
       const head = table.querySelector('thead');
       const tr = document.createElement('tr');
       for (const column of arr(g['columns'])) {
@@ -401,7 +401,7 @@ export function dashboardClient(): void {
       head?.replaceChildren(tr);
       fillTable('gate', arr(g['rows']).map((row) => arr(row).map((c) => (typeof c === 'number' ? c : str(c)))));
     } else {
-      $('gate-note').textContent = 'This decision log has no model-gate table yet (the retrain gate is not set up).';
+      $('gate-note').textContent = 'This store keeps no model versions.';
       table.hidden = true;
     }
   }

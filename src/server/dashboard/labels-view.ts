@@ -1,6 +1,6 @@
 // Labels figures: outcomes (feedback, judges, eval labels) per source and UTC day, and, where the
-// store has them, shadow labels per labeler and day and the model gate's newest verdicts. Found by
-// feature detection: a store without those tables answers null for them.
+// store keeps them, shadow-judge labels per verdict and day and the retrain gate's newest verdicts
+// (model versions); a store that keeps none answers null for them.
 
 import { isDashboardStore, type LabelDay, type OptionalTableRows } from '../../store/dashboard-store.ts';
 import type { GatewayContext } from '../context.ts';

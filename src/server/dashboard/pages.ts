@@ -75,7 +75,7 @@ function body(view: View, q: Query, routers: readonly string[]): string {
     case 'labels':
       return `${form(`${select(q, 'since', 'Since', spans, '30d')}`)}
 <section><h2>Labels per source per day</h2><div class="chart" id="chart-labels"></div><table id="outcomes"><thead><tr><th>day</th><th>source</th><th>labels</th><th>mean rating</th></tr></thead><tbody></tbody></table></section>
-<section><h2>Shadow labels</h2><p class="hint" id="shadow-note"></p><table id="shadow"><thead><tr><th>day</th><th>labeler</th><th>labels</th></tr></thead><tbody></tbody></table></section>
+<section><h2>Shadow labels</h2><p class="hint" id="shadow-note"></p><table id="shadow"><thead><tr><th>day</th><th>verdict</th><th>labels</th></tr></thead><tbody></tbody></table></section>
 <section><h2>Model gate: last verdicts</h2><p class="hint" id="gate-note"></p><table id="gate"><thead></thead><tbody></tbody></table></section>`;
   }
 }
