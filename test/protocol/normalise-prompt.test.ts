@@ -4,22 +4,11 @@
 // whitespace characters JavaScript knows, plus a few fixed cases.
 
 import { describe, expect, it } from 'vitest';
+import { seededRandom as seeded } from '../../src/eval/prng.ts';
 import { normalisePrompt, promptHash } from '../../src/protocol/chat.ts';
 
 /** The definition: trim, every whitespace run to one space, lower case. */
 const reference = (prompt: string): string => prompt.trim().replace(/\s+/g, ' ').toLowerCase();
-
-/** A small seeded generator (mulberry32), so a failure can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = [' ', ' ', '\t', '\n', '\r', '\v', '\f', '\u00a0', '\u1680', '\u2003', '\u2028', '\u2029', '\u202f', '\u3000', '\ufeff', 'a', 'B', 'é', 'Ω', '.', '\u200b'];
 

@@ -4,15 +4,12 @@
 // other. Never throws; the key is scrubbed from every message, body, event and header; bodies and
 // events are size-capped; dropped parameters are reported as warnings.
 
-import type { IncomingMessage } from 'node:http';
 import { postJson, readAnswerText, usableAnswer } from '../shared/post.ts';
-import type { UpstreamResponse } from '../shared/httpTransport.ts';
-import { DEFAULT_MAX_RESPONSE_BYTES, type ProviderAdapter, type StreamPart, type UpstreamCall, type UpstreamResult, type UpstreamTarget } from '../spec.ts';
-import type { CallGuard } from '../shared/callGuard.ts';
-import { failureCode, networkErrorDetail, redact } from '../shared/failures.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES, type ProviderAdapter, type UpstreamCall, type UpstreamResult } from '../spec.ts';
+import { redact } from '../shared/failures.ts';
 import { readErrorBody } from '../shared/responseBody.ts';
-import { failure, passThroughHeaders, safeMessage } from '../shared/results.ts';
-import { sseStreamParts } from '../shared/sseStream.ts';
+import { failure, passThroughHeaders } from '../shared/results.ts';
+import { openSseStream } from '../shared/open-stream.ts';
 import { anthropicHeaders, messagesUrl } from './api.ts';
 import { anthropicBody } from './request.ts';
 import { chatErrorBody, readMessage } from './response.ts';
@@ -43,7 +40,10 @@ async function chatComplete(call: UpstreamCall): Promise<UpstreamResult> {
   }
   const usable = usableAnswer(target, posted);
   if (usable.kind === 'failure') return { ...usable, warnings };
-  if (stream) return openStream(response, usable.body, guard, target, ttfbMs, maxBytes, warnings);
+  if (stream) {
+    const translator = new AnthropicStreamTranslator();
+    return openSseStream(target, { response, body: usable.body, guard, ttfbMs }, maxBytes, (data) => translator.parts(data), warnings);
+  }
 
   const text = await readAnswerText(target, posted, maxBytes);
   if (typeof text !== 'string') return { ...text, warnings };
@@ -54,25 +54,3 @@ async function chatComplete(call: UpstreamCall): Promise<UpstreamResult> {
   return { kind: 'json', status, body: completion, bodyText, usage: parseUsage(completion['usage']), ttfbMs, headers, warnings };
 }
 
-function openStream(response: UpstreamResponse, body: IncomingMessage, guard: CallGuard, target: UpstreamTarget, ttfbMs: number, maxEventBytes: number, warnings: string[]): UpstreamResult {
-  guard.disarm();
-  const contentType = response.headers['content-type'] ?? '';
-  if (contentType.includes('application/json')) {
-    guard.stop('aborted');
-    return { ...failure(target, 'bad_response', 'a stream was requested but upstream answered with JSON'), warnings };
-  }
-  const translator = new AnthropicStreamTranslator();
-  const brokenPart = (error: unknown): StreamPart => {
-    const code = failureCode(guard.stopReason());
-    return { type: 'error', code, message: safeMessage(target, code, 'stream', networkErrorDetail(error)) };
-  };
-  const parts = sseStreamParts({
-    body,
-    guard,
-    idleTimeoutMs: target.timeoutMs,
-    classify: (data) => translator.parts(redact(data, target.apiKey)),
-    brokenPart,
-    maxEventChars: maxEventBytes,
-  });
-  return { kind: 'stream', status: response.status, parts, ttfbMs, headers: passThroughHeaders(response, target.apiKey), warnings };
-}

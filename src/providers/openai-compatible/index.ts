@@ -4,25 +4,20 @@
 // throws; the API key is scrubbed from every message, body, stream event and passed-through header.
 // Bodies and stream events are size-capped.
 
-import type { IncomingMessage } from 'node:http';
 import { postJson, readAnswerText, usableAnswer } from '../shared/post.ts';
 import {
   DEFAULT_MAX_RESPONSE_BYTES,
   type ForwardingProviderAdapter,
-  type StreamPart,
   type UpstreamCall,
   type UpstreamResult,
-  type UpstreamTarget,
 } from '../spec.ts';
-import { CallGuard } from '../shared/callGuard.ts';
-import { failureCode, networkErrorDetail, redact } from '../shared/failures.ts';
-import type { UpstreamResponse } from '../shared/httpTransport.ts';
+import { redact } from '../shared/failures.ts';
 import { readErrorBody } from '../shared/responseBody.ts';
-import { sseStreamParts } from '../shared/sseStream.ts';
+import { openSseStream } from '../shared/open-stream.ts';
 import { chatCompletionsUrl, requestHeaders } from './api.ts';
 import { chatCompleteBody, chatCompleteStreamParts, readChatCompletion } from './chatComplete.ts';
 import { forward } from './forward.ts';
-import { failure, passThroughHeaders, safeMessage } from '../shared/results.ts';
+import { failure, passThroughHeaders } from '../shared/results.ts';
 
 export const OPENAI_COMPATIBLE_KIND = 'openai-compatible';
 
@@ -46,7 +41,7 @@ async function chatComplete(call: UpstreamCall): Promise<UpstreamResult> {
   }
   const usable = usableAnswer(target, posted);
   if (usable.kind === 'failure') return usable;
-  if (stream) return openStream(response, usable.body, guard, target, ttfbMs, maxBytes);
+  if (stream) return openSseStream(target, { response, body: usable.body, guard, ttfbMs }, maxBytes, chatCompleteStreamParts, []);
 
   const read = await readAnswerText(target, posted, maxBytes);
   if (typeof read !== 'string') return read;
@@ -57,24 +52,3 @@ async function chatComplete(call: UpstreamCall): Promise<UpstreamResult> {
   return { kind: 'json', status, body: completion.body, bodyText: text, usage: completion.usage, ttfbMs, headers, warnings: [] };
 }
 
-function openStream(response: UpstreamResponse, body: IncomingMessage, guard: CallGuard, target: UpstreamTarget, ttfbMs: number, maxEventBytes: number): UpstreamResult {
-  guard.disarm();
-  const contentType = response.headers['content-type'] ?? '';
-  if (contentType.includes('application/json')) {
-    guard.stop('aborted');
-    return failure(target, 'bad_response', 'a stream was requested but upstream answered with JSON');
-  }
-  const brokenPart = (error: unknown): StreamPart => {
-    const code = failureCode(guard.stopReason());
-    return { type: 'error', code, message: safeMessage(target, code, 'stream', networkErrorDetail(error)) };
-  };
-  const parts = sseStreamParts({
-    body,
-    guard,
-    idleTimeoutMs: target.timeoutMs,
-    classify: (data) => chatCompleteStreamParts(redact(data, target.apiKey)),
-    brokenPart,
-    maxEventChars: maxEventBytes,
-  });
-  return { kind: 'stream', status: response.status, parts, ttfbMs, headers: passThroughHeaders(response, target.apiKey), warnings: [] };
-}
