@@ -50,15 +50,13 @@ export function calibrateQuality(labels: LabelledScores, target: number, options
   const points = operatingPoints(order.map((i) => labels.scores[i] as number));
 
   // retained(k) per weighting: (sum strong of top k + sum weak of the rest) / sum strong.
-  const retainedAt = (weights: ArrayLike<number> | null): { retained: number[]; routed: number[]; strongSum: number; weakSum: number; total: number } => {
+  const retainedAt = (weights: ArrayLike<number> | null): { retained: number[]; routed: number[]; strongSum: number; weakSum: number } => {
     const w = (i: number): number => (weights ? (weights[i] as number) : 1);
     let strongSum = 0;
     let weakSum = 0;
-    let total = 0;
     for (let i = 0; i < n; i++) {
       strongSum += w(i) * (strong[i] as number);
       weakSum += w(i) * (weak[i] as number);
-      total += w(i);
     }
     const routed: number[] = [];
     let delta = 0;
@@ -70,7 +68,7 @@ export function calibrateQuality(labels: LabelledScores, target: number, options
       }
       routed.push(weakSum + delta);
     }
-    return { retained: routed.map((r) => r / strongSum), routed, strongSum, weakSum, total };
+    return { retained: routed.map((r) => r / strongSum), routed, strongSum, weakSum };
   };
 
   const full = retainedAt(null);
