@@ -11,7 +11,6 @@ import type { ScorerPool } from '../scoring/pool.ts';
 import type { ScoreResult } from '../scoring/scorer.ts';
 import { own } from '../config/lookup.ts';
 import { explore } from './explore.ts';
-import { isMode, modeRoute } from './modes.ts';
 import { ladderFallbacks, ladderModels, ladderRungs, rungForScore, type LadderRung } from './ladder.ts';
 import { applySessionPolicy, type SessionState, type SessionView } from './sessions.ts';
 import { readSignals, type SignalName } from './signals.ts';

@@ -8,7 +8,6 @@ import { parseConfig } from '../../src/config/load.ts';
 import type { DecisionRecord } from '../../src/store/store.ts';
 import { reportConfigRaw, usageRecord } from '../support/usage-rows.ts';
 
-const DAY = 86_400_000;
 const now = Date.UTC(2026, 5, 10, 6); // a quarter into the day
 const config = parseConfig(
   {
