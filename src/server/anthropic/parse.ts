@@ -2,32 +2,19 @@
 // schema, and the anthropic-version / anthropic-beta headers. Bad input is a 400 GatewayError (the
 // route's error middleware writes it in Anthropic's shape).
 
-import type { z } from 'zod';
 import { CountTokensRequestSchema, MessagesRequestSchema, type CountTokensRequest, type MessagesRequest } from '../../protocol/anthropic/messages.ts';
 import { invalidRequest } from '../errors.ts';
+import { parseJsonBody } from '../json-body.ts';
 
-function parseBody<S extends z.ZodType>(text: string, schema: S): z.infer<S> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw invalidRequest(`request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, 'invalid_json');
-  }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw invalidRequest('request body must be a JSON object', 'invalid_json');
-  const result = schema.safeParse(raw);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const param = issue ? issue.path.map(String).join('.') : null;
-  const message = issue ? `${param ? `${param}: ` : ''}${issue.message}` : 'invalid request';
-  throw invalidRequest(message, param?.startsWith('messages') ? 'invalid_messages' : 'invalid_value', param);
-}
+/** Anthropic clients see invalid_messages for a bad message, invalid_value for any other field. */
+const codeFor = (param: string | null): string => (param?.startsWith('messages') ? 'invalid_messages' : 'invalid_value');
 
 export function parseMessagesRequest(text: string): MessagesRequest {
-  return parseBody(text, MessagesRequestSchema);
+  return parseJsonBody(text, MessagesRequestSchema, codeFor);
 }
 
 export function parseCountTokensRequest(text: string): CountTokensRequest {
-  return parseBody(text, CountTokensRequestSchema);
+  return parseJsonBody(text, CountTokensRequestSchema, codeFor);
 }
 
 const VERSION = /^\d{4}-\d{2}-\d{2}$/;

@@ -4,7 +4,6 @@
 // and log one row with tokens and cost (the Exchange owns it). Each endpoint is a PassThroughEndpoint value (routes/*.ts).
 
 import type { Context } from 'hono';
-import type { z } from 'zod';
 import { resolveTarget, UnknownModelError, validModelNames, type RouteTarget } from '../../routing/targets.ts';
 import type { GatewayContext } from '../context.ts';
 import { applyCallerPolicy } from '../caller-policy.ts';
@@ -18,28 +17,11 @@ import { forwardUpstream } from './call.ts';
 import type { PassThroughEndpoint } from './endpoint.ts';
 import { streamResponse } from './stream.ts';
 import { clientSignal, requestHeader } from '../request-header.ts';
+import { parseJsonBody } from '../json-body.ts';
 
 function bearer(header: string | undefined): string | undefined {
   const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
   return match?.[1]?.trim();
-}
-
-function parseBody<Body extends Record<string, unknown>>(text: string, schema: z.ZodType<Body>): Body {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw invalidRequest(`request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, 'invalid_json');
-  }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw invalidRequest('request body must be a JSON object', 'invalid_json');
-  const result = schema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const param = issue ? issue.path.map(String).join('.') : null;
-    const message = issue ? `${param ? `${param}: ` : ''}${issue.message}` : 'invalid request';
-    throw invalidRequest(message, param === 'model' ? 'invalid_model' : 'invalid_value', param);
-  }
-  return result.data;
 }
 
 /** resolveTarget, with names that only exist on Object.prototype ("constructor", "__proto__") refused. */
@@ -70,7 +52,7 @@ async function answer<Body extends Record<string, unknown>>(ctx: GatewayContext,
   let body: Body;
   let stream: boolean;
   try {
-    body = parseBody(bodyText, endpoint.schema);
+    body = parseJsonBody(bodyText, endpoint.schema, (param) => (param === 'model' ? 'invalid_model' : 'invalid_value'));
     const model = body['model'];
     if (typeof model !== 'string') throw invalidRequest('model is required and must be a string', 'invalid_model', 'model');
     const target = resolveOwn(ctx, model);
