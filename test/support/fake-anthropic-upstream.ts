@@ -8,10 +8,10 @@
 // number of chunks as on the OpenAI fake. Requests breaking the API's rules (anthropic-rules.ts) get
 // the API's 400. Records every request.
 
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { anthropicRuleViolation } from './anthropic-rules.ts';
-import { DEFAULT_BEHAVIOUR, splitInto, type FakeBehaviour, type FakeUpstream, type RecordedRequest, type RequestOutcome } from './fake-upstream.ts';
+import { DEFAULT_BEHAVIOUR, splitInto, type FakeBehaviour, type FakeUpstream, type RecordedRequest } from './fake-upstream.ts';
+import { startRecordingServer } from './recording-server.ts';
 
 export interface FakeAnthropicBehaviour extends FakeBehaviour {
   /** Thinking text sent before the answer (with a signature), when set. */
@@ -43,43 +43,11 @@ export async function startFakeAnthropicUpstream(options: Partial<FakeAnthropicB
   let behaviour: FakeAnthropicBehaviour = { ...DEFAULTS, ...options };
   let release: () => void = () => undefined;
   let held = new Promise<void>((r) => (release = r));
-  const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
   let sequence = 0;
-
-  const server = createServer({ noDelay: true }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let body: unknown = raw;
-      try {
-        body = raw ? JSON.parse(raw) : undefined;
-      } catch {
-        // keep raw text
-      }
-      let settle: (o: RequestOutcome) => void = () => undefined;
-      const outcome = new Promise<RequestOutcome>((r) => (settle = r));
-      const record: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, outcome };
-      requests.push(record);
-      let resetByFake = false;
-      res.on('close', () => settle(res.writableFinished ? 'completed' : resetByFake ? 'reset' : 'client-closed'));
-      const reset = (): void => {
-        resetByFake = true;
-        res.socket?.resetAndDestroy();
-      };
-      handle(record, res, behaviour, held, ++sequence, reset).catch(() => reset());
-    });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await startRecordingServer((record, res, reset) => handle(record, res, behaviour, held, ++sequence, reset));
   return {
-    url: `http://127.0.0.1:${port}/v1`,
-    requests,
+    url: `${server.origin}/v1`,
+    requests: server.requests,
     setBehaviour(next) {
       release();
       held = new Promise<void>((r) => (release = r));
@@ -90,8 +58,7 @@ export async function startFakeAnthropicUpstream(options: Partial<FakeAnthropicB
     },
     async close() {
       release();
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
   };
 }

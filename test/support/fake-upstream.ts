@@ -10,8 +10,8 @@
 //   ... point a client / adapter at upstream.url ...
 //   upstream.requests[0].body.model; await upstream.requests[0].outcome; await upstream.close();
 
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { startRecordingServer } from './recording-server.ts';
 
 export interface FakeUsage {
   prompt_tokens: number;
@@ -152,44 +152,12 @@ export async function startFakeUpstream(options: Partial<FakeBehaviour> = {}): P
       }
     },
   };
-  const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
   let completionCount = 0;
-
-  const server = createServer({ noDelay: true }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let body: unknown = raw;
-      try {
-        body = raw ? JSON.parse(raw) : undefined;
-      } catch {
-        // keep raw text
-      }
-      let settle: (o: RequestOutcome) => void = () => undefined;
-      const outcome = new Promise<RequestOutcome>((r) => (settle = r));
-      const record: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, outcome };
-      requests.push(record);
-      let resetByFake = false;
-      res.on('close', () => settle(res.writableFinished ? 'completed' : resetByFake ? 'reset' : 'client-closed'));
-      const reset = (): void => {
-        resetByFake = true;
-        res.socket?.resetAndDestroy();
-      };
-      handle(record, res, behaviour, hold.promise, ++completionCount, reset, gate).catch(() => reset());
-    });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await startRecordingServer((record, res, reset) => handle(record, res, behaviour, hold.promise, ++completionCount, reset, gate));
 
   return {
-    url: `http://127.0.0.1:${port}/v1`,
-    requests,
+    url: `${server.origin}/v1`,
+    requests: server.requests,
     setBehaviour(next) {
       hold.resolve();
       hold = deferred();
@@ -208,8 +176,7 @@ export async function startFakeUpstream(options: Partial<FakeBehaviour> = {}): P
     async close() {
       hold.resolve();
       heldGate.resolve();
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
   };
 }
