@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { processEnv } from '../config/env.ts';
 import { parseKeyBudget, type GatewayKey } from '../store/keys.ts';
-import { openSqliteStore } from '../store/sqlite/index.ts';
+import { openLogFile } from './log-file.ts';
 import { parseTagsHeader } from '../server/parse.ts';
 
 export const help = `Usage: triage keys create --name NAME [--tags k=v,k2=v2] [--budget 50/month] [--models triage,triage/fast] [--admin] [--db FILE]
@@ -48,7 +48,7 @@ export async function run(args: string[]): Promise<number> {
   const [action, id] = positionals;
   const path = values.db ?? processEnv()['TRIAGE_DB'] ?? 'triage.db';
   if (action !== 'create' && action !== 'list' && action !== 'revoke') throw new Error(`say create, list or revoke\n\n${help}`);
-  const store = openSqliteStore(path);
+  const store = openLogFile(path);
   try {
     if (action === 'create') {
       if (!values.name) throw new Error('create needs --name');

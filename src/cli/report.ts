@@ -8,7 +8,7 @@ import { processEnv } from '../config/env.ts';
 import { loadConfig } from '../config/load.ts';
 import { usageReport, type UsageFigures, type UsageReport } from '../routing/usage-report.ts';
 import { parseGroupBy, parseWindow } from '../routing/usage-query.ts';
-import { openSqliteStore } from '../store/sqlite/index.ts';
+import { openLogFile } from './log-file.ts';
 import { targetAdherence } from '../learning/adherence.ts';
 import { formatAdherence } from './targets.ts';
 import { UsageError } from './usage-error.ts';
@@ -162,7 +162,7 @@ export async function run(args: string[]): Promise<number> {
   const top = asUsage(() => parseTop(values.top));
   const { config, source } = loadConfig({ file: values.config, env });
   if (!existsSync(path)) throw new Error(`no decision log at ${path} (use --db)`);
-  const store = openSqliteStore(path);
+  const store = openLogFile(path);
   try {
     const query = { ...window, router: values.router };
     const report = await usageReport(store, config, { groupBy, query, top });
