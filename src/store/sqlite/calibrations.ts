@@ -1,5 +1,6 @@
 // The calibrations table on SQLite: encode/decode rows (JSON columns parsed back through the
-// zod schemas), save, list newest first, the active set per (router, target), and rollback.
+// zod schemas), save, list newest first, the active set per (router, target), and rollback. The
+// codecs are exported: the Postgres store keeps the same columns and reuses them.
 
 import type Database from 'better-sqlite3';
 import {
@@ -11,7 +12,7 @@ type Row = Record<string, unknown>;
 const isRow = (value: unknown): value is Row => typeof value === 'object' && value !== null;
 const numOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
-function decode(row: Row): Calibration {
+export function decodeCalibration(row: Row): Calibration {
   const snapshot = typeof row['score_snapshot'] === 'string' ? ScoreSnapshotSchema.parse(JSON.parse(row['score_snapshot'])) : null;
   return CalibrationSchema.parse({
     ...(snapshot ? { scoreSnapshot: snapshot } : {}),
@@ -32,6 +33,23 @@ function decode(row: Row): Calibration {
     pgr: numOrNull(row['pgr']),
     rolledBackAt: numOrNull(row['rolled_back_at']),
   });
+}
+
+/** Column order of the calibrations insert; `encodeCalibration` returns values in this order. */
+export const calibrationColumns = [
+  'id', 'router', 'created_at', 'target_kind', 'target_key', 'target', 'threshold', 'scorer', 'window', 'expected_share',
+  'period', 'projected_cost_usd', 'all_strong_cost_usd', 'quality_retained', 'quality_low', 'quality_high', 'pgr',
+  'rolled_back_at', 'score_snapshot',
+] as const;
+
+/** Validates a calibration and returns its insert values (JSON columns as text). */
+export function encodeCalibration(input: Calibration): Array<string | number | null> {
+  const c = CalibrationSchema.parse(input);
+  return [
+    c.id, c.router, c.createdAt, c.target.kind, targetKey(c.target), JSON.stringify(c.target), c.threshold, c.scorer,
+    JSON.stringify(c.window), c.expectedShare, c.period, c.projectedCostUsd, c.allStrongCostUsd, c.qualityRetained,
+    c.qualityLow, c.qualityHigh, c.pgr, c.rolledBackAt, c.scoreSnapshot ? JSON.stringify(c.scoreSnapshot) : null,
+  ];
 }
 
 function limitClause(limit: number | undefined): string {
@@ -61,23 +79,18 @@ export class CalibrationTable {
   }
 
   save(input: Calibration): void {
-    const c = CalibrationSchema.parse(input);
-    this.insert.run(
-      c.id, c.router, c.createdAt, c.target.kind, targetKey(c.target), JSON.stringify(c.target), c.threshold, c.scorer,
-      JSON.stringify(c.window), c.expectedShare, c.period, c.projectedCostUsd, c.allStrongCostUsd, c.qualityRetained,
-      c.qualityLow, c.qualityHigh, c.pgr, c.rolledBackAt, c.scoreSnapshot ? JSON.stringify(c.scoreSnapshot) : null,
-    );
+    this.insert.run(...encodeCalibration(input));
   }
 
   list(query: CalibrationQuery = {}): Calibration[] {
     const where = query.router === undefined ? '' : ' WHERE router = ?';
     const params = query.router === undefined ? [] : [query.router];
     const sql = `SELECT * FROM calibrations${where} ORDER BY created_at DESC, rowid DESC${limitClause(query.limit)}`;
-    return this.db.prepare(sql).all(...params).filter(isRow).map(decode);
+    return this.db.prepare(sql).all(...params).filter(isRow).map(decodeCalibration);
   }
 
   activeSet(): Calibration[] {
-    return this.active.all().filter(isRow).map(decode);
+    return this.active.all().filter(isRow).map(decodeCalibration);
   }
 
   rollback(router: string, at: number): Calibration | null {

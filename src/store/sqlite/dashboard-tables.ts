@@ -1,6 +1,7 @@
 // The dashboard's tables on SQLite: the admin audit trail (migration 8), outcomes per day and
 // source, shadow-judge labels per day and label (migration 6), and the retrain gate's verdicts as
-// recorded in model_versions (migration 7).
+// recorded in model_versions (migration 7). The codecs are exported: the Postgres store keeps the
+// same columns and reuses them.
 
 import type Database from 'better-sqlite3';
 import {
@@ -11,7 +12,7 @@ type Row = Record<string, unknown>;
 const isRow = (value: unknown): value is Row => typeof value === 'object' && value !== null;
 const MAX_CELL = 200;
 /** What the Labels view shows of each model version: the gate's verdict (status) and its reason. */
-const GATE_COLUMNS = ['id', 'line', 'version', 'status', 'reason', 'created_at', 'activated_at', 'rolled_back_at'] as const;
+export const GATE_COLUMNS = ['id', 'line', 'version', 'status', 'reason', 'created_at', 'activated_at', 'rolled_back_at'] as const;
 
 function timeClause(column: string, query: LabelQuery): { where: string; params: number[] } {
   const parts: string[] = [];
@@ -27,7 +28,7 @@ function timeClause(column: string, query: LabelQuery): { where: string; params:
   return { where: parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
-function decodeLabelDay(row: Row): LabelDay {
+export function decodeLabelDay(row: Row): LabelDay {
   const mean = row['meanRating'];
   return LabelDaySchema.parse({
     day: String(row['day'] ?? ''),
@@ -37,7 +38,7 @@ function decodeLabelDay(row: Row): LabelDay {
   });
 }
 
-function cell(value: unknown): string | number | null {
+export function cell(value: unknown): string | number | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number') return value;
   if (typeof value === 'bigint') return Number(value);
@@ -46,14 +47,29 @@ function cell(value: unknown): string | number | null {
   return text.length > MAX_CELL ? `${text.slice(0, MAX_CELL)}…` : text;
 }
 
+/** Validates an audit entry and returns its insert values (created_at, action, router, calibration_id, key_id, detail). */
+export function encodeAudit(entry: AuditEntry): Array<string | number | null> {
+  const e = AuditEntrySchema.parse(entry);
+  return [e.createdAt, e.action, e.router, e.calibrationId, e.keyId, JSON.stringify(e.detail)];
+}
+
+export const decodeAudit = (row: Row): AuditEntry =>
+  AuditEntrySchema.parse({
+    createdAt: row['created_at'],
+    action: row['action'],
+    router: row['router'],
+    calibrationId: row['calibration_id'] ?? null,
+    keyId: row['key_id'] ?? null,
+    detail: JSON.parse(String(row['detail'] ?? '{}')),
+  });
+
 export class DashboardTables {
   constructor(private readonly db: Database.Database) {}
 
   recordAudit(entry: AuditEntry): void {
-    const e = AuditEntrySchema.parse(entry);
     this.db
       .prepare('INSERT INTO admin_audit (created_at, action, router, calibration_id, key_id, detail) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(e.createdAt, e.action, e.router, e.calibrationId, e.keyId, JSON.stringify(e.detail));
+      .run(...encodeAudit(entry));
   }
 
   auditEntries(limit: number): AuditEntry[] {
@@ -61,16 +77,7 @@ export class DashboardTables {
       .prepare('SELECT * FROM admin_audit ORDER BY created_at DESC, id DESC LIMIT ?')
       .all(limit)
       .filter(isRow)
-      .map((row) =>
-        AuditEntrySchema.parse({
-          createdAt: row['created_at'],
-          action: row['action'],
-          router: row['router'],
-          calibrationId: row['calibration_id'] ?? null,
-          keyId: row['key_id'] ?? null,
-          detail: JSON.parse(String(row['detail'] ?? '{}')),
-        }),
-      );
+      .map(decodeAudit);
   }
 
   outcomesPerDay(query: LabelQuery): LabelDay[] {

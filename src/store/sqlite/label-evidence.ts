@@ -1,6 +1,7 @@
 // Reads label evidence from a SQLite decision log: outcomes joined with their decisions, and
 // shadow_labels joined with theirs when that table exists (it is feature-detected, so a log
-// written before shadow judging reads fine). Each row is checked by the zod schemas.
+// written before shadow judging reads fine). Each row is checked by the zod schemas. The SQL text and
+// row decoders are exported: the Postgres store keeps the same columns and reuses them.
 
 import type Database from 'better-sqlite3';
 import {
@@ -11,7 +12,7 @@ import { decodeVector } from './rows.ts';
 type Row = Record<string, unknown>;
 const isRow = (value: unknown): value is Row => typeof value === 'object' && value !== null;
 
-const DECISION_COLUMNS = `d.id AS decision_id, d.created_at, d.router, d.prompt_hash, d.prompt_text, d.tier, d.reason, d.scorer,
+export const DECISION_COLUMNS = `d.id AS decision_id, d.created_at, d.router, d.prompt_hash, d.prompt_text, d.tier, d.reason, d.scorer,
   d.features, d.features_layout, d.explored`;
 
 function decisionFields(row: Row): Record<string, unknown> {
@@ -35,6 +36,19 @@ function hasTable(db: Database.Database, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
+export const decodeOutcomeEvidence = (row: Row): OutcomeEvidence =>
+  OutcomeEvidenceSchema.parse({ ...decisionFields(row), source: row['source'], rating: row['rating'] ?? null, label: row['label'] ?? null, recordedAt: row['recorded_at'] });
+
+export const decodeShadowEvidence = (row: Row): ShadowEvidence =>
+  ShadowEvidenceSchema.parse({
+    ...decisionFields(row),
+    strongModel: row['strong_model'],
+    weakModel: row['weak_model'],
+    judgeModel: row['judge_model'] ?? null,
+    label: row['label'],
+    recordedAt: row['recorded_at'],
+  });
+
 export function readLabelEvidence(db: Database.Database, query: LabelEvidenceQuery = {}): LabelEvidence {
   const since = query.since ?? 0;
   const limit = Math.max(0, Math.trunc(query.limit ?? 1_000_000));
@@ -44,7 +58,7 @@ export function readLabelEvidence(db: Database.Database, query: LabelEvidenceQue
       WHERE o.created_at >= ? ORDER BY o.created_at, o.id LIMIT ?`)
     .all(since, limit)
     .filter(isRow)
-    .map((row) => OutcomeEvidenceSchema.parse({ ...decisionFields(row), source: row['source'], rating: row['rating'] ?? null, label: row['label'] ?? null, recordedAt: row['recorded_at'] }));
+    .map(decodeOutcomeEvidence);
   const shadowTable = hasTable(db, 'shadow_labels');
   const shadow: ShadowEvidence[] = shadowTable
     ? db
@@ -53,14 +67,7 @@ export function readLabelEvidence(db: Database.Database, query: LabelEvidenceQue
           WHERE s.ts >= ? ORDER BY s.ts, s.id LIMIT ?`)
         .all(since, limit)
         .filter(isRow)
-        .map((row) => ShadowEvidenceSchema.parse({
-          ...decisionFields(row),
-          strongModel: row['strong_model'],
-          weakModel: row['weak_model'],
-          judgeModel: row['judge_model'] ?? null,
-          label: row['label'],
-          recordedAt: row['recorded_at'],
-        }))
+        .map(decodeShadowEvidence)
     : [];
   return { outcomes, shadow, shadowTable };
 }

@@ -3,29 +3,9 @@
 // the same file cannot both apply them), and refuses a database written by a newer build.
 
 import type Database from 'better-sqlite3';
-import type { Migration } from './migrations.ts';
+import { checkMigrationOrder, SchemaTooNewError, type Migration } from '../schema-version.ts';
 
-export class SchemaTooNewError extends Error {
-  constructor(
-    readonly databaseVersion: number,
-    readonly knownVersion: number,
-  ) {
-    super(
-      `decision log schema version ${databaseVersion} is newer than this build knows ` +
-        `(${knownVersion}); upgrade triage or point it at another database file`,
-    );
-    this.name = 'SchemaTooNewError';
-  }
-}
-
-/** Throws unless versions are 1, 2, 3, ... in order. */
-export function checkMigrationOrder(list: readonly Migration[]): void {
-  list.forEach((migration, index) => {
-    if (migration.version !== index + 1) {
-      throw new Error(`migration #${index} has version ${migration.version}, expected ${index + 1}`);
-    }
-  });
-}
+export { checkMigrationOrder, SchemaTooNewError };
 
 /** Brings the schema up to date; returns the versions applied now (empty when already current). */
 export function applyMigrations(db: Database.Database, list: readonly Migration[]): number[] {

@@ -13,11 +13,9 @@
 // the score snapshot a calibration was fitted on (`calibrations.score_snapshot`, JSON quantiles)
 // that drift compares live traffic against.
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import type { Migration } from '../schema-version.ts';
+
+export type { Migration };
 
 const decisionsTable = `
 CREATE TABLE decisions (

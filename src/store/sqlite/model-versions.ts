@@ -1,5 +1,6 @@
 // The model_versions table on SQLite: save, list newest first, the active version per line,
-// activate and roll back (see store/model-versions.ts for the semantics).
+// activate and roll back (see store/model-versions.ts for the semantics). The codecs are exported:
+// the Postgres store keeps the same columns and reuses them.
 
 import type Database from 'better-sqlite3';
 import {
@@ -9,7 +10,7 @@ import {
 type Row = Record<string, unknown>;
 const isRow = (value: unknown): value is Row => typeof value === 'object' && value !== null;
 
-function decode(row: Row): ModelVersion {
+export function decodeModelVersion(row: Row): ModelVersion {
   const report = row['report'];
   return ModelVersionSchema.parse({
     id: row['id'],
@@ -25,6 +26,15 @@ function decode(row: Row): ModelVersion {
   });
 }
 
+export const modelVersionColumns = ['id', 'line', 'version', 'dir', 'created_at', 'status', 'reason', 'report', 'activated_at', 'rolled_back_at'] as const;
+
+/** Validates a version and returns its insert values, in modelVersionColumns order. */
+export function encodeModelVersion(v: ModelVersion): Array<string | number | null> {
+  const parsed = ModelVersionSchema.parse(v);
+  return [parsed.id, parsed.line, parsed.version, parsed.dir, parsed.createdAt, parsed.status, parsed.reason,
+    parsed.report === null ? null : JSON.stringify(parsed.report), parsed.activatedAt, parsed.rolledBackAt];
+}
+
 const ACTIVE_SQL = `SELECT * FROM model_versions m
   WHERE activated_at IS NOT NULL AND rolled_back_at IS NULL
     AND NOT EXISTS (SELECT 1 FROM model_versions n WHERE n.line = m.line AND n.activated_at IS NOT NULL AND n.rolled_back_at IS NULL
@@ -35,12 +45,9 @@ export class ModelVersionTable {
   constructor(private readonly db: Database.Database) {}
 
   save(v: ModelVersion): void {
-    const parsed = ModelVersionSchema.parse(v);
     this.db
-      .prepare(`INSERT INTO model_versions (id, line, version, dir, created_at, status, reason, report, activated_at, rolled_back_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(parsed.id, parsed.line, parsed.version, parsed.dir, parsed.createdAt, parsed.status, parsed.reason,
-        parsed.report === null ? null : JSON.stringify(parsed.report), parsed.activatedAt, parsed.rolledBackAt);
+      .prepare(`INSERT INTO model_versions (${modelVersionColumns.join(', ')}) VALUES (${modelVersionColumns.map(() => '?').join(', ')})`)
+      .run(...encodeModelVersion(v));
   }
 
   list(query: ModelVersionQuery = {}): ModelVersion[] {
@@ -48,11 +55,11 @@ export class ModelVersionTable {
     const rows = query.line === undefined
       ? this.db.prepare('SELECT * FROM model_versions ORDER BY version DESC, rowid DESC LIMIT ?').all(limit)
       : this.db.prepare('SELECT * FROM model_versions WHERE line = ? ORDER BY version DESC, rowid DESC LIMIT ?').all(query.line, limit);
-    return rows.filter(isRow).map(decode);
+    return rows.filter(isRow).map(decodeModelVersion);
   }
 
   active(): ModelVersion[] {
-    return this.db.prepare(ACTIVE_SQL).all().filter(isRow).map(decode);
+    return this.db.prepare(ACTIVE_SQL).all().filter(isRow).map(decodeModelVersion);
   }
 
   activate(id: string, at: number): ModelVersion {
@@ -60,7 +67,7 @@ export class ModelVersionTable {
     if (changed === 0) throw new UnknownModelVersionError(`no model version "${id}" (see triage models list)`);
     const row: unknown = this.db.prepare('SELECT * FROM model_versions WHERE id = ?').get(id);
     if (!isRow(row)) throw new UnknownModelVersionError(`no model version "${id}"`);
-    return decode(row);
+    return decodeModelVersion(row);
   }
 
   rollback(line: string, at: number): ModelVersion | null {
