@@ -28,7 +28,8 @@ import { GatewayMetrics } from './metrics.ts';
 import { BreakerRegistry } from './upstream/breaker.ts';
 import type { ShadowRunner } from '../learning/shadow/runner.ts';
 import { startShadow } from './shadow-wiring.ts';
-import { localSharedState, type SharedState } from '../store/shared-state/shared-state.ts';
+import type { SharedState } from '../store/shared-state/shared-state.ts';
+import { sharedStateFor } from '../store/shared-state/registry.ts';
 
 export interface GatewayOptions {
   config: TriageConfig;
@@ -149,7 +150,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const modelVersions = startModelVersionCache(opened, log, options.modelVersionPollMs);
 
   // Spend reservations, share windows and key trust: this process's own, or the fleet's (a shared database).
-  const shared = options.sharedState ?? localSharedState();
+  const shared =
+    options.sharedState ??
+    sharedStateFor(store, {
+      onError: (what, error) => log.warn('shared_state_failed', { what, message: error.message }),
+      onFallback: (state, error) =>
+        state === 'local'
+          ? log.warn('spend_ledger_local', { message: error?.message ?? '', effect: 'spend limits held against the fleet spend last seen plus this instance, until the database answers' })
+          : log.info('spend_ledger_shared', {}),
+    });
   const adapters = new Map<string, ProviderAdapter>();
   const ctx: GatewayContext = {
     config,

@@ -23,42 +23,42 @@ export interface PostgresSpendLedgerOptions {
 }
 
 const Numeric = z.union([z.string(), z.number()]).transform(Number);
-const TotalsRow = z.object({ spent_usd: Numeric, reserved_usd: Numeric });
+const TotalsRow = z.object({ spent_usd: Numeric, reserved_usd: Numeric, version: Numeric });
 const ReserveRow = TotalsRow.extend({ granted: z.boolean() });
 const KnownRow = TotalsRow.extend({ scope: z.string(), period_start: z.union([z.string(), z.number()]).transform(Number) });
 
 const RESERVE = `
 WITH up AS (
-  UPDATE spend_ledger SET reserved_usd = reserved_usd + $3::numeric, updated_at = now()
+  UPDATE spend_ledger SET reserved_usd = reserved_usd + $3::numeric, version = version + 1, updated_at = now()
   WHERE scope = $1 AND period_start = $2 AND ($4::numeric IS NULL OR spent_usd + reserved_usd + $3::numeric <= $4::numeric)
-  RETURNING spent_usd, reserved_usd
+  RETURNING spent_usd, reserved_usd, version
 ), lease AS (
   INSERT INTO spend_leases (id, scope, period_start, amount_usd, holder, expires_at)
   SELECT $5, $1, $2, $3::numeric, $6, now() + make_interval(secs => $7) FROM up
 )
-SELECT true AS granted, spent_usd, reserved_usd FROM up
+SELECT true AS granted, spent_usd, reserved_usd, version FROM up
 UNION ALL
-SELECT false AS granted, spent_usd, reserved_usd FROM spend_ledger
+SELECT false AS granted, spent_usd, reserved_usd, version FROM spend_ledger
 WHERE scope = $1 AND period_start = $2 AND NOT EXISTS (SELECT 1 FROM up)`;
 
 const SEED = `INSERT INTO spend_ledger (scope, period_start, spent_usd) VALUES ($1, $2, $3::numeric) ON CONFLICT (scope, period_start) DO NOTHING`;
 
 const SETTLE = `
 WITH gone AS (DELETE FROM spend_leases WHERE id = $1 RETURNING amount_usd)
-UPDATE spend_ledger SET reserved_usd = reserved_usd - COALESCE((SELECT amount_usd FROM gone), 0), spent_usd = spent_usd + $4::numeric, updated_at = now()
+UPDATE spend_ledger SET reserved_usd = reserved_usd - COALESCE((SELECT amount_usd FROM gone), 0), spent_usd = spent_usd + $4::numeric, version = version + 1, updated_at = now()
 WHERE scope = $2 AND period_start = $3
-RETURNING spent_usd, reserved_usd`;
+RETURNING spent_usd, reserved_usd, version`;
 
 const RENEW = `UPDATE spend_leases SET expires_at = now() + make_interval(secs => $2) WHERE holder = $1`;
 
 const SWEEP = `
 WITH gone AS (DELETE FROM spend_leases WHERE expires_at < now() RETURNING scope, period_start, amount_usd),
 freed AS (SELECT scope, period_start, sum(amount_usd) AS amount_usd FROM gone GROUP BY scope, period_start)
-UPDATE spend_ledger l SET reserved_usd = l.reserved_usd - freed.amount_usd, updated_at = now()
+UPDATE spend_ledger l SET reserved_usd = l.reserved_usd - freed.amount_usd, version = l.version + 1, updated_at = now()
 FROM freed WHERE l.scope = freed.scope AND l.period_start = freed.period_start`;
 
 const KNOWN = `
-SELECT scope, period_start, spent_usd, reserved_usd FROM spend_ledger
+SELECT scope, period_start, spent_usd, reserved_usd, version FROM spend_ledger
 WHERE (scope, period_start) IN (SELECT * FROM unnest($1::text[], $2::bigint[]))`;
 
 /** Most (scope, period) pairs whose totals an instance keeps and re-reads; the least recently used goes first. */
@@ -71,7 +71,8 @@ function totalsOf(row: { spent_usd: number; reserved_usd: number }): SpendTotals
 export class PostgresSpendLedger implements SpendLedger {
   readonly holder: string;
   private readonly ttlSeconds: number;
-  private readonly known = new Map<string, { scope: string; periodStart: number; totals: SpendTotals }>();
+  /** Totals last seen per (scope, period), with the row version they were read at (answers can arrive out of order). */
+  private readonly known = new Map<string, { scope: string; periodStart: number; totals: SpendTotals; version: number }>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -107,7 +108,7 @@ export class PostgresSpendLedger implements SpendLedger {
     const row = rows[0] === undefined ? undefined : ReserveRow.parse(rows[0]);
     if (!row) return undefined;
     const totals = totalsOf(row);
-    this.remember(request.scope, request.periodStart, totals);
+    this.remember(request.scope, request.periodStart, row);
     if (!row.granted) return { granted: false, totals };
     return { granted: true, totals, lease: this.lease(id, request) };
   }
@@ -121,7 +122,7 @@ export class PostgresSpendLedger implements SpendLedger {
         open = false;
         try {
           const { rows } = await this.sql.query(SETTLE, [id, request.scope, request.periodStart, String(countableUsd(actualUsd))]);
-          if (rows[0] !== undefined) this.remember(request.scope, request.periodStart, totalsOf(TotalsRow.parse(rows[0])));
+          if (rows[0] !== undefined) this.remember(request.scope, request.periodStart, TotalsRow.parse(rows[0]));
         } catch (error) {
           // The lease stays renewed while this instance lives; say so, never reject.
           this.options.onError?.(error instanceof Error ? error : new Error(String(error)));
@@ -144,7 +145,7 @@ export class PostgresSpendLedger implements SpendLedger {
     for (const raw of rows) {
       const row = KnownRow.parse(raw);
       const entry = this.known.get(`${row.scope}\u0000${row.period_start}`);
-      if (entry) entry.totals = totalsOf(row);
+      if (entry && row.version >= entry.version) Object.assign(entry, { totals: totalsOf(row), version: row.version });
     }
   }
 
@@ -154,10 +155,12 @@ export class PostgresSpendLedger implements SpendLedger {
     this.timer = undefined;
   }
 
-  private remember(scope: string, periodStart: number, totals: SpendTotals): void {
+  private remember(scope: string, periodStart: number, row: z.infer<typeof TotalsRow>): void {
     const key = `${scope}\u0000${periodStart}`;
+    const held = this.known.get(key);
     this.known.delete(key);
-    this.known.set(key, { scope, periodStart, totals });
+    const newer = !held || row.version >= held.version;
+    this.known.set(key, newer ? { scope, periodStart, totals: totalsOf(row), version: row.version } : held);
     if (this.known.size > MAX_KNOWN) this.known.delete(this.known.keys().next().value ?? '');
   }
 }
@@ -169,6 +172,7 @@ CREATE TABLE spend_ledger (
   period_start BIGINT NOT NULL,
   spent_usd NUMERIC NOT NULL DEFAULT 0,
   reserved_usd NUMERIC NOT NULL DEFAULT 0,
+  version BIGINT NOT NULL DEFAULT 0,
   updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
   PRIMARY KEY (scope, period_start)
 );
