@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { processEnv } from '../config/env.ts';
 import { loadConfig } from '../config/load.ts';
 import { startGateway } from '../server/start.ts';
+import { describeStore } from '../store/registry.ts';
 import { installShutdownFlush } from '../store/shutdown.ts';
 import { followLauncher, launchedByNpm } from './follow-launcher.ts';
 import { UsageError } from './usage-error.ts';
@@ -14,7 +15,8 @@ Runs the OpenAI-compatible gateway.
   --port N        port to listen on (default: PORT, else the config's server.port, else 8787)
   --host H        address to bind (default: the config's server.host, 0.0.0.0)
   --config FILE   YAML or JSON config (default: ./triage.config.yaml when present, else built-in)
-  --db FILE       SQLite decision log (default: TRIAGE_DB, else the config's store.path, triage.db)
+  --db FILE       SQLite decision log (default: TRIAGE_DB, else the config's store: store.path, or
+                  Postgres with store.kind: postgres and the URL in TRIAGE_DATABASE_URL)
   --degraded-start  start even when a router's scorer cannot load (its requests go to the strong model)
 Environment: OPENAI_API_KEY (built-in config), TRIAGE_API_KEYS (gateway keys), LOG_LEVEL.
 `;
@@ -42,7 +44,7 @@ export async function run(args: string[]): Promise<number> {
   if (values.host) config.server.host = values.host;
   if (values['degraded-start']) config.server.allowDegradedStart = true;
   const gateway = await startGateway({ config, env });
-  gateway.ctx.log.info('config', { source, db: config.store.path });
+  gateway.ctx.log.info('config', { source, db: describeStore(config.store) });
   const shutdown = installShutdownFlush(gateway.ctx.store, {
     closers: [() => gateway.close()],
     // The gateway's own grace period, plus time to flush: the store must not close under a live stream.

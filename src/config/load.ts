@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { builtInConfig } from './defaults.ts';
 import type { Env } from './env.ts';
 import { ConfigSchema, type TriageConfig } from './schema.ts';
+import { sqliteStoreAt } from './store-schema.ts';
 
 export const DEFAULT_CONFIG_FILE = 'triage.config.yaml';
 
@@ -77,6 +78,6 @@ export function loadConfig(options: {
   const source = file ?? 'built-in default';
   const config = parseConfig(raw, source);
   if (options.overrides?.port !== undefined) config.server.port = options.overrides.port;
-  if (options.overrides?.dbPath !== undefined) config.store.path = options.overrides.dbPath;
+  if (options.overrides?.dbPath !== undefined) config.store = sqliteStoreAt(options.overrides.dbPath, config.store);
   return { config, source };
 }

@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { learningLoopRouterFields } from './learning-loop.ts';
+import { StoreConfigSchema } from './store-schema.ts';
 import { LadderSchema, namedAliases, SessionPolicySchema, SessionStoreSchema, SignalsSchema, TiersSchema } from './ladder-schema.ts';
 import { ModelFamilySchema } from '../protocol/reasoning.ts';
 import { DashboardConfigSchema } from './dashboard-schema.ts';
@@ -215,15 +216,8 @@ const AuthSchema = z
   })
   .strict();
 
-const StoreSchema = z
-  .object({
-    path: z.string().default('triage.db'),
-    flushIntervalMs: z.number().int().positive().default(200),
-    batchSize: z.number().int().positive().default(256),
-    /** How long a batch write may wait for another process's lock; it blocks the event loop (0: never, retry later). */
-    busyTimeoutMs: z.number().int().nonnegative().default(0),
-  })
-  .strict();
+// The store block (sqlite or postgres) lives in its own file.
+const StoreSchema = StoreConfigSchema;
 
 export const ConfigSchema = z
   .object({

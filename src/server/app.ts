@@ -16,6 +16,7 @@ import { handleEmbeddings } from './routes/embeddings.ts';
 import { handleResponses } from './routes/responses.ts';
 import { handleRoute } from './routes/route.ts';
 import { mountDashboard } from './dashboard/index.ts';
+import { createDatabaseProbe } from './database-probe.ts';
 
 async function listGatewayKeys(ctx: GatewayContext) {
   const keys = await ctx.keys.list();
@@ -29,12 +30,16 @@ export function createApp(ctx: GatewayContext): Hono {
     errorResponse(new GatewayError(413, `request body exceeds the limit of ${limit} bytes`, 'invalid_request_error', 'request_too_large')),
   );
 
-  app.get('/healthz', (c) => {
+  // Database reachability: one time-bounded ping, shared by concurrent /healthz calls (database-probe.ts).
+  const database = createDatabaseProbe(ctx.store);
+  app.get('/healthz', async (c) => {
     const breakers = ctx.breakers.snapshot();
     const open = Object.entries(breakers).filter(([, b]) => b.state !== 'closed').map(([name]) => name);
     const log = ctx.store.stats();
+    const db = database ? await database.check() : undefined;
     return c.json({
-      status: open.length === 0 ? 'ok' : 'degraded',
+      status: open.length === 0 && db?.reachable !== false ? 'ok' : 'degraded',
+      ...(db ? { database: { backend: db.backend, reachable: db.reachable, latency_ms: db.latencyMs, error: db.error } } : {}),
       uptime_s: Math.round((Date.now() - ctx.startedAt) / 1000),
       routers: Object.keys(ctx.config.routers),
       providers: Object.fromEntries(Object.entries(breakers).map(([name, b]) => [name, { circuit: b.state, consecutive_failures: b.consecutiveFailures }])),

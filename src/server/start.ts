@@ -17,7 +17,8 @@ import type { LearningStore } from '../store/learning-store.ts';
 import { createProvider } from '../providers/registry.ts';
 import type { ProviderAdapter } from '../providers/spec.ts';
 import { createScorerPool, defaultScorerFactory, type ScorerFactory } from '../scoring/pool.ts';
-import { openSqliteStore } from '../store/sqlite/index.ts';
+import { openStore, type OpenedStore } from '../store/registry.ts';
+import { startRetention } from './retention-wiring.ts';
 import type { KeyStore } from '../store/keys.ts';
 import type { DecisionStore } from '../store/store.ts';
 import { createApp } from './app.ts';
@@ -34,7 +35,7 @@ import { sharedStateFor } from '../store/shared-state/registry.ts';
 export interface GatewayOptions {
   config: TriageConfig;
   env: Env;
-  /** Defaults to a SQLite store at config.store.path. */
+  /** Defaults to the store the config names (store.kind: SQLite at store.path, or Postgres). */
   store?: DecisionStore;
   /** Where gateway keys live; defaults to the decision store when it holds keys too (SQLite, memory). */
   keyStore?: KeyStore;
@@ -133,15 +134,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { config, env } = options;
   const log = options.log ?? createLogger(parseLogLevel(env['LOG_LEVEL']));
   const metrics = new GatewayMetrics();
-  let opened: LearningStore | undefined;
+  let opened: OpenedStore | undefined;
+  // The configured backend (store.kind: sqlite or postgres), through the store registry.
   const store: DecisionStore =
     options.store ??
-    (opened = openSqliteStore(config.store.path, {
-      flushIntervalMs: config.store.flushIntervalMs,
-      batchSize: config.store.batchSize,
-      busyTimeoutMs: config.store.busyTimeoutMs,
+    (opened = await openStore(config.store, {
+      env,
       onError: (error, pending) => log.error('store_write_failed', { message: error.message, pending }),
     }));
+  // Retention (store.retentionDays > 0): pruning old rows on a timer, off the request path.
+  const pruner = startRetention(store, config.store, log);
   const learning = options.learning ?? opened;
   metrics.gauge('triage_log_pending_rows', 'Decision-log rows queued but not yet on disk.', () => store.stats().pendingRows);
   metrics.gauge('triage_log_dropped_rows', 'Decision-log rows dropped (queue overflow or failed final flush).', () => store.stats().droppedRows);
@@ -208,6 +210,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   } catch (error) {
     modelVersions?.stop();
     await shared.close();
+    await pruner?.stop();
     await store.close();
     await ctx.scorers.closeAll();
     throw error;
@@ -230,6 +233,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     live?.stop();
     modelVersions?.stop();
     await shared.close();
+    await pruner?.stop();
     await store.close();
     await ctx.scorers.closeAll();
     throw new Error(`cannot listen on ${host}:${options.port ?? config.server.port}: ${(error as Error).message}`);
@@ -270,6 +274,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       live?.stop();
       modelVersions?.stop();
       await shared.close();
+      await pruner?.stop();
       await store.close();
       await ctx.scorers.closeAll();
     })();

@@ -37,7 +37,7 @@ describe('loadConfig', () => {
     expect(config.routers['default']).toMatchObject({ scorer: 'random', threshold: 0.5, retryOnOtherModel: false, scoreTimeoutMs: 250 });
     expect(config.providers['local']?.kind).toBe('openai-compatible');
     expect(config.server.port).toBe(8787);
-    expect(config.store.path).toBe('triage.db');
+    expect(config.store).toMatchObject({ kind: 'sqlite', path: 'triage.db' });
   });
 
   it('reads JSON too, and picks up triage.config.yaml from the working folder', () => {

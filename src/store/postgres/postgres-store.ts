@@ -28,6 +28,9 @@ import { applyPostgresMigrations } from './migrate.ts';
 import { Params } from './params.ts';
 import { openPostgresPool } from './pool.ts';
 import { AsyncWriteQueue } from './write-queue.ts';
+import type { PruneResult, RetentionStore } from '../retention.ts';
+import type { StoreHealth } from '../health.ts';
+import { prunePostgresBefore } from './prune.ts';
 
 export interface PostgresStoreOptions {
   /** Longest a logged row waits before it is written (default 200 ms). */
@@ -53,7 +56,10 @@ const defaultOnError = (error: Error, pendingRows: number): void => {
   console.error(`[triage:store] ${error.message} (${pendingRows} rows pending)`);
 };
 
-export class PostgresDecisionStore implements DecisionStore, KeyStore, LearningStore, LabelEvidenceStore, ModelVersionStore, DashboardStore {
+export class PostgresDecisionStore
+  implements DecisionStore, KeyStore, LearningStore, LabelEvidenceStore, ModelVersionStore, DashboardStore, RetentionStore, StoreHealth
+{
+  readonly backend = 'postgres';
   private readonly queue: AsyncWriteQueue<EncodedDecision>;
   private readonly onError: (error: Error, pendingRows: number) => void;
   private readonly closeTimeoutMs: number;
@@ -296,6 +302,18 @@ export class PostgresDecisionStore implements DecisionStore, KeyStore, LearningS
   async gateVerdicts(limit: number): Promise<OptionalTableRows | null> {
     this.assertOpen();
     return dashboard.gateVerdicts(this.pool, limit);
+  }
+
+  /** One batch of retention pruning (store/retention.ts); safe to run from several instances at once. */
+  async pruneBefore(cutoff: number, batchSize: number): Promise<PruneResult> {
+    this.assertOpen();
+    return prunePostgresBefore(this.pool, cutoff, batchSize);
+  }
+
+  /** For /healthz: one round trip to the server (bounded in time by the caller). */
+  async ping(): Promise<void> {
+    this.assertOpen();
+    await this.pool.query('SELECT 1');
   }
 
   stats(): DecisionStoreStats {

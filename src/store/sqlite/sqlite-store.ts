@@ -29,6 +29,9 @@ import { migrations } from './migrations.ts';
 import * as sql from './queries.ts';
 import { decodeDecision, decodeOutcome, decodeUsageCell, encodeDecision, type EncodedDecision } from './rows.ts';
 import { WriteQueue } from './write-queue.ts';
+import type { PruneResult, RetentionStore } from '../retention.ts';
+import type { StoreHealth } from '../health.ts';
+import { pruneSqliteBefore } from './prune.ts';
 
 export interface SqliteStoreOptions {
   /** Longest a logged row waits before it is written (default 200 ms). */
@@ -55,7 +58,10 @@ const defaultOnError = (error: Error, pendingRows: number): void => {
   console.error(`[triage:store] ${error.message} (${pendingRows} rows pending)`);
 };
 
-export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningStore, LabelEvidenceStore, ModelVersionStore, DashboardStore {
+export class SqliteDecisionStore
+  implements DecisionStore, KeyStore, LearningStore, LabelEvidenceStore, ModelVersionStore, DashboardStore, RetentionStore, StoreHealth
+{
+  readonly backend = 'sqlite';
   private readonly queue: WriteQueue<EncodedDecision>;
   private readonly calibrationTable: CalibrationTable;
   private readonly shadowLabelTable: ShadowLabelTable;
@@ -264,6 +270,18 @@ export class SqliteDecisionStore implements DecisionStore, KeyStore, LearningSto
   async gateVerdicts(limit: number): Promise<OptionalTableRows | null> {
     this.assertOpen();
     return this.dashboardTables.gateVerdicts(limit);
+  }
+
+  /** One batch of retention pruning (store/retention.ts). */
+  async pruneBefore(cutoff: number, batchSize: number): Promise<PruneResult> {
+    this.assertOpen();
+    return pruneSqliteBefore(this.db, cutoff, batchSize);
+  }
+
+  /** For /healthz: the file answers a trivial query. */
+  async ping(): Promise<void> {
+    this.assertOpen();
+    this.db.prepare('SELECT 1').get();
   }
 
   stats(): DecisionStoreStats {

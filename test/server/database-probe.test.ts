@@ -1,0 +1,62 @@
+// /healthz's database probe: reachable on a real Postgres, "unreachable" within its time bound when
+// the server accepts the TCP connection but never answers (a real silent loopback socket, not a
+// mock), unreachable when the connection is refused, and one round trip shared by concurrent checks.
+
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabaseProbe, PROBE_TIMEOUT_MS } from '../../src/server/database-probe.ts';
+import { openPostgresPool, openPostgresStore, PostgresDecisionStore } from '../../src/store/postgres/index.ts';
+import { MemoryDecisionStore } from '../../src/store/memory.ts';
+import { suiteDatabases } from '../support/postgres.ts';
+
+const databases = suiteDatabases('probe');
+
+describe('database probe', () => {
+  let silent: Server;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it('has no probe for a store without a database', () => {
+    expect(createDatabaseProbe(new MemoryDecisionStore())).toBeUndefined();
+  });
+
+  it('answers unreachable within its time bound when the server never answers', async () => {
+    const port = (silent.address() as AddressInfo).port;
+    const store = new PostgresDecisionStore(openPostgresPool(`postgres://u@127.0.0.1:${port}/x`, { connectionTimeoutMs: 1_500 }), { closeTimeoutMs: 10 });
+    const probe = createDatabaseProbe(store);
+    const result = await probe?.check();
+    expect(result).toMatchObject({ backend: 'postgres', reachable: false, error: `no answer within ${PROBE_TIMEOUT_MS} ms` });
+    await store.close().catch(() => {});
+  });
+
+  it('answers unreachable when the connection is refused', async () => {
+    const store = new PostgresDecisionStore(openPostgresPool('postgres://u@127.0.0.1:1/x'), { closeTimeoutMs: 10 });
+    const result = await createDatabaseProbe(store)?.check();
+    expect(result?.reachable).toBe(false);
+    expect(result?.error).toMatch(/ECONNREFUSED/);
+    await store.close().catch(() => {});
+  });
+
+  it.skipIf(databases.skip !== null)('answers reachable on a real server and shares one check between concurrent callers', async () => {
+    const store = await openPostgresStore(await databases.create());
+    try {
+      let pings = 0;
+      const ping = store.ping.bind(store);
+      Object.defineProperty(store, 'ping', { value: () => { pings += 1; return ping(); } });
+      const probe = createDatabaseProbe(store);
+      const results = await Promise.all([probe?.check(), probe?.check(), probe?.check()]);
+      expect(results.map((r) => r?.reachable)).toEqual([true, true, true]);
+      expect(pings).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+});
