@@ -86,6 +86,11 @@ describe('psi', () => {
     expect(psi([0.15, 0.15, 0.5, 0.7], snapshot, 4)).toBeCloseTo(term(1e-4, 0.25) + term(0.5, 0.25), 10);
   });
 
+  it('puts a score at the top of the snapshot in the top decile', () => {
+    // Nine scores in the first nine deciles and one of exactly 1: one in each bin.
+    expect(psi([0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 1], uniform(1000))).toBeCloseTo(0, 12);
+  });
+
   it('merges repeated edges into one bin and keeps the result finite', () => {
     // Every quantile is 0.3: one edge, everything in the snapshot at or above it.
     const point = { samples: 50, quantiles: Array.from({ length: 101 }, () => 0.3) };
@@ -106,6 +111,8 @@ describe('ks', () => {
     expect(ks([0.9, 0.8], uniform(1000)).d).toBeCloseTo(0.8, 12);
     expect(ks([0.5, 0.5, 0.5], uniform(1000)).d).toBeCloseTo(0.5, 12);
     expect(ks([1, 1], uniform(1000)).d).toBe(1);
+    // 0.05, 0.9, 0.95: the largest gap is below the second step (CDF 0.9 against 1/3).
+    expect(ks([0.95, 0.05, 0.9], uniform(1000)).d).toBeCloseTo(0.9 - 1 / 3, 12);
   });
 
   it('gives the asymptotic p-value at n m / (n + m) samples', () => {

@@ -5,6 +5,7 @@
 // only take three values (so each end is known exactly for the level asked).
 
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/eval/prng.ts';
 import { ipsMean, ownCurve, unsupportedRows, type LoggedRow } from '../../src/learning/explore/ips.ts';
 
 const rows: LoggedRow[] = [
@@ -117,5 +118,27 @@ describe('ownCurve', () => {
     const [lowOne] = ownCurve(pair, [0.5], { resamples: 2, seed: 3, level: 0 });
     expect(two!.quality!.low).toBeLessThanOrEqual(two!.quality!.high);
     expect(lowOne!.quality!.low).toBeCloseTo((two!.quality!.low + two!.quality!.high) / 2, 12);
+  });
+
+  it('is the linear-interpolated percentile of the resample means, rows drawn uniformly from the seeded stream', () => {
+    // The scheme written out: each resample draws n rows with floor(u * n); the ends interpolate
+    // between the two sorted means around (n - 1) * tail.
+    const spread: LoggedRow[] = Array.from({ length: 7 }, (_, i) => ({ score: 0.1, tier: 'weak', propensity: 1, reward: [0, 0.13, 0.29, 0.41, 0.58, 0.77, 1][i]!, costUsd: i }));
+    const random = seededRandom(11);
+    const means: number[] = [];
+    for (let r = 0; r < 9; r++) {
+      let sum = 0;
+      for (let k = 0; k < spread.length; k++) sum += spread[Math.floor(random() * spread.length)]!.reward!;
+      means.push(sum / spread.length);
+    }
+    means.sort((a, b) => a - b);
+    // Level 0.3: tails at 0.35 and 0.65, positions 2.8 and 5.2 of 0..8.
+    const low = means[2]! + (means[3]! - means[2]!) * 0.8;
+    const high = means[5]! + (means[6]! - means[5]!) * 0.2;
+    expect(means[3]).toBeGreaterThan(means[2]!);
+    expect(means[6]).toBeGreaterThan(means[5]!);
+    const [point] = ownCurve(spread, [0.5], { resamples: 9, seed: 11, level: 0.3 });
+    expect(point?.quality?.low).toBeCloseTo(low, 12);
+    expect(point?.quality?.high).toBeCloseTo(high, 12);
   });
 });
