@@ -90,4 +90,14 @@ describe('driftReport by hand', () => {
       verdict: 'no-snapshot', advice: 'no active calibration with a score snapshot: calibrate once to record one (triage calibrate --router default ...)',
     });
   });
+
+  it('reads the active calibration of the router asked about, and none when it has none', async () => {
+    const store = await storeWith([{ score: 0.5 }]);
+    await store.saveCalibration(makeCalibration({ id: 'cal-deep', router: 'deep', createdAt: 99, scorer: 'random', threshold: 0.3, scoreSnapshot: uniform }));
+    const report = await driftReport(store, 'default', DAY);
+    const never = await driftReport(store, 'quiet', DAY);
+    await store.close();
+    expect(report.calibration).toMatchObject({ id: 'cal-a', threshold: 0.5 });
+    expect(never).toMatchObject({ router: 'quiet', calibration: null, verdict: 'no-snapshot', liveSamples: 0 });
+  });
 });

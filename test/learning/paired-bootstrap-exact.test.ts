@@ -5,9 +5,10 @@
 // defaults are 1000 resamples, seed 1, level 0.95.
 
 import { describe, expect, it } from 'vitest';
-import { bootstrapIntervals } from '../../src/eval/bootstrap.ts';
+import { bootstrapIntervals, sortedQuantile } from '../../src/eval/bootstrap.ts';
 import { rankByScore } from '../../src/eval/curve.ts';
 import { pairedApgr } from '../../src/eval/paired-bootstrap.ts';
+import { seededRandom } from '../../src/eval/prng.ts';
 import { curveMetrics } from '../../src/eval/summary.ts';
 
 const n = 40;
@@ -75,4 +76,49 @@ describe('pairedApgr', () => {
     expect(median.delta.low).toBeGreaterThan(narrow.delta.low);
     expect(median.delta.low).toBeLessThan(narrow.delta.high);
   });
+
+  it('weighs both models with the same draw of prompts, by prompt index, skipping draws whose means tie', () => {
+    // The scheme written out with the eval building blocks: each resample draws m prompt indices
+    // with floor(u * m) from the seeded stream; a prompt's count is its weight at its ranked place
+    // under each model; a resample whose strong and weak means tie (APGR undefined) is left out.
+    const m = 12;
+    const q = { strong: Float64Array.from({ length: m }, (_, i) => (i % 4 === 0 ? 0 : 1)), weak: Float64Array.from({ length: m }, (_, i) => (i % 3 === 0 ? 0 : 1)) };
+    const a = [0.31, 0.9, 0.05, 0.77, 0.42, 0.6, 0.13, 0.88, 0.5, 0.21, 0.69, 0.35];
+    const b = [0.8, 0.1, 0.55, 0.3, 0.95, 0.45, 0.7, 0.2, 0.65, 0.05, 0.4, 0.85];
+    const orderOf = (scores: number[]) => Array.from({ length: m }, (_, i) => i).sort((x, y) => scores[x]! - scores[y]!);
+    const random = seededRandom(21);
+    const as: number[] = [];
+    const bs: number[] = [];
+    const ds: number[] = [];
+    for (let r = 0; r < 60; r++) {
+      const counts = new Array<number>(m).fill(0);
+      for (let k = 0; k < m; k++) counts[Math.floor(random() * m)]! += 1;
+      const x = curveMetrics(rankByScore(a, q), { weights: orderOf(a).map((i) => counts[i]!) }).apgr;
+      const y = curveMetrics(rankByScore(b, q), { weights: orderOf(b).map((i) => counts[i]!) }).apgr;
+      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+      as.push(x);
+      bs.push(y);
+      ds.push(x - y);
+    }
+    const ends = (values: number[]) => {
+      const sorted = [...values].sort((u, v) => u - v);
+      return { low: sortedQuantile(sorted, 0.1), high: sortedQuantile(sorted, 0.9) };
+    };
+    const result = pairedApgr(a, b, q, { resamples: 60, seed: 21, level: 0.8 });
+    expect(ds.length).toBeLessThan(60);
+    expect(ds.length).toBeGreaterThan(30);
+    expect(result.used).toBe(ds.length);
+    for (const [got, scores, values] of [[result.a, a, as], [result.b, b, bs]] as const) {
+      expect(got.value).toBe(apgrOf2(scores, q));
+      expect(got.low).toBeCloseTo(ends(values).low, 12);
+      expect(got.high).toBeCloseTo(ends(values).high, 12);
+      expect(got.low).toBeLessThan(got.high);
+    }
+    expect(result.delta.low).toBeCloseTo(ends(ds).low, 12);
+    expect(result.delta.high).toBeCloseTo(ends(ds).high, 12);
+  });
 });
+
+function apgrOf2(scores: number[], q: { strong: Float64Array; weak: Float64Array }): number {
+  return curveMetrics(rankByScore(scores, q)).apgr;
+}
