@@ -73,19 +73,21 @@ function isResetOnReuse(error: unknown, reused: boolean): boolean {
  */
 export function postBody(url: string, headers: OutgoingHttpHeaders, body: Buffer, guard: CallGuard): Promise<UpstreamResponse> {
   const target = endpoint(url);
+  // One options object for the call (and its one resend after a reset): node:http copies what it keeps.
+  const options = {
+    method: 'POST',
+    hostname: target.hostname,
+    port: target.port,
+    path: target.path,
+    headers: { ...headers, 'content-length': body.byteLength },
+    agent: target.secure ? httpsAgent : httpAgent,
+  };
   const send = (retryOnReset: boolean): Promise<UpstreamResponse> =>
     new Promise((resolve, reject) => {
-      const options = {
-        method: 'POST',
-        hostname: target.hostname,
-        port: target.port,
-        path: target.path,
-        headers: { ...headers, 'content-length': body.byteLength },
-      };
       let answered = false;
       let request: http.ClientRequest;
       try {
-        request = target.secure ? https.request({ ...options, agent: httpsAgent }) : http.request({ ...options, agent: httpAgent });
+        request = target.secure ? https.request(options) : http.request(options);
       } catch (error) {
         reject(error); // e.g. an invalid character in a configured header
         return;
