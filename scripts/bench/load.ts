@@ -13,7 +13,7 @@ let completed = 0;
 const instance = autocannon({
   url: job.url,
   method: 'POST',
-  headers: { 'content-type': 'application/json' },
+  headers: { 'content-type': 'application/json', ...(job.headers ?? {}) },
   body: job.body,
   connections: job.connections,
   duration: job.durationS,

@@ -13,6 +13,8 @@ export const LoadJobSchema = z.object({
   amount: z.number().int().positive().optional(),
   /** Print a progress line every second (completed requests so far). */
   progress: z.boolean().default(false),
+  /** Extra request headers (e.g. a gateway key). */
+  headers: z.record(z.string(), z.string()).optional(),
 });
 export type LoadJob = z.infer<typeof LoadJobSchema>;
 

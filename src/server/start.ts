@@ -29,6 +29,8 @@ import { GatewayMetrics } from './metrics.ts';
 import { BreakerRegistry } from './upstream/breaker.ts';
 import type { ShadowRunner } from '../learning/shadow/runner.ts';
 import { startShadow } from './shadow-wiring.ts';
+import type { SharedState } from '../store/shared-state/shared-state.ts';
+import { sharedStateFor } from '../store/shared-state/registry.ts';
 
 export interface GatewayOptions {
   config: TriageConfig;
@@ -56,6 +58,8 @@ export interface GatewayOptions {
   shutdownGraceMs?: number;
   /** Uniform [0, 1) draws for exploration and shadow sampling (seeded in tests; default Math.random). */
   random?: () => number;
+  /** State shared with other instances (spend reservations, share windows); default this process's own. */
+  sharedState?: SharedState;
 }
 
 export interface RunningGateway {
@@ -147,6 +151,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // Scorer model versions (retrain / `triage models activate`): learned scorers hot-swap to the active one.
   const modelVersions = startModelVersionCache(opened, log, options.modelVersionPollMs);
 
+  // Spend reservations, share windows and key trust: this process's own, or the fleet's (a shared database).
+  const shared =
+    options.sharedState ??
+    sharedStateFor(store, {
+      onError: (what, error) => log.warn('shared_state_failed', { what, message: error.message }),
+      onFallback: (state, error) =>
+        state === 'local'
+          ? log.warn('spend_ledger_local', { message: error?.message ?? '', effect: 'spend limits held against the fleet spend last seen plus this instance, until the database answers' })
+          : log.info('spend_ledger_shared', {}),
+    });
   const adapters = new Map<string, ProviderAdapter>();
   const ctx: GatewayContext = {
     config,
@@ -163,7 +177,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     metrics,
     log,
-    keys: new GatewayKeys(readList(env, config.auth.keysEnv), readSecret(env, config.auth.adminKeyEnv), options.keyStore ?? (isKeyStore(store) ? store : undefined)),
+    keys: new GatewayKeys(readList(env, config.auth.keysEnv), readSecret(env, config.auth.adminKeyEnv), options.keyStore ?? (isKeyStore(store) ? store : undefined), {
+      spend: shared.spend,
+      keyCacheMs: shared.keyCacheMs,
+      onError: (error) => log.warn('key_store_read_failed', { message: error.message }),
+    }),
     startedAt: Date.now(),
     inflight: new InflightRequests(),
     breakers: new BreakerRegistry(config.server.circuitBreaker),
@@ -176,7 +194,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   for (const name of Object.keys(config.providers)) ctx.breakers.get(name);
   metrics.breakers(() => ctx.breakers.snapshot());
   // The learning wing is wired in here and nowhere else: thresholds, the share controllers' feed, budget pacing.
-  const live = learning ? new LiveThresholds({ config, learning, log, pollMs: options.calibrationPollMs }) : undefined;
+  const fleet = shared.fleet ? { spend: shared.spend, shareWindows: shared.shareWindows } : {};
+  const live = learning ? new LiveThresholds({ config, learning, log, pollMs: options.calibrationPollMs, ...fleet }) : undefined;
   let shadow: ShadowRunner | undefined;
   try {
     shadow = await startShadow(ctx, learning, options.random);
@@ -190,6 +209,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await warmScorers(ctx);
   } catch (error) {
     modelVersions?.stop();
+    await shared.close();
     await pruner?.stop();
     await store.close();
     await ctx.scorers.closeAll();
@@ -212,6 +232,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await shadow?.stop();
     live?.stop();
     modelVersions?.stop();
+    await shared.close();
     await pruner?.stop();
     await store.close();
     await ctx.scorers.closeAll();
@@ -252,6 +273,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await shadow?.stop();
       live?.stop();
       modelVersions?.stop();
+      await shared.close();
       await pruner?.stop();
       await store.close();
       await ctx.scorers.closeAll();

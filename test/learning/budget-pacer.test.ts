@@ -10,7 +10,7 @@ const DAY = 86_400_000;
 const start = Date.UTC(2026, 5, 10);
 
 describe('BudgetPacer', () => {
-  it('keeps the base threshold on plan and raises it smoothly, up to 1, when ahead', () => {
+  it('keeps the base threshold on plan and raises it smoothly, up to 1, when ahead', async () => {
     let now = start + DAY / 2; // half the day gone: plan is $50 of $100
     const pacer = new BudgetPacer({ budgetUsd: 100, period: 'day', onExhausted: 'weak', spentUsd: 50, now: () => now });
     expect(pacer.planUsd()).toBeCloseTo(50, 9);
@@ -18,7 +18,7 @@ describe('BudgetPacer', () => {
     const leases = [];
     const thresholds: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const admitted = pacer.admit('strong', { strong: 5, weak: 0.5 });
+      const admitted = await pacer.admit('strong', { strong: 5, weak: 0.5 });
       if (admitted.kind === 'admitted') leases.push(admitted.lease);
       thresholds.push(pacer.threshold(0.4));
     }
@@ -34,16 +34,17 @@ describe('BudgetPacer', () => {
     expect(pacer.spentUsd).toBe(0); // a new day
   });
 
-  it('admits by worst case: strong while it fits, then weak, then refuses (reject) or goes weak-only', () => {
+  it('admits by worst case: strong while it fits, then weak, then refuses (reject) or goes weak-only', async () => {
     const now = () => start + DAY / 2;
     const reject = new BudgetPacer({ budgetUsd: 10, period: 'day', onExhausted: 'reject', now });
-    const kinds = Array.from({ length: 6 }, () => {
-      const a = reject.admit('strong', { strong: 3, weak: 1 });
-      return a.kind === 'admitted' ? a.tier : 'rejected';
-    });
+    const kinds: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const a = await reject.admit('strong', { strong: 3, weak: 1 });
+      kinds.push(a.kind === 'admitted' ? a.tier : 'rejected');
+    }
     expect(kinds).toEqual(['strong', 'strong', 'strong', 'weak', 'rejected', 'rejected']);
     const weak = new BudgetPacer({ budgetUsd: 10, period: 'day', onExhausted: 'weak', spentUsd: 10, now });
-    const a = weak.admit('strong', { strong: 3, weak: 1 });
+    const a = await weak.admit('strong', { strong: 3, weak: 1 });
     expect(a.kind === 'admitted' && a.tier).toBe('weak');
   });
 

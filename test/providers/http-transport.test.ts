@@ -201,6 +201,23 @@ describe('pooled keep-alive transport', () => {
     expect(upstream.connections).toBe(2);
   });
 
+  it('sends the retry on a new connection, not on another stale socket of the pool', async () => {
+    // The server dropped every idle socket at once (its keep-alive timeout): the pool holds three,
+    // each reset on its next request. The one retry must not be spent on a second stale socket.
+    const upstream = await startUpstream((req, res, index) => {
+      if (index.onSocket >= 1) {
+        req.socket.destroy();
+        return;
+      }
+      answerJson(req, res);
+    });
+    const primed = await Promise.all([chat(upstream), chat(upstream), chat(upstream)]);
+    expect(primed.map((r) => r.kind)).toEqual(['json', 'json', 'json']);
+    expect(idleSockets(upstream.url)).toBe(3);
+    expect((await chat(upstream)).kind).toBe('json');
+    expect(upstream.connections).toBe(4);
+  });
+
   it('does not send a request twice when a fresh socket is reset', async () => {
     let seen = 0;
     const upstream = await startUpstream((req) => {

@@ -15,6 +15,6 @@ export interface ReserveInput {
 }
 
 export interface BudgetGate {
-  /** May await (a model-name budget's state is read from the log once); the check and reservation themselves are synchronous. */
+  /** May await (a model-name budget's state is read from the log once; a shared ledger is a database round trip); the check and reservation are one atomic step. */
   reserve(input: ReserveInput): Promise<Admission | null>;
 }

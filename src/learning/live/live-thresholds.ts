@@ -3,7 +3,8 @@
 //   none        -> the router's active calibration (hot-picked from the store), else its threshold
 //   strongShare -> a ShareController per router name, started from the newest share calibration
 //   budget      -> the active calibration (or threshold), raised by a BudgetPacer (configured
-//                  routers: one each; "@b500m" names: a bounded set, see suffix-budgets.ts)
+//                  routers: one each; "@b500m" names: a bounded set, see suffix-budgets.ts), whose
+//                  reservations go through the store's spend ledger (per process, or the fleet's)
 //   quality     -> the newest quality calibration for that target; unavailable without one
 // It also observes decisions (for the controllers) and is the BudgetGate. Controllers are created
 // only for configured routers and their bounded "@s<percent>" names.
@@ -14,13 +15,15 @@ import type { DecisionObservation, DecisionObserver, ThresholdReading, Threshold
 import { ThresholdUnavailableError } from '../../routing/threshold-source.ts';
 import type { Calibration, LearningStore } from '../../store/learning-store.ts';
 import type { DecisionStore } from '../../store/store.ts';
+import type { ShareWindows } from '../../store/shared-state/share-window.ts';
+import type { SpendLedger } from '../../store/shared-state/spend-ledger.ts';
 import type { BudgetGate, ReserveInput } from '../budget/gate.ts';
 import { BudgetPacer, type Admission } from '../budget/pacer.ts';
 import { periodSpan } from '../budget/period.ts';
 import { worstCaseUsd } from '../budget/worst-case.ts';
 import { CalibrationCache } from './calibration-cache.ts';
 import { SuffixBudgets } from './suffix-budgets.ts';
-import { ShareController } from './share-controller.ts';
+import { SHARE_WINDOW_DEFAULT, ShareController } from './share-controller.ts';
 
 type TargetKind = 'none' | 'strongShare' | 'budget' | 'quality';
 
@@ -45,6 +48,10 @@ export interface LiveThresholdsOptions {
   controller?: { window?: number; warmup?: number; gain?: number };
   /** Most model-name budgets ("@b500m") held live at once (default MAX_SUFFIX_BUDGETS). */
   maxSuffixBudgets?: number;
+  /** Where budget spend is reserved (default: this process's own ledger per pacer; Postgres: the fleet's). */
+  spend?: SpendLedger;
+  /** Where the share controllers keep their decisions (default: this process's last decisions; Postgres: the fleet's). */
+  shareWindows?: ShareWindows;
 }
 
 export class LiveThresholds implements ThresholdSource, DecisionObserver, BudgetGate {
@@ -63,6 +70,7 @@ export class LiveThresholds implements ThresholdSource, DecisionObserver, Budget
     });
     this.suffixBudgets = new SuffixBudgets({
       ...(options.maxSuffixBudgets === undefined ? {} : { max: options.maxSuffixBudgets }),
+      ...(options.spend ? { ledger: options.spend } : {}),
       spentSoFar: async (routerName, target) => {
         if (!this.decisions) return 0;
         const cells = await this.decisions.usageBreakdown({ dimension: 'router' }, { router: routerName, since: periodSpan(target.period, Date.now()).start });
@@ -91,7 +99,8 @@ export class LiveThresholds implements ThresholdSource, DecisionObserver, Budget
         const { start } = periodSpan(target.period, now);
         const rows = await decisions.decisions({ router: name, since: start });
         const spentUsd = rows.reduce((sum, row) => sum + (row.costUsd ?? 0), 0);
-        this.pacers.set(name, new BudgetPacer({ budgetUsd: target.budgetUsd, period: target.period, onExhausted: target.onExhausted, spentUsd }));
+        const shared = this.options.spend ? { ledger: this.options.spend } : {};
+        this.pacers.set(name, new BudgetPacer({ budgetUsd: target.budgetUsd, period: target.period, onExhausted: target.onExhausted, spentUsd, scope: `router:${name}`, ...shared }));
         this.options.log?.info('budget_pacing', { router: name, budgetUsd: target.budgetUsd, period: target.period, spentUsd });
       }
     }
@@ -119,7 +128,7 @@ export class LiveThresholds implements ThresholdSource, DecisionObserver, Budget
       strong: worstCaseUsd(input.request, input.prices.strong, target.defaultMaxTokens),
       weak: worstCaseUsd(input.request, input.prices.weak, target.defaultMaxTokens),
     };
-    // Configured routers' pacers exist from start(); the check and the reservation are one synchronous step.
+    // Configured routers' pacers exist from start(); the check and the reservation are one atomic step of the spend ledger.
     if (this.options.config.routers[input.routerName]) return this.pacers.get(input.routerName)?.admit(input.tier, worst) ?? null;
     // A model-name budget's pacer is found or made (bounded), and admits in the step that confirms it is still held.
     const admission = await this.suffixBudgets.withPacer(input.routerName, target, (pacer) => pacer.admit(input.tier, worst));
@@ -195,7 +204,9 @@ export class LiveThresholds implements ThresholdSource, DecisionObserver, Budget
     if (!controller) {
       // Prior: the newest calibration for this share, else the reference-quantile reading (scores are ranks).
       const prior = this.shareCalibration(routerName, share)?.threshold ?? Math.min(1, Math.max(0, 1 - share));
-      controller = new ShareController({ target: share, prior, ...this.options.controller });
+      const size = this.options.controller?.window ?? SHARE_WINDOW_DEFAULT;
+      const decisions = this.options.shareWindows?.open(routerName, size);
+      controller = new ShareController({ target: share, prior, ...this.options.controller, ...(decisions ? { decisions } : {}) });
       this.controllers.set(routerName, controller);
     }
     return controller;

@@ -1,10 +1,17 @@
 // The live share controller: holds a router's strong-call share at a target on the traffic that
-// really arrives. It keeps the last `window` decisions (scores of threshold-decided requests in a
-// sorted array, plus forced ones) and sets the threshold at the quantile of recent scores that
-// would have sent the wanted share strong, aiming past the target by the window's current error
-// so the rolling share itself converges. Before `warmup` scored requests it uses its prior (the
-// newest share calibration, or the reference-quantile reading 1 - target). O(window) memory,
-// O(log window) search plus one array shift per request.
+// really arrives. It reads a window of recent decisions (the scores of threshold-decided requests,
+// plus forced ones) through the store's share-window port: this process's last `window` decisions
+// by default, or the whole fleet's when the gateways share a Postgres store. It sets the threshold
+// at the quantile of the window's scores that would have sent the wanted share strong, aiming past
+// the target by the window's current error so the rolling share itself converges. Before `warmup`
+// scored requests it uses its prior (the newest share calibration, or the reference-quantile
+// reading 1 - target). The threshold is recomputed only when the window changed.
+
+import { RingWindow } from '../../store/shared-state/local/share-window.ts';
+import type { DecisionWindow, WindowView } from '../../store/shared-state/share-window.ts';
+
+/** Decisions in a share controller's rolling window unless configured. */
+export const SHARE_WINDOW_DEFAULT = 500;
 
 export interface ShareControllerOptions {
   target: number;
@@ -20,23 +27,8 @@ export interface ShareControllerOptions {
    * stream: gain 1 leaves the 500-request window up to 4.6 points off; 10 holds it within 2.4.
    */
   gain?: number;
-}
-
-interface Observation {
-  score: number | null;
-  strong: boolean;
-}
-
-/** Index of the first element >= value in an ascending array. */
-function lowerBound(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  /** Where the decisions are kept (default: a ring of this process's last `window` decisions). */
+  decisions?: DecisionWindow;
 }
 
 export class ShareController {
@@ -45,87 +37,64 @@ export class ShareController {
   private readonly warmup: number;
   private readonly gain: number;
   private prior: number;
-  private readonly ring: (Observation | undefined)[];
-  private next = 0;
-  private count = 0;
-  private strongCount = 0;
-  private forcedStrong = 0;
-  /** Scores of the window's threshold-decided requests, ascending. */
-  private readonly sorted: number[] = [];
+  private readonly decisions: DecisionWindow;
   private cached: number;
+  private cachedAt = -1;
 
   constructor(options: ShareControllerOptions) {
     if (!(options.target >= 0 && options.target <= 1)) throw new RangeError(`strong share target must be in [0, 1], got ${options.target}`);
     this.target = options.target;
-    this.windowSize = Math.max(1, Math.trunc(options.window ?? 500));
+    this.windowSize = Math.max(1, Math.trunc(options.window ?? SHARE_WINDOW_DEFAULT));
     this.warmup = Math.max(1, Math.trunc(options.warmup ?? 50));
     this.gain = options.gain ?? 10;
     this.prior = options.prior;
     this.cached = options.prior;
-    this.ring = new Array<Observation | undefined>(this.windowSize);
+    this.decisions = options.decisions ?? new RingWindow(this.windowSize);
   }
 
   /** The threshold for the next request. */
   threshold(): number {
+    if (this.cachedAt !== this.decisions.version) {
+      this.cached = this.compute(this.decisions.view());
+      this.cachedAt = this.decisions.version;
+    }
     return this.cached;
   }
 
   /** Strong share of the decisions in the window (NaN when empty). */
   liveShare(): number {
-    return this.count === 0 ? Number.NaN : this.strongCount / this.count;
+    const view = this.decisions.view();
+    return view.count === 0 ? Number.NaN : view.strong / view.count;
   }
 
   get observed(): number {
-    return this.count;
+    return this.decisions.view().count;
   }
 
   /** A new prior (e.g. a fresh calibration); used only until warmed up. */
   setPrior(prior: number): void {
     this.prior = prior;
-    if (this.sorted.length < this.warmup) this.cached = prior;
+    this.cachedAt = -1;
   }
 
   /** Records a decision: its score when the threshold decided it (else null) and the tier served. */
   observe(score: number | null, strong: boolean): void {
-    const evicted = this.ring[this.next];
-    if (evicted) this.remove(evicted);
-    const observation = { score, strong };
-    this.ring[this.next] = observation;
-    this.next = (this.next + 1) % this.windowSize;
-    this.count += 1;
-    if (strong) this.strongCount += 1;
-    if (score === null) {
-      if (strong) this.forcedStrong += 1;
-    } else {
-      this.sorted.splice(lowerBound(this.sorted, score), 0, score);
-    }
-    this.cached = this.compute();
+    this.decisions.record(score, strong);
   }
 
-  private remove(old: Observation): void {
-    this.count -= 1;
-    if (old.strong) this.strongCount -= 1;
-    if (old.score === null) {
-      if (old.strong) this.forcedStrong -= 1;
-      return;
-    }
-    const at = lowerBound(this.sorted, old.score);
-    this.sorted.splice(at, 1);
-  }
-
-  private compute(): number {
-    const scored = this.sorted.length;
+  private compute(view: WindowView): number {
+    const scored = view.scored;
     if (scored < this.warmup) return this.prior;
-    const error = this.target - this.strongCount / this.count;
+    const error = this.target - view.strong / view.count;
     const aim = Math.min(1, Math.max(0, this.target + this.gain * error));
-    const wantedScored = Math.min(scored, Math.max(0, Math.round(aim * this.count - this.forcedStrong)));
+    const wantedScored = Math.min(scored, Math.max(0, Math.round(aim * view.count - view.forcedStrong)));
     if (wantedScored === 0) {
-      const top = this.sorted[scored - 1] as number;
+      const top = view.highest(1) as number;
       return top >= 1 ? 1 : (top + 1) / 2;
     }
     // The wantedScored highest scores go strong: threshold between the cut and the score below it.
-    const cut = this.sorted[scored - wantedScored] as number;
-    const below = this.sorted[scored - wantedScored - 1];
+    const cut = view.highest(wantedScored) as number;
+    const below = view.highest(wantedScored + 1);
     return below === undefined ? cut : (cut + below) / 2;
   }
 }

@@ -2,10 +2,11 @@
 // any number of different budget suffixes, so the gateway keeps pacers for at most `max` of them
 // (least recently used first out). A state is created, or re-created after eviction, from the
 // spend the log already holds for that name this period, so eviction forgets nothing that has
-// finished; a state with requests in flight (reservations) is never evicted: when every state is
+// finished; a state with requests in flight (reservations of this process) is never evicted: when every state is
 // busy, the new name is refused until one frees up.
 
 import type { RouterTarget } from '../../config/types.ts';
+import type { SpendLedger } from '../../store/shared-state/spend-ledger.ts';
 import { BudgetPacer } from '../budget/pacer.ts';
 
 type BudgetTarget = Extract<RouterTarget, { budgetUsd: number }>;
@@ -19,6 +20,8 @@ export interface SuffixBudgetsOptions {
   spentSoFar: (routerName: string, target: BudgetTarget) => Promise<number>;
   onSeedError?: (routerName: string, error: Error) => void;
   now?: () => number;
+  /** Where spend and reservations are kept (default: one ledger per pacer, in this process). */
+  ledger?: SpendLedger;
 }
 
 interface State {
@@ -82,13 +85,21 @@ export class SuffixBudgets {
       this.options.onSeedError?.(routerName, error instanceof Error ? error : new Error(String(error)));
     }
     const { budgetUsd, period, onExhausted } = target;
-    return new BudgetPacer({ budgetUsd, period, onExhausted, spentUsd, ...(this.options.now ? { now: this.options.now } : {}) });
+    return new BudgetPacer({
+      budgetUsd,
+      period,
+      onExhausted,
+      spentUsd,
+      scope: `router:${routerName}`,
+      ...(this.options.ledger ? { ledger: this.options.ledger } : {}),
+      ...(this.options.now ? { now: this.options.now } : {}),
+    });
   }
 
   /** Drops the least recently used idle state (ready, nothing reserved); false when none is idle. */
   private evictOne(): boolean {
     for (const [name, state] of this.states) {
-      if (state.ready && state.ready.reservedUsd <= 1e-12) {
+      if (state.ready && !state.ready.busy) {
         this.states.delete(name);
         return true;
       }

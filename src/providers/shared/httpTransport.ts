@@ -4,7 +4,9 @@
 // streams, no AbortController per call: the CallGuard's stop destroys the request and its socket,
 // so a timeout or a client that left never leaves a half-read socket in the pool. A request that
 // fails on a reused keep-alive socket before any answer (the server closed it while idle) is sent
-// once more on a fresh one. Redirects are never followed (node:http does not).
+// once more on a new connection of its own, never on another pooled socket: a server's keep-alive
+// timeout drops every idle socket at once, so the next one in the pool is likely stale too.
+// Redirects are never followed (node:http does not).
 
 import http, { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
@@ -62,8 +64,11 @@ class StoppedError extends Error {
   }
 }
 
+/** What a stale idle socket gives when written to: reset (ECONNRESET) or a closed pipe (EPIPE). */
+const STALE_SOCKET_CODES: ReadonlySet<unknown> = new Set(['ECONNRESET', 'EPIPE']);
+
 function isResetOnReuse(error: unknown, reused: boolean): boolean {
-  return reused && error instanceof Error && 'code' in error && error.code === 'ECONNRESET';
+  return reused && error instanceof Error && 'code' in error && STALE_SOCKET_CODES.has(error.code);
 }
 
 /**
@@ -73,19 +78,23 @@ function isResetOnReuse(error: unknown, reused: boolean): boolean {
  */
 export function postBody(url: string, headers: OutgoingHttpHeaders, body: Buffer, guard: CallGuard): Promise<UpstreamResponse> {
   const target = endpoint(url);
-  const send = (retryOnReset: boolean): Promise<UpstreamResponse> =>
+  // One options object for the call; its one resend after a reset (pooled: false) swaps the pooled
+  // agent for a connection of its own. node:http copies what it keeps.
+  const options = {
+    method: 'POST',
+    hostname: target.hostname,
+    port: target.port,
+    path: target.path,
+    headers: { ...headers, 'content-length': body.byteLength },
+    agent: target.secure ? httpsAgent : httpAgent,
+  };
+  const send = (pooled: boolean): Promise<UpstreamResponse> =>
     new Promise((resolve, reject) => {
-      const options = {
-        method: 'POST',
-        hostname: target.hostname,
-        port: target.port,
-        path: target.path,
-        headers: { ...headers, 'content-length': body.byteLength },
-      };
       let answered = false;
       let request: http.ClientRequest;
       try {
-        request = target.secure ? https.request({ ...options, agent: httpsAgent }) : http.request({ ...options, agent: httpAgent });
+        const sent = pooled ? options : { ...options, agent: false };
+        request = target.secure ? https.request(sent) : http.request(sent);
       } catch (error) {
         reject(error); // e.g. an invalid character in a configured header
         return;
@@ -96,7 +105,7 @@ export function postBody(url: string, headers: OutgoingHttpHeaders, body: Buffer
       });
       request.on('error', (error) => {
         if (answered) return; // the response's own reader sees it
-        if (!guard.stopped && retryOnReset && isResetOnReuse(error, request.reusedSocket)) {
+        if (!guard.stopped && pooled && isResetOnReuse(error, request.reusedSocket)) {
           send(false).then(resolve, reject);
           return;
         }

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { GatewayError, errorResponse } from '../errors.ts';
-import type { Caller, GatewayKeys } from '../gateway-keys.ts';
+import { KeyStoreUnavailableError, type Caller, type GatewayKeys } from '../gateway-keys.ts';
 import { requestHeader } from '../request-header.ts';
 
 /** The id under which a gateway key appears in the log: "key_" and 12 hex digits of its sha256. */
@@ -16,6 +16,16 @@ export function keyId(key: string): string {
 }
 
 const callers = new WeakMap<Request, Caller>();
+
+/** The caller for a presented key; an unreachable key store (and the key not cached) answers 503 in OpenAI's shape. */
+async function callerOf(keys: GatewayKeys, presented: string): Promise<Caller | null | Response> {
+  try {
+    return await keys.authenticate(presented);
+  } catch (error) {
+    if (!(error instanceof KeyStoreUnavailableError)) throw error;
+    return errorResponse(new GatewayError(503, error.message, 'server_error', 'key_store_unavailable'), { 'retry-after': '1' });
+  }
+}
 
 /** The caller this request was authenticated as, or null when auth is off. */
 export function requestCaller(c: Context): Caller | null {
@@ -42,7 +52,8 @@ export function gatewayAuth(keys: GatewayKeys): MiddlewareHandler {
         new GatewayError(401, 'missing API key: send Authorization: Bearer <gateway key>', 'invalid_request_error', 'missing_api_key'),
       );
     }
-    const caller = await keys.authenticate(presented);
+    const caller = await callerOf(keys, presented);
+    if (caller instanceof Response) return caller;
     if (!caller) return errorResponse(new GatewayError(401, 'incorrect or revoked API key provided', 'invalid_request_error', 'invalid_api_key'));
     callers.set(c.req.raw, caller);
     return next();
@@ -55,7 +66,8 @@ export function requireAdmin(keys: GatewayKeys): MiddlewareHandler {
     await keys.refresh();
     if (!keys.enabled) return next();
     const presented = presentedKey(c);
-    const caller = presented ? await keys.authenticate(presented) : null;
+    const caller = presented ? await callerOf(keys, presented) : null;
+    if (caller instanceof Response) return caller;
     if (!caller) return errorResponse(new GatewayError(401, 'an admin key is required', 'invalid_request_error', 'invalid_api_key'));
     if (!caller.admin) return errorResponse(new GatewayError(403, 'this key is not an admin key', 'permission_error', 'admin_required'));
     callers.set(c.req.raw, caller);

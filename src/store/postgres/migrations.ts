@@ -12,6 +12,8 @@
 // (bumped on every re-log of a decision, as INSERT OR REPLACE gives SQLite a fresh rowid).
 
 import type { Migration } from '../schema-version.ts';
+import { SHARE_WINDOW_TABLES } from '../shared-state/postgres/share-window.ts';
+import { SPEND_LEDGER_TABLES } from '../shared-state/postgres/spend-ledger.ts';
 
 const decisions = `
 CREATE SEQUENCE decisions_seq;
@@ -165,4 +167,5 @@ CREATE INDEX admin_audit_created_at ON admin_audit (created_at);
 
 export const postgresMigrations: readonly Migration[] = [
   { version: 1, name: 'the SQLite schema as of its migration 8, with seq columns for tie-breaks', sql: decisions },
+  { version: 2, name: 'state shared by gateway instances: spend ledger and leases, share windows', sql: SPEND_LEDGER_TABLES + SHARE_WINDOW_TABLES },
 ];
