@@ -98,3 +98,20 @@ export async function removeCluster(dir: string): Promise<void> {
   }
   await rm(dir, { recursive: true, force: true });
 }
+
+export interface TestCluster {
+  /** Superuser URL on the cluster's maintenance database. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a cluster right away (for scripts outside vitest, e.g. the fleet bench); stop() removes it. */
+export async function startTestCluster(): Promise<TestCluster> {
+  const dir = await reserveClusterDir();
+  try {
+    return { url: await ensureCluster(dir), stop: () => removeCluster(dir) };
+  } catch (error) {
+    await removeCluster(dir);
+    throw error;
+  }
+}
