@@ -132,7 +132,7 @@ export async function run(args: string[]): Promise<number> {
   const env = processEnv();
   const { config } = loadConfig({ file: values.config, env });
   const routerName = values.router ?? config.defaultRouter;
-  const store = openLog(values.db, env, { create: !values.list && !values.rollback });
+  const store = await openLog(values.db, env, { create: !values.list && !values.rollback });
   try {
     if (values.list) {
       const rows = await store.calibrations(values.router ? { router: values.router } : {});

@@ -58,7 +58,7 @@ export async function run(args: string[]): Promise<number> {
   const { config } = loadConfig({ file: values.config, env });
   const routers = values.router === undefined ? Object.keys(config.routers) : [values.router];
   for (const name of routers) if (!Object.hasOwn(config.routers, name)) throw new UsageError(`no router named "${name}" (known: ${Object.keys(config.routers).join(', ')})`);
-  const store = openLog(values.db, env);
+  const store = await openLog(values.db, env);
   try {
     const reports: DriftReport[] = [];
     for (const name of routers) reports.push(await driftReport(store, name, window));

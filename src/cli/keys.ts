@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { processEnv } from '../config/env.ts';
 import { parseKeyBudget, type GatewayKey } from '../store/keys.ts';
-import { openLogFile } from './log-file.ts';
+import { logPath, openLogFile } from './log-file.ts';
 import { parseTagsHeader } from '../server/parse.ts';
 
 export const help = `Usage: triage keys create --name NAME [--tags k=v,k2=v2] [--budget 50/month] [--models triage,triage/fast] [--admin] [--db FILE]
@@ -46,9 +46,9 @@ export async function run(args: string[]): Promise<number> {
     strict: true,
   });
   const [action, id] = positionals;
-  const path = values.db ?? processEnv()['TRIAGE_DB'] ?? 'triage.db';
+  const path = logPath(values.db, processEnv());
   if (action !== 'create' && action !== 'list' && action !== 'revoke') throw new Error(`say create, list or revoke\n\n${help}`);
-  const store = openLogFile(path);
+  const store = await openLogFile(path);
   try {
     if (action === 'create') {
       if (!values.name) throw new Error('create needs --name');

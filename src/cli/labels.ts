@@ -44,7 +44,7 @@ export async function run(args: string[]): Promise<number> {
   const minConfidence = parseConfidence(values['min-confidence']);
   if (values.out === '') throw new UsageError('--out needs a file name');
   const { config } = loadConfig({ ...(values.config ? { file: values.config } : {}), env });
-  const store = openLog(values.db, env);
+  const store = await openLog(values.db, env);
   try {
     const { records, stats } = await readOwnLabels(store, config, { ...(since !== undefined ? { since } : {}), ...(minConfidence !== undefined ? { minConfidence } : {}) });
     if (values.out) {

@@ -23,6 +23,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   targets: { summary: 'how well each router held its target (live share, budget pace)', load: () => import('./targets.ts') },
   models: { summary: 'list local models and scorer versions; activate, roll back; pull an embedder', load: () => import('./models.ts') },
   retrain: { summary: 'train a candidate scorer on public + own labels; promote it only past the regression gate', load: () => import('./retrain.ts') },
+  db: { summary: 'schema migrations (status, migrate), copy a log to another store (SQLite -> Postgres), prune', load: () => import('./db.ts') },
   labels: { summary: 'export the team\'s own labels (feedback, shadow verdicts) as labelled JSONL', load: () => import('./labels.ts') },
 };
 

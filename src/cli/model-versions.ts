@@ -31,7 +31,7 @@ export async function versionCommand(sub: 'activate' | 'rollback' | 'register', 
     options: { db: { type: 'string' }, line: { type: 'string' }, activate: { type: 'boolean', default: false } },
     strict: true,
   });
-  const store = openLog(values.db, processEnv());
+  const store = await openLog(values.db, processEnv());
   try {
     if (sub === 'activate') {
       const id = positionals[0];

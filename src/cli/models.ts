@@ -11,7 +11,7 @@ import { readModelFolder } from '../embedding/model-folder.ts';
 import { DEFAULT_HUB_URL, pullModel } from '../embedding/pull.ts';
 import { DEFAULT_EMBEDDERS_DIR, DEFAULT_MODELS_DIR } from '../embedding/registry.ts';
 import { processEnv } from '../config/env.ts';
-import { logPath, openLog } from './log-file.ts';
+import { logExists, logPath, openLog } from './log-file.ts';
 import { versionCommand, versionsTable } from './model-versions.ts';
 
 export const help = `Usage:
@@ -86,8 +86,8 @@ async function list(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { dir: { type: 'string', default: DEFAULT_MODELS_DIR }, db: { type: 'string' }, line: { type: 'string' } } });
   const root = resolve(values.dir);
   const dbPath = logPath(values.db, processEnv());
-  if (existsSync(dbPath)) {
-    const store = openLog(dbPath, processEnv());
+  if (logExists(dbPath)) {
+    const store = await openLog(dbPath, processEnv());
     try {
       process.stdout.write(versionsTable(await store.modelVersions(values.line ? { line: values.line } : {}), store.activeModelVersions()));
     } finally {

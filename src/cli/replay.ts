@@ -105,7 +105,7 @@ export async function run(args: string[]): Promise<number> {
   const prices = parsePrices(values.prices ?? [], { strong: strong.pricePerMTok, weak: weak.pricePerMTok });
   if (values.split !== undefined && values.split !== 'train' && values.split !== 'test') throw new Error(`--split must be train or test, got "${values.split}"`);
   const split: { split?: 'train' | 'test' } = values.split === 'train' || values.split === 'test' ? { split: values.split } : {};
-  const store = openLog(values.db, env);
+  const store = await openLog(values.db, env);
   const scorer = values.model ? await (await import('../scoring/learned.ts')).createLearnedScorer({ name: values.model }) : undefined;
   const scorers = values.labels ? createScorerPool(defaultScorerFactory()) : undefined;
   try {

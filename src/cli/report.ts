@@ -2,13 +2,12 @@
 // mode, task type, day or a tag), with what the same tokens would have cost all on the strong
 // model. The figures come from routing/usage-report.ts; this file only reads flags and prints.
 
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { processEnv } from '../config/env.ts';
 import { loadConfig } from '../config/load.ts';
 import { usageReport, type UsageFigures, type UsageReport } from '../routing/usage-report.ts';
 import { parseGroupBy, parseWindow } from '../routing/usage-query.ts';
-import { openLogFile } from './log-file.ts';
+import { logExists, openLogFile } from './log-file.ts';
 import { targetAdherence } from '../learning/adherence.ts';
 import { formatAdherence } from './targets.ts';
 import { UsageError } from './usage-error.ts';
@@ -161,8 +160,8 @@ export async function run(args: string[]): Promise<number> {
   const window = asUsage(() => parseWindow(values.since, values.until, Date.now()));
   const top = asUsage(() => parseTop(values.top));
   const { config, source } = loadConfig({ file: values.config, env });
-  if (!existsSync(path)) throw new Error(`no decision log at ${path} (use --db)`);
-  const store = openLogFile(path);
+  if (!logExists(path)) throw new Error(`no decision log at ${path} (use --db)`);
+  const store = await openLogFile(path);
   try {
     const query = { ...window, router: values.router };
     const report = await usageReport(store, config, { groupBy, query, top });

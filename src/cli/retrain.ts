@@ -22,6 +22,7 @@ import { STRONG_MODEL, WEAK_MODEL } from '../training/data/sources/source.ts';
 import { MT_BENCH_SOURCE } from '../training/data/sources/mt-bench.ts';
 import { mostCommonPair } from '../training/pair.ts';
 import { logPath, openLog } from './log-file.ts';
+import { parseStoreTarget } from '../store/target.ts';
 import { configPair, describeExport, parseConfidence, parseSince, readOwnLabels } from './own-labels.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -119,8 +120,8 @@ export async function run(args: string[]): Promise<number> {
   if (router.scorer !== 'learned') throw new UsageError(`router ${routerName} uses the ${router.scorer} scorer; only learned scorers are retrained`);
   const line = router.model ?? DEFAULT_SCORER_MODEL;
   const dataDir = resolve(values['data-dir']);
-  const dbPath = resolve(logPath(values.db, env));
-  const store = openLog(dbPath, env);
+  const dbPath = logPath(values.db, env);
+  const store = await openLog(dbPath, env);
   try {
     let own: LabelledRecord[];
     if (values.labels) {
@@ -145,7 +146,9 @@ export async function run(args: string[]): Promise<number> {
     const shippedVersion = existsSync(join(shippedDir, 'meta.json')) ? (await readModelMeta(shippedDir)).version : 0;
     const known = await store.modelVersions({ line });
     const version = Math.max(shippedVersion, ...known.map((v) => v.version), (await readModelMeta(activeDir)).version) + 1;
-    const versionsDir = resolve(values['versions-dir'] ?? join(dirname(dbPath), 'model-versions'));
+    // Beside a SQLite log; in the working folder when the log is a Postgres URL.
+    const logDir = parseStoreTarget(dbPath).kind === 'sqlite' ? dirname(resolve(dbPath)) : resolve('.');
+    const versionsDir = resolve(values['versions-dir'] ?? join(logDir, 'model-versions'));
     const candidateDir = join(versionsDir, line, `v${version}`);
     const id = modelVersionId(line, version);
     log(`training candidate ${id} on ${[...sources, ...(own.length > ownTest.length ? [OWN_TRAFFIC_SOURCE] : [])].join(', ') || 'nothing'} -> ${candidateDir}`);

@@ -41,7 +41,7 @@ export async function run(args: string[]): Promise<number> {
   const since = Date.now() - Number(match[1]) * (UNIT_MS[match[2]!] ?? 0);
   const window = values.window ? Number(values.window) : 500;
   if (!Number.isInteger(window) || window <= 0) throw new Error('--window must be a positive number of requests');
-  const store = openLog(values.db, env);
+  const store = await openLog(values.db, env);
   try {
     const rows = targetAdherence(await store.decisions({ since }), config, { window });
     process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : formatAdherence(rows));

@@ -1,7 +1,7 @@
 // OpenAI Chat Completions wire types shared by every layer (the bottom of the dependency order),
 // plus the few pure helpers that read text out of a request. Knows no HTTP and no routing.
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool' | 'function';
 
@@ -114,5 +114,6 @@ export function normalisePrompt(prompt: string): string {
  * turn) and in labelled data, so logged traffic can be joined with labels and checked for leaks.
  */
 export function promptHash(prompt: string): string {
-  return createHash('sha256').update(normalisePrompt(prompt), 'utf8').digest('hex');
+  // One-shot crypto.hash (Node >= 20.12): the same digest as createHash().update().digest(), without a Hash object per request.
+  return hash('sha256', normalisePrompt(prompt), 'hex');
 }

@@ -13,10 +13,16 @@ import type { AnswerCapture } from './answer-capture.ts';
 import type { GatewayContext } from './context.ts';
 import type { AttemptOutcome, AttemptResult } from './upstream/call.ts';
 
+/** "dec_" and the 32 hex digits of a random UUID (its dashes dropped by slicing, not a regex per request). */
+function decisionId(): string {
+  const uuid = randomUUID();
+  return `dec_${uuid.slice(0, 8)}${uuid.slice(9, 13)}${uuid.slice(14, 18)}${uuid.slice(19, 23)}${uuid.slice(24)}`;
+}
+
 /** A log row with nothing decided yet. */
 function newRecord(kind: DecisionKind, receivedAt: number): DecisionRecord {
   return {
-    id: `dec_${randomUUID().replace(/-/g, '')}`,
+    id: decisionId(),
     createdAt: receivedAt,
     kind,
     router: null,
@@ -146,13 +152,19 @@ export class Exchange {
       if (record.ttfbMs !== null) ctx.metrics.ttfbSeconds.observe({ model: served }, record.ttfbMs / 1000);
     }
     ctx.store.log(record);
-    for (const hook of [...this.#onEnd, ...ctx.exchangeHooks]) {
+    // The request's own hooks, then the context's (no array is built when there are none).
+    this.#runHooks(this.#onEnd);
+    this.#runHooks(ctx.exchangeHooks);
+    this.#done();
+  }
+
+  #runHooks(hooks: ReadonlyArray<(record: DecisionRecord) => void>): void {
+    for (let i = 0; i < hooks.length; i++) {
       try {
-        hook(record);
+        hooks[i]?.(this.record);
       } catch (thrown) {
-        ctx.log.error('exchange_hook_failed', { message: thrown instanceof Error ? thrown.message : String(thrown) });
+        this.ctx.log.error('exchange_hook_failed', { message: thrown instanceof Error ? thrown.message : String(thrown) });
       }
     }
-    this.#done();
   }
 }

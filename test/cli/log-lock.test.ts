@@ -58,19 +58,19 @@ async function holdWriteLock(): Promise<{ released: Promise<number> }> {
 // The lock is taken after the command opened the log (as a gateway logging under load does between
 // opening and writing), so the wait happens in the write itself, not in the open's migration check.
 it('a command\'s write waits for another process\'s write lock instead of failing', async () => {
-  const store = openLog(db, {});
+  const store = await openLog(db, {});
   try {
     const { released } = await holdWriteLock();
     const { key } = await store.createKey({ name: 'while-locked', tags: {}, budget: null, models: null });
     expect(Date.now()).toBeGreaterThanOrEqual(await released);
     expect((await store.listKeys()).map((k) => k.name)).toEqual([key.name]);
   } finally {
-    store.close();
+    await store.close();
   }
 });
 
 it('models activate waits for the lock too (the hot-swap path)', async () => {
-  const store = openLogFile(db);
+  const store = await openLogFile(db);
   try {
     await store.saveModelVersion({
       id: 'default@2', line: 'default', version: 2, dir, createdAt: Date.now(), status: 'registered',
@@ -80,6 +80,6 @@ it('models activate waits for the lock too (the hot-swap path)', async () => {
     expect((await store.activateModelVersion('default@2')).id).toBe('default@2');
     expect(Date.now()).toBeGreaterThanOrEqual(await released);
   } finally {
-    store.close();
+    await store.close();
   }
 });

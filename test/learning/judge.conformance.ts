@@ -28,7 +28,10 @@ export function describeJudgeConformance(name: string, options: { create: () => 
     });
 
     it('names the better answer by its position, in both orders, and a tie as C', async () => {
-      const { judge } = await open();
+      const { judge, failing } = await open();
+      // The kind is the registry key it was created under.
+      expect(judge.kind).toBe(name);
+      expect(failing.kind).toBe(name);
       expect((await judge.compare(input('Everest [better]', 'K2 [worse]'))).verdict).toBe('A');
       expect((await judge.compare(input('K2 [worse]', 'Everest [better]'))).verdict).toBe('B');
       expect((await judge.compare(input('Everest', 'Everest'))).verdict).toBe('C');

@@ -1,8 +1,9 @@
 // normalisePrompt collapses whitespace with a regex that leaves single spaces alone (for speed); it
 // must give exactly what collapsing every /\s+/ run gives, because logged prompt hashes are joined
 // with the hashes of labelled data made by earlier builds. Seeded random strings over the
-// whitespace characters JavaScript knows, plus a few fixed cases.
+// whitespace characters JavaScript knows, plus a few fixed cases. The hash itself is sha256 hex.
 
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { seededRandom as seeded } from '../../src/eval/prng.ts';
 import { normalisePrompt, promptHash } from '../../src/protocol/chat.ts';
@@ -32,5 +33,11 @@ describe('normalisePrompt', () => {
   it('gives the prompt hash of the reference normalisation', () => {
     const text = 'Explain  the\ndifference between a MUTEX and a semaphore. ';
     expect(promptHash(text)).toBe(promptHash(reference(text)));
+  });
+
+  it('is the sha256 hex that createHash gives (the one-shot hash must not change logged hashes)', () => {
+    for (const text of ['Explain the difference', 'équipe Ω \u{1F600} naïve', '']) {
+      expect(promptHash(text)).toBe(createHash('sha256').update(reference(text), 'utf8').digest('hex'));
+    }
   });
 });

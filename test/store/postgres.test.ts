@@ -13,6 +13,7 @@ import { describeDashboardStoreConformance } from './dashboard-store.conformance
 import { describeKeyStoreConformance } from './key-store.conformance.ts';
 import { describeLearningStoreConformance, makeCalibration } from './learning-store.conformance.ts';
 import { decisionStoreConformance } from './store.conformance.ts';
+import { describeModelVersionStoreConformance } from './model-version-store.conformance.ts';
 
 const databases = suiteDatabases('store');
 const skip = databases.skip;
@@ -25,6 +26,7 @@ describe.skipIf(skip !== null)(label, () => {
 describeKeyStoreConformance(label, { create: () => fresh(), ...(skip === null ? {} : { skip }) });
 describeLearningStoreConformance(label, { create: () => fresh(), skip: skip !== null });
 describeDashboardStoreConformance(label, { create: () => fresh(), skip: skip !== null });
+describeModelVersionStoreConformance(label, { create: () => fresh(), skip: skip !== null });
 
 describe.skipIf(skip !== null)('Postgres store across instances', () => {
   const opened: PostgresDecisionStore[] = [];

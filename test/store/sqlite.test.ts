@@ -16,6 +16,7 @@ import { useTempDir } from './fixtures/temp-dir.ts';
 import { describeKeyStoreConformance } from './key-store.conformance.ts';
 import { decisionStoreConformance } from './store.conformance.ts';
 import { describeLearningStoreConformance } from './learning-store.conformance.ts';
+import { describeModelVersionStoreConformance } from './model-version-store.conformance.ts';
 
 const tempDir = useTempDir();
 
@@ -23,6 +24,7 @@ decisionStoreConformance('sqlite file', () => openSqliteStore(join(tempDir(), 'l
 decisionStoreConformance('sqlite :memory:', () => openSqliteStore(':memory:'));
 describeKeyStoreConformance('sqlite file', { create: () => openSqliteStore(join(tempDir(), 'keys.db')) });
 describeLearningStoreConformance('sqlite file', { create: () => openSqliteStore(join(tempDir(), 'learn.db')) });
+describeModelVersionStoreConformance('sqlite file', { create: () => openSqliteStore(join(tempDir(), 'versions.db')) });
 
 const handles: { close(): unknown }[] = [];
 afterEach(async () => {

@@ -78,21 +78,23 @@ function isResetOnReuse(error: unknown, reused: boolean): boolean {
  */
 export function postBody(url: string, headers: OutgoingHttpHeaders, body: Buffer, guard: CallGuard): Promise<UpstreamResponse> {
   const target = endpoint(url);
-  // The first try takes a pooled socket; the retry (pooled: false) opens a connection of its own.
+  // One options object for the call; its one resend after a reset (pooled: false) swaps the pooled
+  // agent for a connection of its own. node:http copies what it keeps.
+  const options = {
+    method: 'POST',
+    hostname: target.hostname,
+    port: target.port,
+    path: target.path,
+    headers: { ...headers, 'content-length': body.byteLength },
+    agent: target.secure ? httpsAgent : httpAgent,
+  };
   const send = (pooled: boolean): Promise<UpstreamResponse> =>
     new Promise((resolve, reject) => {
-      const options = {
-        method: 'POST',
-        hostname: target.hostname,
-        port: target.port,
-        path: target.path,
-        headers: { ...headers, 'content-length': body.byteLength },
-      };
       let answered = false;
       let request: http.ClientRequest;
       try {
-        const agent = pooled ? (target.secure ? httpsAgent : httpAgent) : false;
-        request = target.secure ? https.request({ ...options, agent }) : http.request({ ...options, agent });
+        const sent = pooled ? options : { ...options, agent: false };
+        request = target.secure ? https.request(sent) : http.request(sent);
       } catch (error) {
         reject(error); // e.g. an invalid character in a configured header
         return;

@@ -31,6 +31,7 @@ import { AsyncWriteQueue } from './write-queue.ts';
 import type { PruneResult, RetentionStore } from '../retention.ts';
 import type { StoreHealth } from '../health.ts';
 import { prunePostgresBefore } from './prune.ts';
+import { flushUntilDeadline } from '../close-flush.ts';
 
 export interface PostgresStoreOptions {
   /** Longest a logged row waits before it is written (default 200 ms). */
@@ -327,19 +328,7 @@ export class PostgresDecisionStore
     this.closed = true;
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     this.refreshTimer = undefined;
-    let failure: unknown;
-    const deadline = Date.now() + this.closeTimeoutMs;
-    for (;;) {
-      try {
-        await this.queue.flushAll();
-        failure = undefined;
-        break;
-      } catch (thrown) {
-        failure = thrown;
-        if (Date.now() >= deadline) break;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(100, Math.max(1, deadline - Date.now()))));
-      }
-    }
+    const failure = await flushUntilDeadline(() => this.queue.flushAll(), this.closeTimeoutMs, 100);
     const lost = (await this.queue.stop()).length;
     if (lost > 0) {
       this.queue.droppedRows += lost;

@@ -32,6 +32,7 @@ import { WriteQueue } from './write-queue.ts';
 import type { PruneResult, RetentionStore } from '../retention.ts';
 import type { StoreHealth } from '../health.ts';
 import { pruneSqliteBefore } from './prune.ts';
+import { flushUntilDeadline } from '../close-flush.ts';
 
 export interface SqliteStoreOptions {
   /** Longest a logged row waits before it is written (default 200 ms). */
@@ -293,19 +294,7 @@ export class SqliteDecisionStore
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    let failure: unknown;
-    const deadline = Date.now() + this.closeTimeoutMs;
-    for (;;) {
-      try {
-        this.queue.flushAll();
-        failure = undefined;
-        break;
-      } catch (thrown) {
-        failure = thrown;
-        if (Date.now() >= deadline) break;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(50, Math.max(1, deadline - Date.now()))));
-      }
-    }
+    const failure = await flushUntilDeadline(() => this.queue.flushAll(), this.closeTimeoutMs, 50);
     const lost = this.queue.stop().length;
     if (lost > 0) {
       this.queue.droppedRows += lost;
