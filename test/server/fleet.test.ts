@@ -189,10 +189,11 @@ describe.skipIf(databases.skip !== null)(`two gateways on one Postgres${database
     const fleet = shareOf(settled);
     const onHard = shareOf(settled.filter((a) => a.instance === 0));
     const onEasy = shareOf(settled.filter((a) => a.instance === 1));
-    expect(Math.abs(fleet - 0.3)).toBeLessThanOrEqual(0.05);
+    const seen = JSON.stringify({ fleet, onHard, onEasy });
+    expect(Math.abs(fleet - 0.3), seen).toBeLessThanOrEqual(0.05);
     // Each instance alone is far from 30%: the target is the fleet's, and one prompt gets one tier wherever it lands.
-    expect(onHard).toBeGreaterThan(0.45);
-    expect(onEasy).toBeLessThan(0.15);
+    expect(onHard, seen).toBeGreaterThan(0.45);
+    expect(onEasy, seen).toBeLessThan(0.15);
   });
 
   it('logs every request exactly once', async () => {
@@ -202,14 +203,12 @@ describe.skipIf(databases.skip !== null)(`two gateways on one Postgres${database
     const counts = new Map<string, number>();
     for (const row of rows) counts.set(row.id, (counts.get(row.id) ?? 0) + 1);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
-    // Every answer that named its decision has exactly one row; the limit and budget refusals (429s
-    // sent without the decision-id header) are the only other rows, one each.
+    // Every answer (429 refusals included) named its decision, and each has exactly one row.
+    expect(withoutId).toBe(0);
     const known = new Set(ids);
     expect(known.size).toBe(ids.length);
     for (const id of known) expect(counts.get(id)).toBe(1);
-    const others = rows.filter((row) => !known.has(row.id));
-    expect(others.length).toBe(withoutId);
-    expect(others.every((row) => row.status === 429 && /spend limit|budget of/.test(row.error ?? ''))).toBe(true);
-    expect(rows.length).toBe(ids.length + withoutId);
+    expect(rows.length).toBe(ids.length);
+    expect(rows.filter((row) => row.status === 429).length).toBeGreaterThan(0);
   });
 });

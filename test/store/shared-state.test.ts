@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPostgresMigrations, openPostgresPool } from '../../src/store/postgres/index.ts';
+import { BudgetPacer } from '../../src/learning/budget/pacer.ts';
 import { FallbackSpendLedger } from '../../src/store/shared-state/fallback-spend-ledger.ts';
 import { LocalShareWindows } from '../../src/store/shared-state/local/share-window.ts';
 import { LocalSpendLedger } from '../../src/store/shared-state/local/spend-ledger.ts';
@@ -138,6 +139,34 @@ describe.skipIf(skip !== null)('the fleet ledger across instances', () => {
     await ledger.refresh();
     expect(ledger.backlogSize).toBe(0);
     expect(shared.totals('key:catch-up', PERIOD)).toEqual({ spentUsd: 0.75, reservedUsd: 0 });
+  });
+});
+
+describe.skipIf(skip !== null)('budget pacers of two instances on the fleet ledger', () => {
+  it("admit against one budget and pace on the fleet's spend, another instance's included", async () => {
+    const now = () => PERIOD + 43_200_000; // half the day gone: the plan is half the budget
+    const ledgerA = new PostgresSpendLedger(await pool());
+    const pacer = (ledger: PostgresSpendLedger) => new BudgetPacer({ budgetUsd: 10, period: 'day', onExhausted: 'reject', scope: 'router:paced', ledger, now });
+    const a = pacer(ledgerA);
+    const b = pacer(new PostgresSpendLedger(await pool()));
+    const first = await a.admit('strong', { strong: 4, weak: 1 });
+    expect(first.kind === 'admitted' && first.tier).toBe('strong');
+    // B has not reserved yet: it paces on its seed until its first answer shows the fleet's totals.
+    const second = await b.admit('strong', { strong: 4, weak: 1 });
+    expect(second.kind === 'admitted' && second.tier).toBe('strong');
+    expect(b.reservedUsd).toBe(8);
+    expect(b.threshold(0.4)).toBeGreaterThan(0.4); // 8 committed against a plan of 5: ahead
+    const third = await a.admit('strong', { strong: 4, weak: 1 });
+    expect(third.kind === 'admitted' && [third.tier, third.downgraded]).toEqual(['weak', true]); // 8 + 4 > 10, weak fits
+    const refused = await b.admit('strong', { strong: 4, weak: 2 });
+    expect(refused.kind).toBe('rejected'); // 9 reserved: neither fits
+    for (const admission of [first, second, third]) if (admission.kind === 'admitted') admission.lease.settle(0.5);
+    await expect
+      .poll(async () => {
+        await ledgerA.refresh();
+        return a.spentUsd;
+      })
+      .toBeCloseTo(1.5, 9);
   });
 });
 

@@ -22,7 +22,7 @@ export interface WindowView {
 export interface DecisionWindow {
   /** Adds one decision: its score when the threshold decided it (else null) and whether it went strong. Synchronous, never throws. */
   record(score: number | null, strong: boolean): void;
-  /** The window as this instance sees it now (its own decisions at once; other instances' as of the last refresh). */
+  /** The window as this instance sees it now (per process: at once; the fleet's: as of the last sync, the same for every instance). */
   view(): WindowView;
   /** Changes whenever view() may have changed (a record, a refresh). */
   readonly version: number;

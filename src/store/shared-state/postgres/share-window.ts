@@ -2,10 +2,13 @@
 // writes them as one batch (a row per batch, and a count per (score bin, tier)) and reads back the
 // fleet's newest batches holding about `size` decisions, summed per bin: a bounded read (at most
 // `size` batches, at most 1001 bins x 2 tiers back), never per request. Scores are kept to 1/1000.
-// The view is that fleet snapshot plus this instance's decisions not yet in it, so its own
-// decisions count at once and the others' within about one refresh. When the database cannot be
-// reached the last snapshot stays in use; once it is older than staleMs it is dropped and the
-// window is this instance's own decisions again, which is what a single gateway does.
+// The view is that fleet snapshot alone: every instance computes from the same window, its own
+// decisions counting from the next sync like everyone else's (counting its own at once skews the
+// window towards its own traffic: on a simulated pair, one with hard and one with easy prompts, that
+// held the fleet at 26-29% for a 30% target at gain 1; see scripts/sim-fleet-share.ts). Before the first
+// snapshot the view is this instance's own decisions. When the database cannot be reached the last
+// snapshot stays in use; once it is older than staleMs it is dropped and the window is this
+// instance's own decisions again, which is what a single gateway does.
 
 import { z } from 'zod';
 import type { DecisionWindow, ShareWindows, WindowView } from '../share-window.ts';
@@ -84,7 +87,8 @@ class FleetWindow implements DecisionWindow {
   record(score: number | null, strong: boolean): void {
     this.pending.push({ bin: binOf(score), strong, sent: false });
     if (this.pending.length > this.size) this.pending.splice(0, this.pending.length - this.size);
-    this.touch();
+    // With a snapshot the view is the snapshot alone: this decision counts from the next sync.
+    if (!this.snapshot) this.touch();
   }
 
   view(): WindowView {
@@ -131,8 +135,9 @@ class FleetWindow implements DecisionWindow {
     if (this.snapshot) {
       strongBins.set(this.snapshot.strong);
       weakBins.set(this.snapshot.weak);
+    } else {
+      for (const p of this.pending) bump(p.strong ? strongBins : weakBins, p.bin + 1, 1);
     }
-    for (const p of this.pending) bump(p.strong ? strongBins : weakBins, p.bin + 1, 1);
     let count = 0;
     let strong = 0;
     for (let i = 0; i <= BINS; i++) {

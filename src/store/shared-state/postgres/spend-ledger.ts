@@ -5,6 +5,7 @@
 // the condition on the newest version, so N replicas cannot overshoot. Settling deletes the lease
 // and moves its amount from reserved to spent in one statement. Each instance renews its leases on
 // a timer; a lease not renewed for leaseTtlMs (its instance crashed) is swept and its amount freed.
+// A settle that fails (database unreachable) is retried on each refresh until it lands.
 // Amounts are NUMERIC, so sums are exact.
 
 import { randomUUID } from 'node:crypto';
@@ -61,6 +62,9 @@ const KNOWN = `
 SELECT scope, period_start, spent_usd, reserved_usd, version FROM spend_ledger
 WHERE (scope, period_start) IN (SELECT * FROM unnest($1::text[], $2::bigint[]))`;
 
+/** Most failed settles kept for retry; beyond it the oldest is given up (its cost stays in the log). */
+const MAX_UNSETTLED = 10_000;
+
 /** Most (scope, period) pairs whose totals an instance keeps and re-reads; the least recently used goes first. */
 const MAX_KNOWN = 1000;
 
@@ -75,6 +79,11 @@ export class PostgresSpendLedger implements SpendLedger {
   private readonly known = new Map<string, { scope: string; periodStart: number; totals: SpendTotals; version: number }>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Leases this instance holds open (renewed only while there are some). */
+  private open = 0;
+  private failing = false;
+  /** Settles that failed, retried in order on refresh. */
+  private unsettled: (() => Promise<void>)[] = [];
 
   constructor(
     private readonly sql: SqlClient,
@@ -86,7 +95,17 @@ export class PostgresSpendLedger implements SpendLedger {
 
   /** Starts renewing leases, sweeping expired ones and re-reading known totals. */
   start(): this {
-    this.timer ??= setInterval(() => void this.refresh().catch((error: unknown) => this.options.onError?.(error instanceof Error ? error : new Error(String(error)))), this.options.refreshMs ?? 1000);
+    const tick = async (): Promise<void> => {
+      try {
+        await this.refresh();
+        this.failing = false;
+      } catch (error) {
+        // Once per outage, not every tick.
+        if (!this.failing) this.options.onError?.(error instanceof Error ? error : new Error(String(error)));
+        this.failing = true;
+      }
+    };
+    this.timer ??= setInterval(() => void tick(), this.options.refreshMs ?? 1000);
     this.timer.unref();
     return this;
   }
@@ -115,16 +134,23 @@ export class PostgresSpendLedger implements SpendLedger {
 
   private lease(id: string, request: SpendRequest): SpendLease {
     let open = true;
+    this.open += 1;
     return {
       amountUsd: request.amountUsd,
       settle: async (actualUsd) => {
         if (!open) return;
         open = false;
-        try {
+        this.open -= 1;
+        const settle = async (): Promise<void> => {
           const { rows } = await this.sql.query(SETTLE, [id, request.scope, request.periodStart, String(countableUsd(actualUsd))]);
           if (rows[0] !== undefined) this.remember(request.scope, request.periodStart, TotalsRow.parse(rows[0]));
+        };
+        try {
+          await settle();
         } catch (error) {
-          // The lease stays renewed while this instance lives; say so, never reject.
+          // Retried on the next refresh (bounded); never rejects. Meanwhile the lease expires after its TTL.
+          this.unsettled.push(settle);
+          if (this.unsettled.length > MAX_UNSETTLED) this.unsettled.shift();
           this.options.onError?.(error instanceof Error ? error : new Error(String(error)));
         }
       },
@@ -137,7 +163,11 @@ export class PostgresSpendLedger implements SpendLedger {
 
   async refresh(): Promise<void> {
     if (this.closed) return;
-    await this.sql.query(RENEW, [this.holder, this.ttlSeconds]);
+    while (this.unsettled.length > 0) {
+      await (this.unsettled[0] as () => Promise<void>)();
+      this.unsettled.shift();
+    }
+    if (this.open > 0) await this.sql.query(RENEW, [this.holder, this.ttlSeconds]);
     await this.sql.query(SWEEP);
     if (this.known.size === 0) return;
     const entries = [...this.known.values()];
