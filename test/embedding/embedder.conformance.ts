@@ -1,12 +1,12 @@
 // Shared conformance suite for the Embedder interface: every implementation's test file calls
 // describeEmbedderConformance with a factory (real weights only) and the properties it promises.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeSuite, type ConformanceOptions } from '../support/conformance.ts';
 import type { Embedder } from '../../src/embedding/embedder.ts';
 import { cosineSimilarity } from '../../src/embedding/vector-math.ts';
 
-export interface EmbedderConformanceOptions {
-  create: () => Promise<Embedder>;
+export interface EmbedderConformanceOptions extends ConformanceOptions<Embedder> {
   dim: number;
   /** Max absolute difference allowed between a batch result and the same text embedded alone. */
   batchTolerance?: number;
@@ -41,7 +41,7 @@ function maxAbsDifference(a: Float32Array, b: Float32Array): number {
 export function describeEmbedderConformance(name: string, options: EmbedderConformanceOptions): void {
   const tolerance = options.batchTolerance ?? 1e-5;
 
-  describe(`Embedder conformance: ${name}`, () => {
+  describeSuite('Embedder', name, options.skip, () => {
     let embedder: Embedder;
     beforeAll(async () => {
       embedder = await options.create();

@@ -3,7 +3,8 @@
 // and an answer containing "[confuse]" leaves the judge without a verdict. `failing` is the same
 // judge whose model cannot be reached. A judge never throws and never guesses.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
+import { describeSuite, type ConformanceOptions } from '../support/conformance.ts';
 import type { Judge, JudgeInput } from '../../src/learning/judge/judge.ts';
 
 export interface JudgeUnderTest {
@@ -15,8 +16,8 @@ export interface JudgeUnderTest {
 const conversation = [{ role: 'user' as const, content: 'Which is the tallest mountain on Earth?' }];
 const input = (first: string, second: string): JudgeInput => ({ conversation, first, second });
 
-export function describeJudgeConformance(name: string, options: { create: () => Promise<JudgeUnderTest>; skip?: boolean }): void {
-  describe.skipIf(options.skip === true)(`Judge conformance: ${name}`, () => {
+export function describeJudgeConformance(name: string, options: ConformanceOptions<JudgeUnderTest>): void {
+  describeSuite('Judge', name, options.skip, () => {
     const opened: JudgeUnderTest[] = [];
     const open = async (): Promise<JudgeUnderTest> => {
       const made = await options.create();

@@ -7,7 +7,7 @@ import { createAnthropicAdapter } from '../../src/providers/anthropic/index.ts';
 import type { UpstreamTarget } from '../../src/providers/spec.ts';
 import { FAKE_SIGNATURE, startFakeAnthropicUpstream } from '../support/fake-anthropic-upstream.ts';
 
-describeProviderConformance('anthropic', { createAdapter: createAnthropicAdapter, startUpstream: startFakeAnthropicUpstream, goldenStreams: 'anthropic' });
+describeProviderConformance('anthropic', { create: createAnthropicAdapter, startUpstream: startFakeAnthropicUpstream, goldenStreams: 'anthropic' });
 
 describe('anthropic wire format', () => {
   let upstream: Awaited<ReturnType<typeof startFakeAnthropicUpstream>>;

@@ -6,7 +6,7 @@ import { createOpenAiCompatibleAdapter } from '../../src/providers/openai-compat
 import { SseEventSplitter } from '../../src/providers/openai-compatible/sseEvents.ts';
 import { describeForwardConformance } from './forward.conformance.ts';
 
-describeForwardConformance('openai-compatible', { createAdapter: createOpenAiCompatibleAdapter });
+describeForwardConformance('openai-compatible', { create: createOpenAiCompatibleAdapter });
 
 describe('SseEventSplitter', () => {
   it('splits on \\n, \\r\\n and \\r, delivers an unterminated last event, and drops stray blank lines', () => {

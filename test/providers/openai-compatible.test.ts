@@ -8,7 +8,7 @@ import type { UpstreamTarget } from '../../src/providers/spec.ts';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
 import { chatRequest, collect, describeProviderConformance, expectKind, SECRET_KEY } from './provider.conformance.ts';
 
-describeProviderConformance('openai-compatible', { createAdapter: createOpenAiCompatibleAdapter, goldenStreams: 'openai-compatible' });
+describeProviderConformance('openai-compatible', { create: createOpenAiCompatibleAdapter, goldenStreams: 'openai-compatible' });
 
 describe('openai-compatible wire format', () => {
   let upstream: FakeUpstream;

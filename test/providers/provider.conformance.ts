@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { describeSuite, type ConformanceOptions } from '../support/conformance.ts';
 import type { ChatRequest } from '../../src/protocol/chat.ts';
 import type { ProviderAdapter, StreamPart, UpstreamResult, UpstreamTarget } from '../../src/providers/spec.ts';
 import { startFakeUpstream, type FakeBehaviour, type FakeUpstream } from '../support/fake-upstream.ts';
@@ -15,8 +16,7 @@ import { startFakeUpstream, type FakeBehaviour, type FakeUpstream } from '../sup
 /** What the suite drives on a fake upstream (both fakes have it). */
 type ConformanceUpstream = Omit<FakeUpstream, 'releaseHeld' | 'heldCount'>;
 
-export interface ConformanceOptions {
-  createAdapter: () => ProviderAdapter;
+export interface ProviderConformanceOptions extends ConformanceOptions<ProviderAdapter> {
   /** A fake upstream speaking the adapter's API with the FakeUpstream controls. */
   startUpstream?: () => Promise<ConformanceUpstream>;
   /** Folder under test/fixtures/golden-streams with this API's golden streams. */
@@ -97,8 +97,8 @@ async function withinMs<T>(promise: Promise<T>, ms: number, message: string): Pr
   }
 }
 
-export function describeProviderConformance(name: string, options: ConformanceOptions): void {
-  describe(`ProviderAdapter conformance: ${name}`, () => {
+export function describeProviderConformance(name: string, options: ProviderConformanceOptions): void {
+  describeSuite('ProviderAdapter', name, options.skip, () => {
     let upstream: ConformanceUpstream;
     let adapter: ProviderAdapter;
     const target = (extra: Partial<UpstreamTarget> = {}): UpstreamTarget => ({
@@ -107,7 +107,7 @@ export function describeProviderConformance(name: string, options: ConformanceOp
 
     beforeAll(async () => {
       upstream = await (options.startUpstream ?? startFakeUpstream)();
-      adapter = options.createAdapter();
+      adapter = await options.create();
     });
     afterEach(() => {
       upstream.setBehaviour({});

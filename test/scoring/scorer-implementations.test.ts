@@ -5,5 +5,5 @@ import { createLearnedScorer } from '../../src/scoring/learned.ts';
 import { createRandomScorer } from '../../src/scoring/random.ts';
 import { describeScorerConformance } from './scorer.conformance.ts';
 
-describeScorerConformance('random (seeded)', async () => createRandomScorer({ seed: 42 }));
-describeScorerConformance('learned (models/default)', async () => createLearnedScorer());
+describeScorerConformance('random (seeded)', { create: () => createRandomScorer({ seed: 42 }) });
+describeScorerConformance('learned (models/default)', { create: () => createLearnedScorer() });

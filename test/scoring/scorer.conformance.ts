@@ -3,6 +3,7 @@
 // repeatable, do not depend on concurrency, and close() is safe to call twice.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeSuite, type ConformanceOptions } from '../support/conformance.ts';
 import type { ChatRequest } from '../../src/protocol/chat.ts';
 import type { Scorer } from '../../src/scoring/scorer.ts';
 
@@ -32,11 +33,11 @@ const REQUESTS: Record<string, ChatRequest> = {
   },
 };
 
-export function describeScorerConformance(name: string, create: () => Promise<Scorer>): void {
-  describe(`Scorer conformance: ${name}`, () => {
+export function describeScorerConformance(name: string, options: ConformanceOptions<Scorer>): void {
+  describeSuite('Scorer', name, options.skip, () => {
     let scorer: Scorer;
     beforeAll(async () => {
-      scorer = await create();
+      scorer = await options.create();
     });
     afterAll(async () => {
       await scorer.close();
@@ -80,7 +81,7 @@ export function describeScorerConformance(name: string, create: () => Promise<Sc
 
   describe(`Scorer conformance: ${name} lifecycle`, () => {
     it('closes twice without error', async () => {
-      const scorer = await create();
+      const scorer = await options.create();
       await scorer.score(REQUESTS['short']!);
       await scorer.close();
       await expect(scorer.close()).resolves.toBeUndefined();

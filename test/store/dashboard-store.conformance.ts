@@ -2,7 +2,8 @@
 // (bounded), outcomes added up per UTC day and source with their mean rating, and the optional
 // learning tables answered as absent on a fresh store. Every backend runs it.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
+import { describeSuite, type ConformanceOptions } from '../support/conformance.ts';
 import type { AuditEntry, DashboardStore } from '../../src/store/dashboard-store.ts';
 import type { LearningStore } from '../../src/store/learning-store.ts';
 import type { NewShadowLabel } from '../../src/store/shadow-labels.ts';
@@ -17,8 +18,8 @@ const entry = (overrides: Partial<AuditEntry>): AuditEntry => ({
   createdAt: T0, action: 'apply', router: 'default', calibrationId: 'cal_1', keyId: 'key_0123456789ab', detail: { threshold: 0.6, window: '7d' }, ...overrides,
 });
 
-export function describeDashboardStoreConformance(name: string, options: { create: () => DashboardStoreUnderTest | Promise<DashboardStoreUnderTest>; skip?: boolean }): void {
-  describe.skipIf(options.skip === true)(`DashboardStore conformance: ${name}`, () => {
+export function describeDashboardStoreConformance(name: string, options: ConformanceOptions<DashboardStoreUnderTest>): void {
+  describeSuite('DashboardStore', name, options.skip, () => {
     const opened: DashboardStoreUnderTest[] = [];
     const open = async () => {
       const store = await options.create();

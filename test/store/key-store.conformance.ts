@@ -2,15 +2,16 @@
 // returns a fresh, empty store. Covers creation (secret shown once, only its hash kept), lookup by
 // hash, listing, revocation, and spend under a key added up from the decision log.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
+import { describeSuite, type ConformanceOptions } from '../support/conformance.ts';
 import { hashSecret, keyIdOfHash, type KeyStore } from '../../src/store/keys.ts';
 import type { DecisionStore } from '../../src/store/store.ts';
 import { makeDecision } from './fixtures/decision.ts';
 
-export type KeyStoreFactory = () => (KeyStore & DecisionStore) | Promise<KeyStore & DecisionStore>;
+type KeyStoreUnderTest = KeyStore & DecisionStore;
 
-export function describeKeyStoreConformance(name: string, options: { create: KeyStoreFactory; skip?: string }): void {
-  describe.skipIf(options.skip !== undefined)(`KeyStore conformance: ${name}`, () => {
+export function describeKeyStoreConformance(name: string, options: ConformanceOptions<KeyStoreUnderTest>): void {
+  describeSuite('KeyStore', name, options.skip, () => {
     const opened: DecisionStore[] = [];
     const open = async () => {
       const store = await options.create();

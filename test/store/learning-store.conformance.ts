@@ -2,7 +2,8 @@
 // per (router, target), rollback to the previous one, the score snapshot; shadow labels saved,
 // listed and their spend added up. Every backend's test file runs it.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
+import { describeSuite, type ConformanceOptions } from '../support/conformance.ts';
 import { NothingToRollBackError, activePerRouter, type Calibration, type LearningStore } from '../../src/store/learning-store.ts';
 import type { NewShadowLabel } from '../../src/store/shadow-labels.ts';
 
@@ -57,9 +58,9 @@ export function makeCalibration(overrides: Partial<Calibration> = {}): Calibrati
 
 export function describeLearningStoreConformance(
   name: string,
-  options: { create: () => LearningStoreUnderTest | Promise<LearningStoreUnderTest>; skip?: boolean },
+  options: ConformanceOptions<LearningStoreUnderTest>,
 ): void {
-  describe.skipIf(options.skip === true)(`LearningStore conformance: ${name}`, () => {
+  describeSuite('LearningStore', name, options.skip, () => {
     const opened: LearningStoreUnderTest[] = [];
     const open = async (): Promise<LearningStoreUnderTest> => {
       const store = await options.create();

@@ -2,10 +2,10 @@
 
 import { MemoryDecisionStore } from '../../src/store/memory.ts';
 import { describeKeyStoreConformance } from './key-store.conformance.ts';
-import { decisionStoreConformance } from './store.conformance.ts';
+import { describeDecisionStoreConformance } from './store.conformance.ts';
 import { describeLearningStoreConformance } from './learning-store.conformance.ts';
 
-decisionStoreConformance('memory', () => new MemoryDecisionStore());
+describeDecisionStoreConformance('memory', { create: () => new MemoryDecisionStore() });
 
 describeKeyStoreConformance('memory', { create: () => new MemoryDecisionStore() });
 describeLearningStoreConformance('memory', { create: () => new MemoryDecisionStore() });

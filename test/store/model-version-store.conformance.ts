@@ -4,7 +4,8 @@
 // version), rollback to the version activated before, and the errors for unknown ids and for a
 // line with nothing to roll back.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
+import { describeSuite, type ConformanceOptions } from '../support/conformance.ts';
 import {
   NothingToRollBackError, UnknownModelVersionError, type ModelVersion, type ModelVersionStore,
 } from '../../src/store/model-versions.ts';
@@ -20,9 +21,9 @@ export function makeModelVersion(line: string, version: number, overrides: Parti
 
 export function describeModelVersionStoreConformance(
   name: string,
-  options: { create: () => ModelVersionStoreUnderTest | Promise<ModelVersionStoreUnderTest>; skip?: boolean },
+  options: ConformanceOptions<ModelVersionStoreUnderTest>,
 ): void {
-  describe.skipIf(options.skip === true)(`ModelVersionStore conformance: ${name}`, () => {
+  describeSuite('ModelVersionStore', name, options.skip, () => {
     const opened: ModelVersionStoreUnderTest[] = [];
     const open = async (): Promise<ModelVersionStoreUnderTest> => {
       const store = await options.create();

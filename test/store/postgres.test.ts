@@ -12,21 +12,18 @@ import { makeDecision } from './fixtures/decision.ts';
 import { describeDashboardStoreConformance } from './dashboard-store.conformance.ts';
 import { describeKeyStoreConformance } from './key-store.conformance.ts';
 import { describeLearningStoreConformance, makeCalibration } from './learning-store.conformance.ts';
-import { decisionStoreConformance } from './store.conformance.ts';
+import { describeDecisionStoreConformance } from './store.conformance.ts';
 import { describeModelVersionStoreConformance } from './model-version-store.conformance.ts';
 
 const databases = suiteDatabases('store');
 const skip = databases.skip;
-const label = skip === null ? 'postgres' : `postgres (skipped: ${skip})`;
 const fresh = async (options: PostgresStoreOptions = {}): Promise<PostgresDecisionStore> => openPostgresStore(await databases.create(), options);
 
-describe.skipIf(skip !== null)(label, () => {
-  decisionStoreConformance('postgres', () => fresh());
-});
-describeKeyStoreConformance(label, { create: () => fresh(), ...(skip === null ? {} : { skip }) });
-describeLearningStoreConformance(label, { create: () => fresh(), skip: skip !== null });
-describeDashboardStoreConformance(label, { create: () => fresh(), skip: skip !== null });
-describeModelVersionStoreConformance(label, { create: () => fresh(), skip: skip !== null });
+describeDecisionStoreConformance('postgres', { create: () => fresh(), skip });
+describeKeyStoreConformance('postgres', { create: () => fresh(), skip });
+describeLearningStoreConformance('postgres', { create: () => fresh(), skip });
+describeDashboardStoreConformance('postgres', { create: () => fresh(), skip });
+describeModelVersionStoreConformance('postgres', { create: () => fresh(), skip });
 
 describe.skipIf(skip !== null)('Postgres store across instances', () => {
   const opened: PostgresDecisionStore[] = [];

@@ -5,17 +5,17 @@
 // names kept apart, and version changing when the view may have.
 
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
+import { describeSuite, type ConformanceOptions } from '../support/conformance.ts';
 import type { ShareWindows, WindowView } from '../../src/store/shared-state/share-window.ts';
 
-export type ShareWindowsFactory = () => ShareWindows | Promise<ShareWindows>;
 
 function scoresOf(view: WindowView): number[] {
   return Array.from({ length: view.scored }, (_, i) => view.highest(i + 1) as number);
 }
 
-export function describeShareWindowConformance(name: string, options: { create: ShareWindowsFactory; skip?: string }): void {
-  describe.skipIf(options.skip !== undefined)(`ShareWindows conformance: ${name}`, () => {
+export function describeShareWindowConformance(name: string, options: ConformanceOptions<ShareWindows>): void {
+  describeSuite('ShareWindows', name, options.skip, () => {
     const opened: ShareWindows[] = [];
     const open = async () => {
       const windows = await options.create();

@@ -5,18 +5,18 @@
 // reservations against one limit never overshooting it.
 
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
+import { describeSuite, type ConformanceOptions } from '../support/conformance.ts';
 import type { SpendLedger, SpendOutcome, SpendRequest } from '../../src/store/shared-state/spend-ledger.ts';
 
-export type SpendLedgerFactory = () => SpendLedger | Promise<SpendLedger>;
 
 function granted(outcome: SpendOutcome): Extract<SpendOutcome, { granted: true }> {
   if (!outcome.granted) throw new Error(`refused: ${JSON.stringify(outcome.totals)}`);
   return outcome;
 }
 
-export function describeSpendLedgerConformance(name: string, options: { create: SpendLedgerFactory; skip?: string }): void {
-  describe.skipIf(options.skip !== undefined)(`SpendLedger conformance: ${name}`, () => {
+export function describeSpendLedgerConformance(name: string, options: ConformanceOptions<SpendLedger>): void {
+  describeSuite('SpendLedger', name, options.skip, () => {
     const opened: SpendLedger[] = [];
     const open = async () => {
       const ledger = await options.create();

@@ -14,14 +14,14 @@ import {
 import { makeDecision } from './fixtures/decision.ts';
 import { useTempDir } from './fixtures/temp-dir.ts';
 import { describeKeyStoreConformance } from './key-store.conformance.ts';
-import { decisionStoreConformance } from './store.conformance.ts';
+import { describeDecisionStoreConformance } from './store.conformance.ts';
 import { describeLearningStoreConformance } from './learning-store.conformance.ts';
 import { describeModelVersionStoreConformance } from './model-version-store.conformance.ts';
 
 const tempDir = useTempDir();
 
-decisionStoreConformance('sqlite file', () => openSqliteStore(join(tempDir(), 'log.db')));
-decisionStoreConformance('sqlite :memory:', () => openSqliteStore(':memory:'));
+describeDecisionStoreConformance('sqlite file', { create: () => openSqliteStore(join(tempDir(), 'log.db')) });
+describeDecisionStoreConformance('sqlite :memory:', { create: () => openSqliteStore(':memory:') });
 describeKeyStoreConformance('sqlite file', { create: () => openSqliteStore(join(tempDir(), 'keys.db')) });
 describeLearningStoreConformance('sqlite file', { create: () => openSqliteStore(join(tempDir(), 'learn.db')) });
 describeModelVersionStoreConformance('sqlite file', { create: () => openSqliteStore(join(tempDir(), 'versions.db')) });

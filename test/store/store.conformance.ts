@@ -1,8 +1,9 @@
-// The DecisionStore conformance suite: every implementation's test file calls it with a factory
-// that returns a fresh, empty store. Covers field round trips, ordering, filters, costByTag,
+// The DecisionStore conformance suite: every implementation's test file calls
+// describeDecisionStoreConformance(name, { create, skip }) with a factory of fresh, empty stores. Covers field round trips, ordering, filters, costByTag,
 // usageBreakdown, outcomes, close/flush semantics and many rows.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
+import { describeSuite, type ConformanceOptions } from '../support/conformance.ts';
 import type { DecisionRecord, DecisionStore, UsageCell } from '../../src/store/store.ts';
 import { makeBareDecision, makeDecision } from './fixtures/decision.ts';
 
@@ -19,15 +20,13 @@ const cell = (fields: Partial<UsageCell>): UsageCell => ({
   promptTokens: 0, cachedTokens: 0, completionTokens: 0, costUsd: 0, ...fields,
 });
 
-export type StoreFactory = () => DecisionStore | Promise<DecisionStore>;
-
 const recordFields: (keyof DecisionRecord)[] = Object.keys(makeDecision()) as (keyof DecisionRecord)[];
 
-export function decisionStoreConformance(name: string, factory: StoreFactory): void {
-  describe(`DecisionStore conformance: ${name}`, () => {
+export function describeDecisionStoreConformance(name: string, options: ConformanceOptions<DecisionStore>): void {
+  describeSuite('DecisionStore', name, options.skip, () => {
     const opened: DecisionStore[] = [];
     const open = async (): Promise<DecisionStore> => {
-      const store = await factory();
+      const store = await options.create();
       opened.push(store);
       return store;
     };
