@@ -38,7 +38,8 @@ describe.skipIf(databases.skip !== null)(`a gateway whose Postgres goes away${da
     });
   });
   afterAll(async () => {
-    await gateway?.close();
+    // The rows logged after the drop can never be written: the store's close() reports that by rejecting.
+    await gateway?.close().catch(() => {});
     await upstream?.close();
   });
 
