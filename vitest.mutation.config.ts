@@ -1,7 +1,8 @@
 // The vitest run that Stryker uses for `npm run test:mutation`: only the test files that exercise the
 // mutated modules (routing, cost, redaction, the SQLite write path, eval metrics, calibration,
-// the share controller, budget pacing and worst-case reservations, the traffic window, replay and
-// target adherence), so that a full
+// the share controller, budget pacing and worst-case reservations, the traffic window, replay,
+// target adherence, labels from the log, judge verdicts, the shadow spend cap, the IPS estimate,
+// drift statistics and the retrain gate), so that a full
 // mutation run fits on a small machine. The normal suite uses vitest.config.ts.
 // MUTATION_TESTS (space-separated test files) narrows the run to those files, for a quicker scoped
 // run of one module: fewer tests can only kill fewer mutants, so its score is a lower bound on the
@@ -36,8 +37,10 @@ export default defineConfig({
       'test/learning/calibrate-quality-exact.test.ts',
       'test/learning/share-controller-exact.test.ts',
       'test/learning/window.test.ts',
+      'test/learning/window-target-names.test.ts',
       'test/learning/adherence.test.ts',
       'test/learning/replay-by-hand.test.ts',
+      'test/learning/replay-quality-by-hand.test.ts',
       'test/providers/openai-compatible.test.ts',
       'test/learning/log-labels.test.ts',
       'test/learning/judge-pairwise.test.ts',

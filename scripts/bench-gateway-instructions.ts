@@ -94,8 +94,8 @@ function callgrindControl(pid: number, flag: string): Promise<void> {
 }
 
 /**
- * The `totals:` Ir of the dump files callgrind wrote for `outFile` (one per thread: `<file>-01.1`,
- * `-02.1`, ...): all threads summed (V8's compiler and GC helper threads included), and the main
+ * The `totals:` Ir of the dump files callgrind wrote for `outFile` (one per thread: `<file>.1-01`,
+ * `.1-02`, ...): all threads summed (V8's compiler and GC helper threads included), and the main
  * thread alone (thread 01: the event loop, where the requests are handled).
  */
 function dumpedInstructions(outFile: string): { all: number; main: number } {
@@ -107,7 +107,7 @@ function dumpedInstructions(outFile: string): { all: number; main: number } {
     const match = /^totals: (\d+)/m.exec(readFileSync(join(dir, file), 'utf8'));
     if (!match?.[1]) continue;
     all += Number(match[1]);
-    if (file.startsWith(`${base}-01.`)) main += Number(match[1]);
+    if (file.endsWith('-01')) main += Number(match[1]);
   }
   return { all, main };
 }

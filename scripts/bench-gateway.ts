@@ -35,6 +35,8 @@ const { values } = parseArgs({
     targets: { type: 'string' },
     'cpu-prof': { type: 'string' },
     'max-minutes': { type: 'string', default: '30' },
+    /** Another checkout with dist/ built (e.g. the commit before a change): adds the target triage-before. */
+    before: { type: 'string' },
   },
 });
 const durationS = Number(values.duration);
@@ -47,7 +49,8 @@ if (![durationS, soakRequests, warmupRequests, ...connectionCounts].every((n) =>
   throw new Error('--duration, --connections, --requests and --warmup must be positive numbers');
 }
 
-const ALL = ['upstream', 'bare-http', 'bare-fetch', 'triage-passthrough', 'triage-learned'] as const;
+const ALL = ['upstream', 'bare-http', 'bare-fetch', 'triage-before', 'triage-passthrough', 'triage-learned'] as const;
+const beforeDir = values.before === undefined ? undefined : resolve(values.before);
 type TargetName = (typeof ALL)[number];
 interface Target {
   label: string;
@@ -60,10 +63,12 @@ const TARGETS: Record<TargetName, Target> = {
   upstream: { label: 'fake upstream directly', model: 'fake-strong', triage: false },
   'bare-http': { label: 'bare proxy, node:http keep-alive agent', model: 'fake-strong', triage: false },
   'bare-fetch': { label: 'bare proxy, fetch', model: 'fake-strong', triage: false },
+  'triage-before': { label: 'Triage before (--before), pass-through model', model: 'strong', triage: true },
   'triage-passthrough': { label: 'Triage, pass-through model', model: 'strong', triage: true },
   'triage-learned': { label: 'Triage, learned scorer', model: 'triage', triage: true },
 };
-const chosen = values.targets ? values.targets.split(',').map((t) => t.trim()) : ALL;
+const chosen = values.targets ? values.targets.split(',').map((t) => t.trim()) : ALL.filter((name) => name !== 'triage-before' || beforeDir !== undefined);
+if (chosen.includes('triage-before') && beforeDir === undefined) throw new Error('target triage-before needs --before DIR');
 for (const name of chosen) if (!ALL.some((known) => known === name)) throw new Error(`unknown target ${name}; known: ${ALL.join(', ')}`);
 const targets = ALL.filter((name) => chosen.includes(name));
 
@@ -143,7 +148,7 @@ console.log(
     .join(' ')}`,
 );
 console.log(
-  `command: npm run bench:gateway -- --duration ${durationS} --connections ${connectionCounts.join(',')} --requests ${soakRequests} --warmup ${warmupRequests}${values.targets ? ` --targets ${values.targets}` : ''}${profileDir ? ` --cpu-prof ${values['cpu-prof']}` : ''}`,
+  `command: npm run bench:gateway -- --duration ${durationS} --connections ${connectionCounts.join(',')} --requests ${soakRequests} --warmup ${warmupRequests}${values.targets ? ` --targets ${values.targets}` : ''}${profileDir ? ` --cpu-prof ${values['cpu-prof']}` : ''}${beforeDir ? ` --before ${values.before}` : ''}`,
 );
 if (profileDir) console.log('note: the Triage children run under --cpu-prof, so their figures are not comparable with an unprofiled run');
 
@@ -163,7 +168,8 @@ try {
       profileOut = profileDir ? join(profileDir, name) : undefined;
       if (profileOut) mkdirSync(profileOut, { recursive: true });
       const nodeFlags = profileOut ? ['--cpu-prof', '--cpu-prof-dir', profileOut] : [];
-      const serve = ['bin/triage.js', 'serve', '--host', '127.0.0.1', '--port', '0', '--config', triageConfig(upstream.url), '--db', dbPath];
+      const bin = name === 'triage-before' && beforeDir !== undefined ? join(beforeDir, 'bin/triage.js') : 'bin/triage.js';
+      const serve = [bin, 'serve', '--host', '127.0.0.1', '--port', '0', '--config', triageConfig(upstream.url), '--db', dbPath];
       server = await start(name, [...nodeFlags, ...serve], { LOG_LEVEL: 'info' });
       url = `${server.url}/v1/chat/completions`;
     }

@@ -116,6 +116,13 @@ describe.skipIf(databases.skip !== null)(`triage db${databases.skip ? ` (skipped
       await pg.close();
     }
 
+    // Other commands read the copied log through --db URL too.
+    const env = { ...process.env };
+    delete env['TRIAGE_DB'];
+    const keys = await exec(process.execPath, [BIN, 'keys', 'list', '--db', withPassword(url)], { cwd: temp.path, env });
+    expect(keys.stdout).toContain('team-a');
+    expect(keys.stdout + keys.stderr).not.toContain('hunter2secret');
+
     const again = await triage(['copy', '--from', `sqlite:${file}`, '--to', url]);
     expect(again).toMatch(/decisions\s+1234 read\s+0 copied\s+1234 already there/);
     expect(again).toContain('0 copied\n');

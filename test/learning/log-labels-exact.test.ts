@@ -131,9 +131,9 @@ describe('requireLogLabels', () => {
     } catch (caught) {
       error = caught;
     }
-    expect(error).toBeInstanceOf(InsufficientLabelsError);
-    expect((error as Error).name).toBe('InsufficientLabelsError');
-    expect((error as Error).message).toBe(`a quality calibration from the log needs at least 50 labelled requests in 7d; ${found(49, 24, 25, 90)}`);
+    if (!(error instanceof InsufficientLabelsError)) throw new Error('expected an InsufficientLabelsError');
+    expect(error.name).toBe('InsufficientLabelsError');
+    expect(error.message).toBe(`a quality calibration from the log needs at least 50 labelled requests in 7d; ${found(49, 24, 25, 90)}`);
   });
 
   it('refuses labels of one kind only', () => {

@@ -40,6 +40,8 @@ describe('estimatePromptTokens', () => {
     const parts = [{ type: 'text', text: 'aaaaaaaa' }, { type: 'image_url', image_url: { url: 'x'.repeat(400) } }, { type: 'refusal', text: 'r'.repeat(400) }];
     expect(estimatePromptTokens([user(parts)])).toBe(2);
     expect(estimatePromptTokens([{ role: 'assistant', content: null, tool_calls: [{ id: 't' }] }, user('aaaa')])).toBe(1);
+    // A client may send a text part whose text is not a string: it counts as no text, not NaN.
+    expect(estimatePromptTokens([user([{ type: 'text', text: 5 }, { type: 'text', text: 'aaaa' }])])).toBe(1);
   });
 
   it('adds the tool definitions only when there are some', () => {

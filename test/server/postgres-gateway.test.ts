@@ -4,7 +4,6 @@
 // start with a message naming it, and a URL written in the file is refused.
 
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/store/postgres/index.ts';
@@ -12,11 +11,13 @@ import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.t
 import { suiteDatabases } from '../support/postgres.ts';
 import { BIN, spawnGateway } from '../support/spawn-gateway.ts';
 import { spawnSync } from 'node:child_process';
+import { suiteTempDir } from '../support/temp-dir.ts';
 
 const databases = suiteDatabases('gateway');
+const temp = suiteTempDir('triage-pg-serve-');
 
 function writeConfig(upstreamUrl: string, store: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'triage-pg-serve-'));
+  const dir = mkdtempSync(join(temp.path, 'config-'));
   const file = join(dir, 'triage.config.yaml');
   writeFileSync(
     file,

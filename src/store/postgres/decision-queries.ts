@@ -13,9 +13,21 @@ export interface BoundSql {
 
 const updateColumns = decisionColumns.filter((column) => column !== 'id');
 
+/** Postgres type of each decisions column, for the one-array-per-column insert below. */
+const columnTypes: Record<(typeof decisionColumns)[number], string> = {
+  id: 'text', created_at: 'bigint', kind: 'text', router: 'text', scorer: 'text', tags: 'text', mode: 'text', task_type: 'text',
+  prompt_hash: 'text', prompt_text: 'text', score: 'float8', threshold: 'float8', tier: 'text', reason: 'text', model_alias: 'text',
+  model_id: 'text', provider: 'text', fallback_used: 'smallint', stream: 'smallint', status: 'integer', error: 'text',
+  prompt_tokens: 'bigint', completion_tokens: 'bigint', cached_tokens: 'bigint', cost_usd: 'float8', decision_ms: 'float8',
+  latency_ms: 'float8', ttfb_ms: 'float8', key_id: 'text', calibration_id: 'text', features: 'bytea', features_layout: 'text',
+  propensity: 'float8', explored: 'smallint',
+};
+
 /**
- * One INSERT for a batch; logging an id twice keeps the last record. Postgres refuses to update one
- * row twice in one statement, so only the last row of each id in the batch is sent.
+ * One INSERT for a batch, with one array parameter per column (unnest), so the statement text and
+ * its parameter count stay the same whatever the batch size. Logging an id twice keeps the last
+ * record. Postgres refuses to update one row twice in one statement, so only the last row of each
+ * id in the batch is sent.
  */
 export function insertDecisionBatch(rows: readonly EncodedDecision[]): BoundSql {
   const lastById = new Map<unknown, EncodedDecision>();
@@ -23,10 +35,11 @@ export function insertDecisionBatch(rows: readonly EncodedDecision[]): BoundSql 
     lastById.delete(row[0]);
     lastById.set(row[0], row);
   }
+  const batch = [...lastById.values()];
   const params = new Params();
-  const tuples = [...lastById.values()].map((row) => params.row(row));
+  const arrays = decisionColumns.map((column, index) => `${params.addArray(batch.map((row) => row[index] ?? null))}::${columnTypes[column]}[]`);
   const text =
-    `INSERT INTO decisions (${decisionColumns.join(', ')}) VALUES ${tuples.join(', ')} ` +
+    `INSERT INTO decisions (${decisionColumns.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')}) ` +
     `ON CONFLICT (id) DO UPDATE SET ${updateColumns.map((column) => `${column} = excluded.${column}`).join(', ')}, ` +
     `seq = nextval('decisions_seq')`;
   return { text, values: params.values };

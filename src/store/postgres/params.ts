@@ -3,7 +3,7 @@
 
 import type { SqlValue } from '../sqlite/rows.ts';
 
-export type PgValue = SqlValue | boolean;
+export type PgValue = SqlValue | boolean | SqlValue[];
 
 export class Params {
   readonly values: PgValue[] = [];
@@ -11,6 +11,11 @@ export class Params {
   add(value: PgValue): string {
     this.values.push(value);
     return `$${this.values.length}`;
+  }
+
+  /** Binds a whole column as one array parameter (for INSERT ... SELECT FROM unnest). */
+  addArray(values: SqlValue[]): string {
+    return this.add(values);
   }
 
   /** "($1, $2, ...)" for one row of values. */

@@ -1,6 +1,6 @@
 // PostgresDecisionStore: every store interface the SQLite store implements, on one Postgres
 // database shared by any number of gateway instances. log() only encodes and queues; AsyncWriteQueue
-// writes batches as one multi-row upsert each, off the request path, retrying a failed batch on the
+// writes batches as one upsert each (one array parameter per column), off the request path, retrying a failed batch on the
 // next tick (bounded queue, drops counted) — the SQLite store's durability promise: close() flushes,
 // retrying for up to closeTimeoutMs, and counts what it could not write.
 //
@@ -50,7 +50,7 @@ export interface PostgresStoreOptions {
   onError?: (error: Error, pendingRows: number) => void;
 }
 
-/** 34 columns per row and at most 65,535 bound values per statement. */
+/** Rows per INSERT at most, so one statement (one array per column) stays a bounded size. */
 const MAX_BATCH = 1_900;
 
 const defaultOnError = (error: Error, pendingRows: number): void => {
