@@ -62,6 +62,9 @@ describe('stored gateway keys', () => {
     const body = (await refused[0]!.json()) as { error: { type: string; code: string; message: string } };
     expect(body.error).toMatchObject({ type: 'insufficient_quota', code: 'key_budget_exhausted' });
     expect(body.error.message).toContain('$0.01 per day');
+    // The refusal names its logged row, like every other answer.
+    const refusedRow = await gateway.store.get(refused[0]!.headers.get('x-triage-decision-id') ?? '');
+    expect(refusedRow).toMatchObject({ status: 429, keyId: key.id });
     const spent = await gateway.store.spentSince(key.id, 0);
     expect(spent).toBeGreaterThan(budget * 0.5);
     expect(spent).toBeLessThanOrEqual(budget);
