@@ -1,10 +1,13 @@
 // bench:gateway-instructions — CPU instructions per request of the bare node:http proxy and of
-// `triage serve` (pass-through model), counted by valgrind's callgrind, which counts instructions
-// rather than seconds: the figure repeats on a shared, noisy machine where req/s does not. Each
-// proxy runs under callgrind with instrumentation off; after a warm-up (so V8 has compiled the hot
-// path) instrumentation is switched on for exactly --requests requests, then the count is dumped.
-// The upstream and the load generator run natively. Bounded: fixed counts and a time limit.
-// Usage: npm run bench:gateway-instructions [-- --requests 2000 --warmup 3000 --connections 8 --targets bare-http,triage-passthrough]
+// `triage serve` (pass-through model; with --before DIR also an earlier build), counted by
+// valgrind's callgrind, which counts instructions rather than seconds, so other load on a shared
+// machine does not move them. Each proxy runs under callgrind with instrumentation off; after a
+// warm-up, counting is switched on for exactly --requests requests, then dumped, per thread: all
+// threads, and the main thread (the event loop) alone. Under valgrind the warm-up does not let V8's
+// background compiler finish, so the all-threads count varies between runs; the main thread's does
+// not carry that compile work. The upstream and the load generator run natively. Bounded: fixed
+// counts and a time limit.
+// Usage: npm run bench:gateway-instructions [-- --requests 2000 --warmup 4000 --connections 8 --targets bare-http,triage-before,triage-passthrough --before DIR --keep DIR]
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -121,7 +124,7 @@ interface Row {
 const upstream = await startServer('fake upstream', ['--import', 'tsx', 'scripts/bench/upstream.ts']);
 const rows: Row[] = [];
 console.log(`bench:gateway-instructions — node ${process.version}, load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-console.log(`command: npm run bench:gateway-instructions -- --requests ${requests} --warmup ${warmup} --connections ${connections} --targets ${names.join(',')}`);
+console.log(`command: npm run bench:gateway-instructions -- --requests ${requests} --warmup ${warmup} --connections ${connections} --targets ${names.join(',')}${values.before ? ` --before ${values.before}` : ''}`);
 try {
   for (const name of names) {
     if (!isKnown(name)) continue;
