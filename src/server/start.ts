@@ -29,6 +29,7 @@ import { GatewayMetrics } from './metrics.ts';
 import { BreakerRegistry } from './upstream/breaker.ts';
 import type { ShadowRunner } from '../learning/shadow/runner.ts';
 import { startShadow } from './shadow-wiring.ts';
+import { runReleaseSteps, type ReleaseStep } from './release-steps.ts';
 import type { SharedState } from '../store/shared-state/shared-state.ts';
 import { sharedStateFor } from '../store/shared-state/registry.ts';
 
@@ -197,6 +198,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const fleet = shared.fleet ? { spend: shared.spend, shareWindows: shared.shareWindows } : {};
   const live = learning ? new LiveThresholds({ config, learning, log, pollMs: options.calibrationPollMs, ...fleet }) : undefined;
   let shadow: ShadowRunner | undefined;
+  // What close() (or a failed start) releases, in this order; every step runs even if one fails.
+  const release = (): ReleaseStep[] => [
+    { what: 'shadow judging', run: () => shadow?.stop() },
+    { what: 'live thresholds', run: () => live?.stop() },
+    { what: 'model version poll', run: () => modelVersions?.stop() },
+    { what: 'shared state', run: () => shared.close() },
+    { what: 'log pruning', run: () => pruner?.stop() },
+    { what: 'decision log', run: () => store.close() },
+    { what: 'scorers', run: () => ctx.scorers.closeAll() },
+  ];
   try {
     shadow = await startShadow(ctx, learning, options.random);
     await ctx.keys.refresh(true);
@@ -208,11 +219,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }
     await warmScorers(ctx);
   } catch (error) {
-    modelVersions?.stop();
-    await shared.close();
-    await pruner?.stop();
-    await store.close();
-    await ctx.scorers.closeAll();
+    await runReleaseSteps(release(), log).catch(() => {}); // each failure is logged; the start-up error is the one to report
     throw error;
   }
 
@@ -229,13 +236,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     });
   } catch (error) {
     // e.g. EADDRINUSE: release what was opened and say so, instead of an unhandled 'error' event.
-    await shadow?.stop();
-    live?.stop();
-    modelVersions?.stop();
-    await shared.close();
-    await pruner?.stop();
-    await store.close();
-    await ctx.scorers.closeAll();
+    await runReleaseSteps(release(), log).catch(() => {});
     throw new Error(`cannot listen on ${host}:${options.port ?? config.server.port}: ${(error as Error).message}`);
   }
   server.on('clientError', answerClientError);
@@ -270,13 +271,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // Cut streams log their row (status 499) as they are cancelled: wait briefly for those rows.
       await ctx.inflight.whenIdle(1000);
       // Shadow jobs: queued ones are dropped (counted), running ones cut; what they spent is stored.
-      await shadow?.stop();
-      live?.stop();
-      modelVersions?.stop();
-      await shared.close();
-      await pruner?.stop();
-      await store.close();
-      await ctx.scorers.closeAll();
+      await runReleaseSteps(release(), log);
     })();
     return closing;
   };

@@ -1,8 +1,11 @@
 // Shutdown: close() lets in-flight streams finish within the grace period and logs them; past the
 // grace period it cuts them and still logs their rows; idle keep-alive sockets do not hold it up;
-// a busy port is a clear error, not a crash.
+// a busy port is a clear error, not a crash; a failing shutdown step does not skip the later ones.
 
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
 import { startTestGateway, testConfig } from '../support/gateway.ts';
@@ -10,6 +13,8 @@ import { createLogger } from '../../src/config/logger.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { startGateway } from '../../src/server/start.ts';
 import { MemoryDecisionStore } from '../../src/store/memory.ts';
+import { localSharedState } from '../../src/store/shared-state/shared-state.ts';
+import { createRandomScorer } from '../../src/scoring/random.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 
 let upstream: FakeUpstream;
@@ -94,4 +99,42 @@ it('rejects with a clear error when the port is taken', async () => {
   } finally {
     blocker.close();
   }
+});
+
+it('still flushes the log and closes the scorers when an earlier shutdown step fails', async () => {
+  // A shared-state close that fails (e.g. its database went away) used to stop close() there: the
+  // decision log was never flushed and the scorers never closed. Every step runs; the error is kept.
+  const dir = mkdtempSync(join(tmpdir(), 'triage-release-'));
+  const dbPath = join(dir, 'log.db');
+  let scorersClosed = 0;
+  const config = parseConfig(testConfig(upstream.url), 'test');
+  const gateway = await startGateway({
+    config,
+    env: { FAKE_STRONG_KEY: 'sk-upstream-secret-123' },
+    // Only close() flushes: the timer would not run within the test.
+    store: openSqliteStore(dbPath, { flushIntervalMs: 600_000 }),
+    sharedState: { ...localSharedState(), close: async () => Promise.reject(new Error('shared state is gone')) },
+    scorerFactory: async () => {
+      const scorer = createRandomScorer({ seed: 1 });
+      return { ...scorer, score: (request) => scorer.score(request), close: async () => void (scorersClosed += 1) };
+    },
+    log: createLogger('silent'),
+    host: '127.0.0.1',
+    port: 0,
+  });
+  upstream.setBehaviour({});
+  const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'triage', messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  expect(response.status).toBe(200);
+  const id = response.headers.get('x-triage-decision-id')!;
+  await response.text();
+  await expect(gateway.close()).rejects.toThrow('shared state is gone');
+  expect(scorersClosed).toBeGreaterThan(0);
+  const reopened = openSqliteStore(dbPath);
+  expect((await reopened.get(id))?.status).toBe(200);
+  await reopened.close();
+  rmSync(dir, { recursive: true, force: true });
 });
