@@ -9,7 +9,7 @@ import { GatewayError, errorResponse } from '../errors.ts';
 import { dashboardApi } from './api.ts';
 import { asset } from './assets.ts';
 import { dashboardAuth } from './auth.ts';
-import { isView, renderPage, type View } from './pages.ts';
+import { renderPage, VIEWS, type View } from './pages.ts';
 
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 const PAGE_HEADERS = { 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' };
@@ -30,9 +30,8 @@ export function mountDashboard(app: Hono, ctx: GatewayContext): void {
     return renderPage(view, known, Object.keys(ctx.config.routers));
   };
   app.get('/dashboard', pageAuth, (c) => c.html(render('overview', c.req.query()), 200, PAGE_HEADERS));
-  app.get('/dashboard/:view', pageAuth, (c) => {
-    const view = c.req.param('view');
-    if (!isView(view)) return errorResponse(new GatewayError(404, `no dashboard view "${view}"`, 'not_found_error', 'not_found'));
-    return c.html(render(view, c.req.query()), 200, PAGE_HEADERS);
-  });
+  // One static route per view, not "/dashboard/:view": that pattern beside /dashboard/api/* and
+  // /dashboard/assets/:name makes Hono give up its RegExp router for the trie router on every route
+  // of the gateway, the chat path included. An unknown view is the app's 404.
+  for (const view of VIEWS) app.get(`/dashboard/${view}`, pageAuth, (c) => c.html(render(view, c.req.query()), 200, PAGE_HEADERS));
 }

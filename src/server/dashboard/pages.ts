@@ -6,7 +6,6 @@
 export const VIEWS = ['overview', 'targets', 'curve', 'decisions', 'health', 'labels'] as const;
 export type View = (typeof VIEWS)[number];
 
-export const isView = (text: string): text is View => VIEWS.some((v) => v === text);
 
 const TITLES: Record<View, string> = {
   overview: 'Overview',
