@@ -209,7 +209,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     { what: 'scorers', run: () => ctx.scorers.closeAll() },
   ];
   try {
-    shadow = await startShadow(ctx, learning, options.random);
+    shadow = await startShadow(ctx, learning, options.random, shared.fleet ? shared.spend : undefined);
     await ctx.keys.refresh(true);
     if (live) {
       await live.start(store);

@@ -1,6 +1,7 @@
 // The shadow spend cap of one router per UTC day: a job reserves its worst case before any call is
 // sent and settles to what it really cost when it ends, so spent + reserved never passes the cap.
-// The day's spend so far is read from the store at start-up (a restart keeps counting).
+// The day's spend so far is read from the store at start-up (a restart keeps counting). This is
+// one process's own cap; ledger-cap.ts holds the same cap for every instance sharing a spend ledger.
 
 import { periodSpan } from '../budget/period.ts';
 
@@ -9,7 +10,13 @@ export interface CapLease {
   settle(actualUsd: number): void;
 }
 
-export class DailyCap {
+/** What the runner reserves a job's worst case against: this process's cap, or the fleet's. */
+export interface ShadowSpendCap {
+  /** A lease for `worstUsd`, or null when it would take today's spend past the cap. */
+  reserve(worstUsd: number): CapLease | null | Promise<CapLease | null>;
+}
+
+export class DailyCap implements ShadowSpendCap {
   private day: number;
   private spent = 0;
   private reserved = 0;

@@ -2,7 +2,8 @@
 // the other tier's model for its own (non-streamed) answer, has the judge compare both answers in
 // both orders, combines the verdicts into a label and stores one shadow_labels row. Per router:
 // bounded concurrency, a bounded queue (drops counted), and a daily USD cap that every job
-// reserves its worst case against before it sends anything. Prompt text lives only in the queued
+// reserves its worst case against before it sends anything (per process, or the fleet's through
+// the shared spend ledger). Prompt text lives only in the queued
 // job's memory; the row holds the prompt hash. stop() drops what is queued and cuts running jobs.
 
 import { own } from '../../config/lookup.ts';
@@ -10,13 +11,15 @@ import type { ShadowConfig } from '../../config/learning-loop.ts';
 import type { ModelConfig, PricePerMTok, RouterConfig, Tier, TriageConfig } from '../../config/types.ts';
 import type { LearningStore } from '../../store/learning-store.ts';
 import type { NewShadowLabel, ShadowLabelKind } from '../../store/shadow-labels.ts';
+import type { SpendLedger } from '../../store/shared-state/spend-ledger.ts';
 import { periodSpan } from '../budget/period.ts';
 import { promptTokenEstimate } from '../budget/worst-case.ts';
 import { combineVerdicts } from '../judge/combine.ts';
 import type { Judge, JudgeResult } from '../judge/judge.ts';
 import { createJudge } from '../judge/registry.ts';
 import type { ModelCall, ModelCallResult } from '../model-call.ts';
-import { DailyCap } from './daily-cap.ts';
+import { DailyCap, type ShadowSpendCap } from './daily-cap.ts';
+import { LedgerDailyCap } from './ledger-cap.ts';
 import type { ShadowJob, ShadowSampler } from './port.ts';
 
 export type ShadowDropReason = 'queue_full' | 'daily_cap' | 'no_answer' | 'too_large' | 'shutdown' | 'store_error';
@@ -37,6 +40,8 @@ export interface ShadowRunnerOptions {
   now?: () => number;
   events?: Partial<ShadowEvents>;
   onError?: (message: string) => void;
+  /** The fleet's spend ledger: each router's daily cap then holds for every instance sharing it (absent: this process's own cap). */
+  fleetSpend?: SpendLedger;
 }
 
 interface RouterLane {
@@ -44,7 +49,7 @@ interface RouterLane {
   router: RouterConfig;
   shadow: ShadowConfig;
   judge: Judge;
-  cap: DailyCap;
+  cap: ShadowSpendCap;
   queue: ShadowJob[];
   running: number;
 }
@@ -93,8 +98,14 @@ export class ShadowRunner implements ShadowSampler {
         maxTokens: shadow.judgeMaxTokens,
         priceOf: (promptTokens, completionTokens) => usdOf(judgePrice, promptTokens, completionTokens),
       });
-      const spent = await store.shadowSpend({ router: name, since: day.start, until: day.end });
-      this.lanes.set(name, { name, router, shadow, judge, cap: new DailyCap(shadow.maxUsdPerDay, this.now, spent.costUsd), queue: [], running: 0 });
+      const fleet = this.options.fleetSpend;
+      const cap: ShadowSpendCap = fleet
+        ? new LedgerDailyCap({
+            ledger: fleet, router: name, maxUsdPerDay: shadow.maxUsdPerDay, now: this.now,
+            storedSpend: async (since, until) => (await store.shadowSpend({ router: name, since, until })).costUsd,
+          })
+        : new DailyCap(shadow.maxUsdPerDay, this.now, (await store.shadowSpend({ router: name, since: day.start, until: day.end })).costUsd);
+      this.lanes.set(name, { name, router, shadow, judge, cap, queue: [], running: 0 });
     }
   }
 
@@ -187,7 +198,8 @@ export class ShadowRunner implements ShadowSampler {
     // Worst case: the shadow call at its token bound, and two judge calls whose prompt holds both answers.
     const shadowWorst = usdOf(dearest(shadowModel), promptTokenEstimate({ model: shadowAlias, messages: job.conversation }), maxTokens);
     const judgeWorst = lane.judge.worstCaseUsd({ conversation: job.conversation, first: served, second: 'x'.repeat(2 * maxTokens) });
-    const lease = lane.cap.reserve(shadowWorst + 2 * judgeWorst);
+    // A ledger that cannot answer counts as a full cap: judging is never worth spending blind.
+    const lease = await Promise.resolve(lane.cap.reserve(shadowWorst + 2 * judgeWorst)).catch(() => null);
     if (!lease) return this.drop(lane, 'daily_cap');
 
     let cost = 0;
