@@ -1,6 +1,6 @@
 # Sourced by .ci/run: a real Postgres for the test run. Installs Debian's postgresql when initdb or
 # pg_ctl is missing, starts a throw-away cluster on a free loopback port (as the postgres user when
-# CI runs as root: Postgres refuses to run as root), creates the role `triage` (allowed to create
+# CI runs as root: Postgres refuses to run as root), creates the role `triage` (a superuser of this throw-away cluster, so it can create and force-drop
 # the per-suite test databases) and the database `triage`, and exports TRIAGE_TEST_DATABASE_URL.
 # The cluster is stopped and removed when the calling shell exits. Skipped entirely when
 # TRIAGE_TEST_DATABASE_URL is already set (CI brings its own server).
@@ -44,7 +44,7 @@ ci_pg_start() {
   CI_PG_DIR="$dir"
   trap ci_pg_stop EXIT
   "$psql" -v ON_ERROR_STOP=1 -q -h 127.0.0.1 -p "$port" -U postgres -d postgres \
-    -c "CREATE ROLE triage LOGIN CREATEDB PASSWORD 'triage'" \
+    -c "CREATE ROLE triage LOGIN SUPERUSER PASSWORD 'triage'" \
     -c "CREATE DATABASE triage OWNER triage"
   export TRIAGE_TEST_DATABASE_URL="postgres://triage:triage@127.0.0.1:$port/triage"
   echo "postgres: test cluster on 127.0.0.1:$port (data in $dir)"
