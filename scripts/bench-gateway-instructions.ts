@@ -10,11 +10,12 @@
 // Usage: npm run bench:gateway-instructions [-- --requests 2000 --warmup 4000 --connections 8 --targets bare-http,triage-before,triage-passthrough --before DIR --keep DIR]
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO, runLoad, startServer } from './bench/children.ts';
+import { writeGatewayBenchConfig } from './bench/gateway-config.ts';
 
 const { values } = parseArgs({
   options: {
@@ -51,21 +52,6 @@ const limit = setTimeout(() => {
 
 const prompt = 'Explain the difference between a mutex and a semaphore, with an example in C. '.repeat(4);
 const LISTENING = /"event":"listening","url":"([^"]+)"/;
-
-function triageConfig(upstreamUrl: string): string {
-  const file = join(work, 'triage.config.json');
-  const config = {
-    providers: { fake: { baseUrl: upstreamUrl } },
-    models: {
-      strong: { provider: 'fake', id: 'fake-strong', pricePerMTok: { input: 2, output: 8 } },
-      weak: { provider: 'fake', id: 'fake-weak', pricePerMTok: { input: 0.1, output: 0.2 } },
-    },
-    routers: { default: { strong: 'strong', weak: 'weak', scorer: 'random', threshold: 0.5 } },
-    server: { host: '127.0.0.1' },
-  };
-  writeFileSync(file, JSON.stringify(config));
-  return file;
-}
 
 /** Starts `valgrind --tool=callgrind node ...args` with instrumentation off; resolves with its URL once it listens. */
 async function startUnderCallgrind(args: string[], outFile: string): Promise<{ child: ChildProcess; url: string }> {
@@ -133,7 +119,7 @@ try {
     const args =
       name === 'bare-http'
         ? ['--import', 'tsx', 'scripts/bench/bare-proxy.ts', '--upstream', upstream.url, '--client', 'http']
-        : [triageBin, 'serve', '--host', '127.0.0.1', '--port', '0', '--config', triageConfig(upstream.url), '--db', join(work, `${name}.db`)];
+        : [triageBin, 'serve', '--host', '127.0.0.1', '--port', '0', '--config', writeGatewayBenchConfig(work, upstream.url, 'random'), '--db', join(work, `${name}.db`)];
     const model = name === 'bare-http' ? 'fake-strong' : 'strong';
     console.log(`\n${name}: starting under callgrind`);
     const { child, url } = await startUnderCallgrind(args, outFile);

@@ -7,12 +7,13 @@
 // Usage: npm run bench:gateway [-- --duration 8 --connections 1,64 --requests 20000 --cpu-prof DIR]
 
 import Database from 'better-sqlite3';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatSelfTime, readCpuProfile, topSelfTime } from './bench/cpu-profile-top.ts';
 import { rssMb, runLoad, startServer, type ServerChild } from './bench/children.ts';
+import { writeGatewayBenchConfig } from './bench/gateway-config.ts';
 import type { LoadJob, LoadResult } from './bench/protocol.ts';
 import {
   accountingTable,
@@ -96,21 +97,6 @@ async function stop(child: ServerChild): Promise<number | null> {
   return child.stop();
 }
 
-function triageConfig(upstreamUrl: string): string {
-  const file = join(work, 'triage.config.json');
-  const config = {
-    providers: { fake: { baseUrl: upstreamUrl } },
-    models: {
-      strong: { provider: 'fake', id: 'fake-strong', pricePerMTok: { input: 2, output: 8 } },
-      weak: { provider: 'fake', id: 'fake-weak', pricePerMTok: { input: 0.1, output: 0.2 } },
-    },
-    routers: { default: { strong: 'strong', weak: 'weak', scorer: 'learned', threshold: 0.5 } },
-    server: { host: '127.0.0.1' },
-  };
-  writeFileSync(file, JSON.stringify(config));
-  return file;
-}
-
 /** Rows in a decision log, and how many of them each routing reason (the part before ':') has. */
 function readLog(dbPath: string): { rows: number; reasons: string } {
   const db = new Database(dbPath, { readonly: true });
@@ -169,7 +155,7 @@ try {
       if (profileOut) mkdirSync(profileOut, { recursive: true });
       const nodeFlags = profileOut ? ['--cpu-prof', '--cpu-prof-dir', profileOut] : [];
       const bin = name === 'triage-before' && beforeDir !== undefined ? join(beforeDir, 'bin/triage.js') : 'bin/triage.js';
-      const serve = [bin, 'serve', '--host', '127.0.0.1', '--port', '0', '--config', triageConfig(upstream.url), '--db', dbPath];
+      const serve = [bin, 'serve', '--host', '127.0.0.1', '--port', '0', '--config', writeGatewayBenchConfig(work, upstream.url, 'learned'), '--db', dbPath];
       server = await start(name, [...nodeFlags, ...serve], { LOG_LEVEL: 'info' });
       url = `${server.url}/v1/chat/completions`;
     }
