@@ -185,4 +185,41 @@ describe.skipIf(skip !== null)('the fleet share window across instances', () => 
     await a.close();
     await b.close();
   });
+
+  it('sends a backlog of decisions without waiting for the timer', async () => {
+    // Neither is started, so no timer runs: only the backlog of 5 (syncEvery) can send a's decisions.
+    const a = new PostgresShareWindows(await pool(), { syncEvery: 5 });
+    const b = new PostgresShareWindows(await pool(), { syncEvery: 5 });
+    const wa = a.open('backlog-router', 100);
+    const wb = b.open('backlog-router', 100);
+    for (let i = 0; i < 4; i++) wa.record(0.9, true);
+    await b.sync();
+    expect(wb.view().count).toBe(0); // 4 waiting: below the backlog, nothing sent yet
+    wa.record(0.9, true);
+    await expect
+      .poll(async () => {
+        await b.sync();
+        return wb.view().count;
+      })
+      .toBe(5);
+    await a.close();
+    await b.close();
+  });
+
+  it('a sync asked for while one runs sends what was recorded after that one started', async () => {
+    const a = new PostgresShareWindows(await pool(), { syncEvery: 1000 });
+    const b = new PostgresShareWindows(await pool(), { syncEvery: 1000 });
+    const wa = a.open('queued-router', 100);
+    const wb = b.open('queued-router', 100);
+    wa.record(0.2, false);
+    const running = a.sync(); // takes the one decision
+    wa.record(0.8, true); // recorded after the running sync took its batch
+    const next = a.sync();
+    expect(next).not.toBe(running);
+    await next;
+    await b.sync();
+    expect([wb.view().count, wb.view().strong]).toEqual([2, 1]);
+    await a.close();
+    await b.close();
+  });
 });
