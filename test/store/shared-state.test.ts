@@ -223,3 +223,22 @@ describe.skipIf(skip !== null)('the fleet share window across instances', () => 
     await b.close();
   });
 });
+
+describe('the fleet share window while the database is unreachable', () => {
+  it('waits for the timer after a failed sync instead of retrying on every decision', async () => {
+    const unreachable = openPostgresPool(`postgres://triage@127.0.0.1:${await closedPort()}/triage`, { max: 2 });
+    pools.push(unreachable);
+    const errors: Error[] = [];
+    // Not started, and a 60 s timer: only the backlog (every decision) can start a sync here.
+    const windows = new PostgresShareWindows(unreachable, { syncEvery: 1, refreshMs: 60_000, onError: (error) => errors.push(error) });
+    const window = windows.open('down-router', 100);
+    for (let i = 0; i < 30; i++) {
+      window.record(0.5, i % 2 === 0);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // The first decision's sync failed (refused at once); the 29 after it waited for the timer.
+    expect(errors.length).toBe(1);
+    expect(window.view().count).toBe(30); // still counted locally, as one gateway would
+    await windows.close();
+  });
+});

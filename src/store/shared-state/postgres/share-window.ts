@@ -2,9 +2,10 @@
 // batch (a row per batch, and a count per (score bin, tier)), then reads back the fleet's newest
 // batches holding about `size` decisions, summed per bin: a bounded read (at most `size` batches, at
 // most 1001 bins x 2 tiers back). Scores are kept to 1/1000. A sync runs on a short timer and also
-// whenever `syncEvery` decisions (default: a fiftieth of the window) are waiting, one at a time: a
-// timer alone let fast traffic outrun it (800 requests in 2.8 s between two instances: about five
-// syncs each, and the threshold, fixed between them, swung the fleet to 21-42% on a 30% target).
+// whenever `syncEvery` decisions (default: a fiftieth of the window) are waiting, one at a time
+// (after a failed sync only the timer retries, so an outage is not a retry loop). A timer alone let
+// fast traffic outrun it (800 requests in 2.8 s between two instances: about five syncs each, and
+// the threshold, fixed between them, swung the fleet to 21-42% on a 30% target).
 // The view is that fleet snapshot alone: every instance computes from the same window, its own
 // decisions counting from the next sync like everyone else's (counting its own at once skews the
 // window towards its own traffic; see scripts/sim-fleet-share.ts). Before the first snapshot the
@@ -189,6 +190,8 @@ export class PostgresShareWindows implements ShareWindows {
   /** The sync that starts when the running one ends (one, shared by every caller until then). */
   private queued: Promise<void> | undefined;
   private closed = false;
+  /** After a failed sync, a backlog waits for the timer until then (no retry loop while the database is down). */
+  private backoffUntil = Number.NEGATIVE_INFINITY;
   private prunedAt: number;
   private readonly now: () => number;
 
@@ -212,7 +215,7 @@ export class PostgresShareWindows implements ShareWindows {
       const held = Math.max(1, Math.trunc(size));
       const syncEvery = Math.max(1, Math.trunc(this.options.syncEvery ?? held / 50));
       window = new FleetWindow(routerName, held, syncEvery, () => {
-        if (!this.closed && !this.queued) void this.sync().catch(() => undefined);
+        if (!this.closed && !this.queued && this.now() >= this.backoffUntil) void this.sync().catch(() => undefined);
       });
       this.windows.set(routerName, window);
     }
@@ -258,6 +261,7 @@ export class PostgresShareWindows implements ShareWindows {
       } catch (error) {
         this.options.onError?.(error instanceof Error ? error : new Error(String(error)));
         window.dropStale(this.now(), this.options.staleMs ?? 30_000);
+        this.backoffUntil = this.now() + (this.options.refreshMs ?? 500);
       }
     }
   }
