@@ -15,6 +15,20 @@ import { ShareController } from '../src/learning/live/share-controller.ts';
 import { RingWindow } from '../src/store/shared-state/local/share-window.ts';
 import type { DecisionWindow, WindowView } from '../src/store/shared-state/share-window.ts';
 
+/** 800 rounds of one hard (instance 0) and one easy (instance 1) prompt; the fleet's strong share over the second half. */
+function runPair(all: readonly { strong: boolean }[], controllers: ShareController[], seed: number): number {
+  const random = seededRandom(seed);
+  for (let i = 0; i < 800; i++) {
+    controllers.forEach((controller, instance) => {
+      const u = random();
+      const score = instance === 0 ? 0.45 + 0.55 * u : 0.55 * u;
+      controller.observe(score, score >= controller.threshold());
+    });
+  }
+  const tail = all.slice(all.length / 2);
+  return tail.filter((d) => d.strong).length / tail.length;
+}
+
 type Mode = 'fleet window alone' | 'own decisions at once';
 
 function fleetShare(mode: Mode, gain: number, lag: number, seed: number): number {
@@ -38,17 +52,7 @@ function fleetShare(mode: Mode, gain: number, lag: number, seed: number): number
       },
     };
   };
-  const controllers = [0, 1].map((me) => new ShareController({ target: 0.3, prior: 0.7, gain, decisions: windowOf(me) }));
-  const random = seededRandom(seed);
-  for (let i = 0; i < 800; i++) {
-    controllers.forEach((controller, instance) => {
-      const u = random();
-      const score = instance === 0 ? 0.45 + 0.55 * u : 0.55 * u;
-      controller.observe(score, score >= controller.threshold());
-    });
-  }
-  const tail = all.slice(all.length / 2);
-  return tail.filter((d) => d.strong).length / tail.length;
+  return runPair(all, [0, 1].map((me) => new ShareController({ target: 0.3, prior: 0.7, gain, decisions: windowOf(me) })), seed);
 }
 
 /** The Postgres protocol: an instance's view is the snapshot read at its last sync (own decisions written first). */
@@ -85,17 +89,7 @@ function syncedFleetShare(every: number, seed: number): number {
       },
     };
   };
-  const controllers = [0, 1].map((me) => new ShareController({ target: 0.3, prior: 0.7, gain: 1, decisions: windowOf(me) }));
-  const random = seededRandom(seed);
-  for (let i = 0; i < 800; i++) {
-    controllers.forEach((controller, instance) => {
-      const u = random();
-      const score = instance === 0 ? 0.45 + 0.55 * u : 0.55 * u;
-      controller.observe(score, score >= controller.threshold());
-    });
-  }
-  const tail = all.slice(all.length / 2);
-  return tail.filter((d) => d.strong).length / tail.length;
+  return runPair(all, [0, 1].map((me) => new ShareController({ target: 0.3, prior: 0.7, gain: 1, decisions: windowOf(me) })), seed);
 }
 
 console.log('| view | gain | lag 10 | lag 50 | lag 150 | lag 300 | lag 500 |');
