@@ -32,6 +32,7 @@ export default defineConfig({
       'test/learning/worst-case.test.ts',
       'test/learning/budget-period.test.ts',
       'test/learning/budget-pacer-edges.test.ts',
+      'test/learning/budget-pacer-leases.test.ts',
       'test/learning/ranked.test.ts',
       'test/learning/calibrate-exact.test.ts',
       'test/learning/calibrate-quality-exact.test.ts',

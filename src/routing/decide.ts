@@ -89,7 +89,7 @@ async function scoreWithin(input: DecideInput): Promise<{ result: ScoreResult; s
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new ScoreTimeout(`scoring exceeded ${input.router.scoreTimeoutMs} ms`));
+      reject(new ScoreTimeout());
     }, input.router.scoreTimeoutMs);
   });
   try {
@@ -213,10 +213,12 @@ export async function decide(input: DecideInput): Promise<Decision> {
   const scoredRung = rungForScore(rungs, result.score);
   const scoreWords = scoreReason(rungs, scoredRung);
   // Exploration works at the top cut (the threshold): it may swap the top rung and the one below it.
+  // Its tier names those two rungs: strong is the top rung, weak the one below it.
   const exploration = scoredRung <= 1 ? explore(scoredRung === 0 ? 'strong' : 'weak', result.score, reading.threshold, router.explore, input.explorationDraw) : null;
-  const chosen = exploration?.explored ? 1 - scoredRung : scoredRung;
-  const reason = exploration?.explored ? `explore:${scoreWords}, flipped to ${rungs.length === 2 ? (chosen === 0 ? 'strong' : 'weak') : `rung ${chosen}`}` : scoreWords;
-  const explored = { explored: exploration?.explored ?? false, propensity: exploration ? exploration.propensity : certain };
+  const chosen = exploration ? (exploration.tier === 'strong' ? 0 : 1) : scoredRung;
+  const flipped = exploration?.explored ?? false;
+  const reason = flipped ? `explore:${scoreWords}, flipped to ${rungs.length === 2 ? (chosen === 0 ? 'strong' : 'weak') : `rung ${chosen}`}` : scoreWords;
+  const explored = { explored: flipped, propensity: exploration ? exploration.propensity : certain };
   if (!input.inSession) {
     return finish(models[chosen] ?? bottom, { ...common, tier: chosen === 0 ? 'strong' : 'weak', reason }, { forced: false, ...explored });
   }

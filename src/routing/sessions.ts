@@ -85,7 +85,7 @@ export function applySessionPolicy(input: {
   if (!session || session.model !== at(session.rung) || chosen <= session.rung) return fresh(chosen);
   if (hold > 0 && session.holdLeft > 0) {
     const holdLeft = session.holdLeft - 1;
-    return { rung: session.rung, note: `session:escalate-only held rung ${session.rung} (${holdLeft} turns left)`, next: { ...session, holdLeft } };
+    return { rung: session.rung, note: `session:escalate-only held rung ${session.rung} (${holdLeft} turns left)`, next: { rung: session.rung, model: session.model, holdLeft } };
   }
   const cache = policy?.cacheAware;
   if (cache && session.idleMs <= cache.cacheTtlMs) {

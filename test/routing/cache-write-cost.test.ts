@@ -20,6 +20,12 @@ describe('cache writes', () => {
     expect(costUsd(usage, { input: 3, output: 15, cachedInput: 0.3 })).toBeCloseTo((400 * 3 + 600 * 0.3 + 100 * 15) / 1e6, 15);
   });
 
+  it('are capped in costUsd too, at the prompt tokens the cached reads leave (a usage built without parseUsage)', () => {
+    // 100 prompt tokens, 60 read from the cache: at most 40 can be writes, so none is billed as uncached input.
+    const usage = { promptTokens: 100, completionTokens: 0, cachedTokens: 60, cacheWriteTokens: 80 };
+    expect(costUsd(usage, { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75 })).toBeCloseTo((60 * 0.3 + 40 * 3.75) / 1e6, 15);
+  });
+
   it('config accepts cacheWrite, an anthropic provider and a model family, and rejects an unknown family', () => {
     const raw = (family: string) => ({
       providers: { claude: { kind: 'anthropic', baseUrl: 'https://api.anthropic.com/v1', apiKeyEnv: 'ANTHROPIC_API_KEY' } },
