@@ -86,7 +86,7 @@ routers:
   } finally {
     db.close();
   }
-});
+}, 90_000);
 
 it('on SIGTERM lets a stream longer than 5 s finish, logs it, then exits 0', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'triage-serve-long-'));
@@ -118,4 +118,4 @@ it('on SIGTERM lets a stream longer than 5 s finish, logs it, then exits 0', asy
   } finally {
     db.close();
   }
-}, 30_000);
+}, 90_000);

@@ -143,7 +143,7 @@ it('`triage serve` flushes the log and exits cleanly on SIGHUP', async () => {
   } finally {
     db.close();
   }
-});
+}, 90_000);
 
 describe('start-up warnings', () => {
   it('warns about a provider with no key and about an open bind without auth, never printing a key', async () => {

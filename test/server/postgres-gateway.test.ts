@@ -72,7 +72,7 @@ describe.skipIf(databases.skip !== null)(`triage serve on Postgres${databases.sk
     } finally {
       await store.close();
     }
-  });
+  }, 90_000);
 
   it('refuses to start when the URL variable is unset, naming it', () => {
     const config = writeConfig(upstream.url, '{ kind: postgres }');

@@ -1,5 +1,6 @@
 // Test helper: runs `triage serve` as a real child process (bin/triage.js) and waits for its
-// "listening" log line to learn the URL.
+// "listening" log line to learn the URL. It waits up to 60 s for that line (a loaded CI machine is
+// slow to start a child), so a test that calls it in its body bounds itself at 90 s, not the 30 s default.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
