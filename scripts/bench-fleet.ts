@@ -13,11 +13,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { openPostgresStore } from '../src/store/postgres/index.ts';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
-import { startTestCluster, type TestCluster } from '../test/support/postgres-cluster.ts';
 import { runLoad, startServer, type ServerChild } from './bench/children.ts';
+import { openBenchDatabase, type BenchDatabase } from './bench/postgres-database.ts';
 import type { LoadResult } from './bench/protocol.ts';
 
 const { values } = parseArgs({
@@ -101,22 +100,11 @@ async function measure(label: string, urls: string[], headers: Record<string, st
 console.log(`bench:fleet — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.log(`command: npm run bench:fleet -- --duration ${durationS} --connections ${connectionCounts.join(',')} --warmup ${warmup}`);
 
-let cluster: TestCluster | undefined;
+let database: BenchDatabase | undefined;
 const upstream = await start('fake upstream', ['--import', 'tsx', 'scripts/bench/upstream.ts']);
 try {
-  let adminUrl = process.env['TRIAGE_BENCH_DATABASE_URL'];
-  if (!adminUrl) {
-    cluster = await startTestCluster();
-    adminUrl = cluster.url;
-  }
-  const name = `bench_fleet_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const parsed = new URL(adminUrl);
-  parsed.pathname = `/${name}`;
-  const databaseUrl = parsed.toString();
+  database = await openBenchDatabase('bench_fleet');
+  const databaseUrl = database.url;
 
   // Upstream directly: the baseline the added latency is measured against.
   console.log('\nfake upstream directly');
@@ -164,6 +152,6 @@ try {
 } finally {
   for (const child of live) await child.stop();
   await upstream.stop().catch(() => undefined);
-  await cluster?.stop();
+  await database?.stop();
   clearTimeout(deadline);
 }

@@ -1,9 +1,12 @@
 // bench:gateway — the gateway's cost on loopback, side by side in one run: the fake upstream directly,
 // a bare node:http proxy (keep-alive agent), the same proxy with fetch, and `triage serve` with a
-// pass-through model and with the learned scorer. Every server and the load generator (autocannon)
+// pass-through model, with the learned scorer, and with the pass-through model logging to Postgres
+// instead of SQLite (the database's cost side by side; TRIAGE_BENCH_DATABASE_URL, else a throw-away
+// cluster; skipped with one line when neither is possible; `npm run bench:fleet` adds the per-request
+// round trips of fleet-wide key limits and budgets). Every server and the load generator (autocannon)
 // run in their own processes. Prints req/s, p50/p99 and the latency added over the upstream, maximum
 // sustained req/s, RSS during a long soak of each Triage process, and checks that every request sent
-// to Triage is a row in its SQLite decision log. Bounded in time; stops by itself.
+// to Triage is a row in its decision log. Bounded in time; stops by itself.
 // Usage: npm run bench:gateway [-- --duration 8 --connections 1,64 --requests 20000 --cpu-prof DIR]
 
 import Database from 'better-sqlite3';
@@ -11,9 +14,11 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { formatSelfTime, readCpuProfile, topSelfTime } from './bench/cpu-profile-top.ts';
 import { rssMb, runLoad, startServer, type ServerChild } from './bench/children.ts';
 import { writeGatewayBenchConfig } from './bench/gateway-config.ts';
+import { openBenchDatabase, type BenchDatabase } from './bench/postgres-database.ts';
 import type { LoadJob, LoadResult } from './bench/protocol.ts';
 import {
   accountingTable,
@@ -50,7 +55,7 @@ if (![durationS, soakRequests, warmupRequests, ...connectionCounts].every((n) =>
   throw new Error('--duration, --connections, --requests and --warmup must be positive numbers');
 }
 
-const ALL = ['upstream', 'bare-http', 'bare-fetch', 'triage-before', 'triage-passthrough', 'triage-learned'] as const;
+const ALL = ['upstream', 'bare-http', 'bare-fetch', 'triage-before', 'triage-passthrough', 'triage-learned', 'triage-postgres'] as const;
 const beforeDir = values.before === undefined ? undefined : resolve(values.before);
 type TargetName = (typeof ALL)[number];
 interface Target {
@@ -67,6 +72,7 @@ const TARGETS: Record<TargetName, Target> = {
   'triage-before': { label: 'Triage before (--before), pass-through model', model: 'strong', triage: true },
   'triage-passthrough': { label: 'Triage, pass-through model', model: 'strong', triage: true },
   'triage-learned': { label: 'Triage, learned scorer', model: 'triage', triage: true },
+  'triage-postgres': { label: 'Triage on Postgres, pass-through model', model: 'strong', triage: true },
 };
 const chosen = values.targets ? values.targets.split(',').map((t) => t.trim()) : ALL.filter((name) => name !== 'triage-before' || beforeDir !== undefined);
 if (chosen.includes('triage-before') && beforeDir === undefined) throw new Error('target triage-before needs --before DIR');
@@ -97,24 +103,37 @@ async function stop(child: ServerChild): Promise<number | null> {
   return child.stop();
 }
 
-/** Rows in a decision log, and how many of them each routing reason (the part before ':') has. */
-function readLog(dbPath: string): { rows: number; reasons: string } {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    const counts: unknown[] = db.prepare('SELECT reason, COUNT(*) AS n FROM decisions GROUP BY reason ORDER BY n DESC').all();
-    const byReason = new Map<string, number>();
-    let rows = 0;
-    for (const row of counts) {
-      if (typeof row !== 'object' || row === null || !('reason' in row) || !('n' in row)) continue;
-      const n = Number(row.n);
-      const reason = String(row.reason).split(':')[0] ?? '';
-      byReason.set(reason, (byReason.get(reason) ?? 0) + n);
-      rows += n;
+const REASON_COUNTS = 'SELECT reason, COUNT(*) AS n FROM decisions GROUP BY reason ORDER BY n DESC';
+
+/** Rows in a decision log (a SQLite file, or a Postgres URL), and how many of them each routing reason (the part before ':') has. */
+async function readLog(log: { sqlite: string } | { postgres: string }): Promise<{ rows: number; reasons: string }> {
+  let counts: unknown[];
+  if ('sqlite' in log) {
+    const db = new Database(log.sqlite, { readonly: true });
+    try {
+      counts = db.prepare(REASON_COUNTS).all();
+    } finally {
+      db.close();
     }
-    return { rows, reasons: [...byReason].map(([reason, n]) => `${reason} ${n}`).join(', ') };
-  } finally {
-    db.close();
+  } else {
+    const client = new pg.Client({ connectionString: log.postgres });
+    await client.connect();
+    try {
+      counts = (await client.query(REASON_COUNTS)).rows;
+    } finally {
+      await client.end();
+    }
   }
+  const byReason = new Map<string, number>();
+  let rows = 0;
+  for (const row of counts) {
+    if (typeof row !== 'object' || row === null || !('reason' in row) || !('n' in row)) continue;
+    const n = Number(row.n);
+    const reason = String(row.reason).split(':')[0] ?? '';
+    byReason.set(reason, (byReason.get(reason) ?? 0) + n);
+    rows += n;
+  }
+  return { rows, reasons: [...byReason].map(([reason, n]) => `${reason} ${n}`).join(', ') };
 }
 
 const runs: RunRow[] = [];
@@ -138,11 +157,20 @@ console.log(
 );
 if (profileDir) console.log('note: the Triage children run under --cpu-prof, so their figures are not comparable with an unprofiled run');
 
+let database: BenchDatabase | undefined;
 const upstream = await start('fake upstream', ['--import', 'tsx', 'scripts/bench/upstream.ts']);
 try {
   for (const name of targets) {
     const target = TARGETS[name];
     const dbPath = join(work, `${name}.db`);
+    if (name === 'triage-postgres') {
+      try {
+        database = await openBenchDatabase('bench_gateway');
+      } catch (error) {
+        console.log(`\n${target.label}: skipped, no Postgres to run on (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+        continue;
+      }
+    }
     let server: ServerChild | undefined;
     let url = `${upstream.url}/chat/completions`;
     let profileOut: string | undefined;
@@ -155,8 +183,10 @@ try {
       if (profileOut) mkdirSync(profileOut, { recursive: true });
       const nodeFlags = profileOut ? ['--cpu-prof', '--cpu-prof-dir', profileOut] : [];
       const bin = name === 'triage-before' && beforeDir !== undefined ? join(beforeDir, 'bin/triage.js') : 'bin/triage.js';
-      const serve = [bin, 'serve', '--host', '127.0.0.1', '--port', '0', '--config', writeGatewayBenchConfig(work, upstream.url, 'learned'), '--db', dbPath];
-      server = await start(name, [...nodeFlags, ...serve], { LOG_LEVEL: 'info' });
+      const pgUrl = name === 'triage-postgres' ? database?.url : undefined;
+      const config = writeGatewayBenchConfig(work, upstream.url, 'learned', pgUrl ? { kind: 'postgres', urlEnv: 'BENCH_PG_URL' } : undefined);
+      const serve = [bin, 'serve', '--host', '127.0.0.1', '--port', '0', '--config', config, ...(pgUrl ? [] : ['--db', dbPath])];
+      server = await start(name, [...nodeFlags, ...serve], { LOG_LEVEL: 'info', ...(pgUrl ? { BENCH_PG_URL: pgUrl } : {}) });
       url = `${server.url}/v1/chat/completions`;
     }
     const job = (connections: number, extra: Partial<LoadJob> = {}): LoadJob => ({
@@ -200,7 +230,7 @@ try {
       if (code !== 0) problems.push(`${name} exited with ${code} on SIGTERM`);
     }
     if (target.triage) {
-      const { rows, reasons } = readLog(dbPath);
+      const { rows, reasons } = await readLog(name === 'triage-postgres' && database ? { postgres: database.url } : { sqlite: dbPath });
       console.log(`  decision log: ${rows} rows; reasons: ${reasons}`);
       accounting.push({ target: target.label, sent, completed, rows, reasons });
       if (rows !== sent) problems.push(`${name}: ${sent} requests sent but ${rows} rows in the decision log`);
@@ -224,6 +254,7 @@ try {
   }
 } finally {
   for (const child of [...live]) await stop(child);
+  await database?.stop();
   clearTimeout(deadline);
   rmSync(work, { recursive: true, force: true });
 }
@@ -237,7 +268,7 @@ if (soaks.length > 0) {
   console.log(soakTable(soaks));
 }
 if (accounting.length > 0) {
-  console.log('\n## Decision log (rows counted in the SQLite file after SIGTERM; warm-up, runs and soak included)\n');
+  console.log('\n## Decision log (rows counted in the SQLite file, or in Postgres, after SIGTERM; warm-up, runs and soak included)\n');
   console.log(accountingTable(accounting));
 }
 for (const profile of profiles) console.log(`\n${profile}`);

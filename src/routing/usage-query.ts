@@ -10,7 +10,7 @@ export class UsageQueryError extends Error {
 
 const COLUMN_DIMENSIONS: Record<Exclude<UsageDimension, 'tag'>, string> = {
   model: 'the model alias that served the call',
-  router: 'the router that decided (empty: pass-through)',
+  router: 'the router that decided, empty for pass-through',
   mode: 'the mode the client sent',
   task: 'the inferred task type',
   day: 'the UTC calendar day',
@@ -18,7 +18,9 @@ const COLUMN_DIMENSIONS: Record<Exclude<UsageDimension, 'tag'>, string> = {
 
 const isColumnDimension = (text: string): text is Exclude<UsageDimension, 'tag'> => Object.hasOwn(COLUMN_DIMENSIONS, text);
 
-export const groupByHelp = `tag:<name>, ${Object.keys(COLUMN_DIMENSIONS).join(', ')} (a bare name that is none of these is a tag)`;
+export const groupByHelp = `tag:<name> (a tag's value), ${Object.entries(COLUMN_DIMENSIONS)
+  .map(([name, meaning]) => `${name} (${meaning})`)
+  .join(', ')}; a bare name that is none of these is a tag`;
 
 /** Parses a grouping; undefined means per model. */
 export function parseGroupBy(text: string | undefined): UsageGroupBy {
