@@ -200,7 +200,9 @@ describe('row encoding', () => {
   it('encodes nulls as NULL, not as text, and numbers that are not finite as NULL', () => {
     const bare = encodeDecision(makeBareDecision({ score: Number.NaN, costUsd: Number.POSITIVE_INFINITY, latencyMs: Number.NEGATIVE_INFINITY }));
     const row = Object.fromEntries(decisionColumns.map((c, i) => [c, bare[i]]));
-    expect(row).toMatchObject({ router: null, scorer: null, mode: null, task_type: null, prompt_text: null, tier: null, model_alias: null, score: null, cost_usd: null, latency_ms: null, fallback_used: 0, stream: 0, tags: '{}' });
+    expect(row).toMatchObject({ router: null, scorer: null, mode: null, task_type: null, prompt_text: null, tier: null, model_alias: null, score: null, cost_usd: null, latency_ms: null, fallback_used: 0, stream: 0, tags: '{}', explored: null, propensity: null });
+    // explored unset or null stays NULL (not 0, which would read back as "not explored").
+    expect(encodeDecision(makeBareDecision({ explored: null }))[decisionColumns.indexOf('explored')]).toBeNull();
   });
 
   it('decodes a row back, and a damaged row to safe defaults', () => {
