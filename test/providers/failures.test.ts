@@ -23,6 +23,10 @@ describe('networkErrorDetail', () => {
     ['UND_ERR_CONNECT_TIMEOUT', 'connect timed out'],
     ['UND_ERR_HEADERS_TIMEOUT', 'headers timed out'],
     ['UND_ERR_BODY_TIMEOUT', 'body timed out'],
+    ['ERR_INVALID_CHAR', 'invalid character in a request header'],
+    ['ERR_INVALID_HTTP_TOKEN', 'invalid request header name'],
+    ['HPE_INVALID_CONSTANT', 'the answer is not HTTP'],
+    ['ERR_STREAM_PREMATURE_CLOSE', 'the answer broke off'],
   ];
   for (const [code, words] of known) {
     it(`${code} in plain words, without the address`, () => {

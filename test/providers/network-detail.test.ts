@@ -26,28 +26,7 @@ describe('withoutAddresses and IPv6', () => {
 });
 
 describe('networkErrorDetail and error codes', () => {
-  const withCode = (code: unknown, message = 'socket hang up at 10.1.2.3:8080'): Error => Object.assign(new Error(message), { code });
-
-  it.each([
-    ['ECONNREFUSED', 'connection refused'],
-    ['ECONNRESET', 'connection reset'],
-    ['EPIPE', 'connection closed while sending'],
-    ['ETIMEDOUT', 'connection timed out'],
-    ['ENOTFOUND', 'host not found'],
-    ['EAI_AGAIN', 'name lookup failed'],
-    ['EHOSTUNREACH', 'host unreachable'],
-    ['ENETUNREACH', 'network unreachable'],
-    ['UND_ERR_SOCKET', 'socket closed by the other side'],
-    ['UND_ERR_CONNECT_TIMEOUT', 'connect timed out'],
-    ['UND_ERR_HEADERS_TIMEOUT', 'headers timed out'],
-    ['UND_ERR_BODY_TIMEOUT', 'body timed out'],
-    ['ERR_INVALID_CHAR', 'invalid character in a request header'],
-    ['ERR_INVALID_HTTP_TOKEN', 'invalid request header name'],
-    ['HPE_INVALID_CONSTANT', 'the answer is not HTTP'],
-    ['ERR_STREAM_PREMATURE_CLOSE', 'the answer broke off'],
-  ])('says %s in plain words, whatever the message quotes', (code, words) => {
-    expect(networkErrorDetail(new TypeError('fetch failed', { cause: withCode(code) }))).toBe(`${code}: ${words}`);
-  });
+  const withCode = (code: unknown): Error => Object.assign(new Error('socket hang up at 10.1.2.3:8080'), { code });
 
   it('keeps an unknown code with the message, addresses removed, and ignores a code that is not text', () => {
     expect(networkErrorDetail(withCode('EWHATEVER'))).toBe('EWHATEVER: socket hang up at <address>');
