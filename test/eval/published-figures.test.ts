@@ -21,7 +21,7 @@ import { MIRROR, STRONG, WEAK } from '../data/paths.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const haveMirror = existsSync(MIRROR);
-if (!haveMirror) console.log(`published-figures: no data mirror at ${MIRROR}; skipped`);
+if (!haveMirror) console.log(MIRROR === '' ? 'published-figures: skipped, the public data is unavailable (see the public-data line above)' : `published-figures: no data mirror at ${MIRROR}; skipped`);
 
 /** Benchmark name -> the first cell of its row in the README's held-out table. */
 const README_ROWS: Record<string, string> = {

@@ -10,7 +10,7 @@ import { startTestGateway, testConfig, type TestGateway } from '../support/gatew
 
 const QUESTIONS = `${MIRROR}/lmarena/arena-hard-auto/data/arena-bench-v1/question.jsonl`;
 const present = existsSync(QUESTIONS);
-if (!present) console.warn(`skipping the arena share check: no data mirror at ${QUESTIONS}`);
+if (!present) console.warn(MIRROR === '' ? 'skipping the arena share check: the public data is unavailable' : `skipping the arena share check: no arena-bench questions at ${QUESTIONS}`);
 
 let upstream: FakeUpstream;
 let gateway: TestGateway;
