@@ -61,9 +61,17 @@ it('swaps to an activated model version and back under concurrent load with no f
   const statuses = new Map<number, number>();
   let sent = 0;
   let stop = false;
+  // Bounded: at most PHASE_REQUESTS requests in each of the three phases (before the swap, after it,
+  // after the rollback), so each phase has traffic of its own: one budget for the whole test could
+  // run out before the rollback was picked up (a 2 s poll), leaving nothing to see it by.
+  const PHASE_REQUESTS = 3000;
+  let budget = PHASE_REQUESTS;
   const worker = async (w: number): Promise<void> => {
-    // Bounded: at most 3000 requests in all.
-    while (!stop && sent < 3000) {
+    while (!stop) {
+      if (sent >= budget) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        continue;
+      }
       const i = sent++;
       let status = -1;
       try {
@@ -94,12 +102,16 @@ it('swaps to an activated model version and back under concurrent load with no f
     expect(await waitFor(oldName, 0), 'no traffic on the shipped model').toBe(true);
 
     const activatedAt = Date.now();
+    budget = sent + PHASE_REQUESTS;
     expect(await cli(['models', 'activate', `default@${next}`, '--db', db])).toContain(`active version is now default@${next}`);
     expect(await waitFor(newName, activatedAt), 'new version not serving within 15 s').toBe(true);
 
     const rolledBackAt = Date.now();
+    budget = sent + PHASE_REQUESTS;
     expect(await cli(['models', 'rollback', 'default', '--db', db])).toContain('shipped folder');
-    expect(await waitFor(oldName, rolledBackAt + 3000), 'rollback not applied within 15 s').toBe(true);
+    // Until the rollback is picked up every decision is the new version's, so rows of the old one
+    // logged after rolledBackAt show it applied.
+    expect(await waitFor(oldName, rolledBackAt), 'rollback not applied within 15 s').toBe(true);
     stop = true;
     await load;
 
