@@ -163,9 +163,12 @@ try {
   for (const name of targets) {
     const target = TARGETS[name];
     const dbPath = join(work, `${name}.db`);
+    /** The Postgres database this target logs to; undefined: its own SQLite file. */
+    let pgUrl: string | undefined;
     if (name === 'triage-postgres') {
       try {
         database = await openBenchDatabase('bench_gateway');
+        pgUrl = database.url;
       } catch (error) {
         console.log(`\n${target.label}: skipped, no Postgres to run on (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
         continue;
@@ -183,7 +186,6 @@ try {
       if (profileOut) mkdirSync(profileOut, { recursive: true });
       const nodeFlags = profileOut ? ['--cpu-prof', '--cpu-prof-dir', profileOut] : [];
       const bin = name === 'triage-before' && beforeDir !== undefined ? join(beforeDir, 'bin/triage.js') : 'bin/triage.js';
-      const pgUrl = name === 'triage-postgres' ? database?.url : undefined;
       const config = writeGatewayBenchConfig(work, upstream.url, 'learned', pgUrl ? { kind: 'postgres', urlEnv: 'BENCH_PG_URL' } : undefined);
       const serve = [bin, 'serve', '--host', '127.0.0.1', '--port', '0', '--config', config, ...(pgUrl ? [] : ['--db', dbPath])];
       server = await start(name, [...nodeFlags, ...serve], { LOG_LEVEL: 'info', ...(pgUrl ? { BENCH_PG_URL: pgUrl } : {}) });
@@ -230,7 +232,7 @@ try {
       if (code !== 0) problems.push(`${name} exited with ${code} on SIGTERM`);
     }
     if (target.triage) {
-      const { rows, reasons } = await readLog(name === 'triage-postgres' && database ? { postgres: database.url } : { sqlite: dbPath });
+      const { rows, reasons } = await readLog(pgUrl ? { postgres: pgUrl } : { sqlite: dbPath });
       console.log(`  decision log: ${rows} rows; reasons: ${reasons}`);
       accounting.push({ target: target.label, sent, completed, rows, reasons });
       if (rows !== sent) problems.push(`${name}: ${sent} requests sent but ${rows} rows in the decision log`);

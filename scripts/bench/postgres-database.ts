@@ -3,7 +3,7 @@
 // stop() stops the throw-away cluster; a database on a given server is left for its owner to drop.
 
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { adminQuery, withDatabase } from '../../test/support/postgres-admin.ts';
 import { startTestCluster, type TestCluster } from '../../test/support/postgres-cluster.ts';
 
 export interface BenchDatabase {
@@ -20,16 +20,8 @@ export async function openBenchDatabase(prefix: string): Promise<BenchDatabase> 
   }
   try {
     const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE ${name}`);
-    } finally {
-      await admin.end();
-    }
-    const parsed = new URL(adminUrl);
-    parsed.pathname = `/${name}`;
-    return { url: parsed.toString(), stop: async () => cluster?.stop() };
+    await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
+    return { url: withDatabase(adminUrl, name), stop: async () => cluster?.stop() };
   } catch (error) {
     await cluster?.stop();
     throw error;

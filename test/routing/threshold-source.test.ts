@@ -4,18 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
 import { staticThresholdSource, ThresholdUnavailableError } from '../../src/routing/threshold-source.ts';
+import { testConfig } from '../support/gateway.ts';
 
 describe('staticThresholdSource', () => {
   it("reads the router's configured threshold, with no calibration, from the config", () => {
-    const config = parseConfig(
-      {
-        providers: { p: { baseUrl: 'http://127.0.0.1:1/v1' } },
-        models: { big: { provider: 'p', id: 'big-1' }, small: { provider: 'p', id: 'small-1' } },
-        routers: { default: { strong: 'big', weak: 'small', scorer: 'random', threshold: 0.37 } },
-      },
-      'test',
-    );
-    const router = config.routers['default']!;
+    // The shared test config's default router, with a threshold that is not the schema's default.
+    const router = { ...parseConfig(testConfig('http://127.0.0.1:1/v1'), 'test').routers['default']!, threshold: 0.37 };
     expect(staticThresholdSource.current('default', router)).toEqual({ threshold: 0.37, calibrationId: null, source: 'config' });
   });
 });

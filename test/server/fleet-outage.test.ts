@@ -12,7 +12,8 @@ import { startGateway, type RunningGateway } from '../../src/server/start.ts';
 import { openPostgresStore, type PostgresDecisionStore } from '../../src/store/postgres/index.ts';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
 import { testConfig } from '../support/gateway.ts';
-import { suiteDatabases, withDatabase } from '../support/postgres.ts';
+import { withDatabase } from '../support/postgres-admin.ts';
+import { suiteDatabases } from '../support/postgres.ts';
 
 const databases = suiteDatabases('outage');
 

@@ -4,8 +4,8 @@
 // test. `skip` is the reason to skip (null when Postgres is available).
 
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, inject } from 'vitest';
+import { adminQuery, withDatabase } from './postgres-admin.ts';
 import { ensureCluster } from './postgres-cluster.ts';
 
 export interface SuiteDatabases {
@@ -13,23 +13,6 @@ export interface SuiteDatabases {
   readonly skip: string | null;
   /** A URL of a new, empty database. */
   create(): Promise<string>;
-}
-
-/** The URL with its database name replaced. */
-export function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Call inside (or above) a describe block. */
